@@ -1,0 +1,24 @@
+"""moto-connect-persistent: Amazon Connect persistent chat for moto.
+
+Importing the package registers its routes in moto's ``connect`` service, so plain
+``mock_aws`` and moto's server serve them too.
+"""
+
+from .exceptions import SeedingError
+from .mock import mock_connect_persistent
+from .models import ConnectPersistentBackend, connect_persistent_backends
+from .registration import register_routes
+from .seeding import ChatSession, chat_session, seed_chat_session, seed_contact
+
+register_routes()
+
+__all__ = [
+    "ChatSession",
+    "ConnectPersistentBackend",
+    "SeedingError",
+    "chat_session",
+    "connect_persistent_backends",
+    "mock_connect_persistent",
+    "seed_chat_session",
+    "seed_contact",
+]

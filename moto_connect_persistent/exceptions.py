@@ -1,0 +1,105 @@
+"""Errors Amazon Connect answers, shaped the way boto3's rest-json parser reads them.
+
+moto's ``JsonRESTError`` writes only a lower-case ``message``; the Connect model names the
+member ``Message``, so both are written. We stay on ``JsonRESTError`` (not moto's newer
+``ServiceException``) because moto resolves a ``ServiceException``'s botocore model from the
+module path, which breaks for a package whose name merely starts with "moto".
+"""
+
+from __future__ import annotations
+
+import json
+
+from moto.core.exceptions import JsonRESTError
+
+
+class ConnectError(JsonRESTError):
+    """An AWS-shaped error: ``x-amzn-ErrorType`` header, status, and a JSON body."""
+
+    error_code = "InternalServiceException"
+    code = 500
+
+    def __init__(self, message: str) -> None:
+        super().__init__(self.error_code, message)
+        self.description = json.dumps(
+            {"__type": self.error_code, "Message": message, "message": message}
+        )
+
+
+class InvalidParameterException(ConnectError):
+    error_code = "InvalidParameterException"
+    code = 400
+
+
+class InvalidRequestException(ConnectError):
+    error_code = "InvalidRequestException"
+    code = 400
+
+
+class ResourceNotFoundException(ConnectError):
+    error_code = "ResourceNotFoundException"
+    code = 404
+
+
+class IdempotencyException(ConnectError):
+    error_code = "IdempotencyException"
+    code = 409
+
+
+class AccessDeniedException(ConnectError):
+    error_code = "AccessDeniedException"
+    code = 403
+
+
+class ThrottlingException(ConnectError):
+    error_code = "ThrottlingException"
+    code = 429
+
+
+class LimitExceededException(ConnectError):
+    error_code = "LimitExceededException"
+    code = 429
+
+
+class InternalServiceException(ConnectError):
+    error_code = "InternalServiceException"
+    code = 500
+
+
+class ContactNotFoundException(ConnectError):
+    error_code = "ContactNotFoundException"
+    code = 410
+
+
+class InvalidActiveRegionException(ConnectError):
+    error_code = "InvalidActiveRegionException"
+    code = 400
+
+
+class UnknownOperationException(ConnectError):
+    """No Connect operation matches the method and path (e.g. GET on a POST-only route)."""
+
+    error_code = "UnknownOperationException"
+    code = 404
+
+
+#: Every error this plugin can send, by wire code: fault injection looks codes up here.
+ERRORS_BY_CODE: dict[str, type[ConnectError]] = {
+    cls.error_code: cls
+    for cls in (
+        InvalidParameterException,
+        InvalidRequestException,
+        ResourceNotFoundException,
+        IdempotencyException,
+        AccessDeniedException,
+        ThrottlingException,
+        LimitExceededException,
+        InternalServiceException,
+        ContactNotFoundException,
+        InvalidActiveRegionException,
+    )
+}
+
+
+class SeedingError(Exception):
+    """A seeding call that cannot be carried out (no active mock, unknown instance, ...)."""

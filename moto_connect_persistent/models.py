@@ -1,0 +1,696 @@
+"""State and rules of Amazon Connect persistent chat, one backend per account and region.
+
+Every door into the mock (boto3 over the wire, the seeding API, the server's helper
+endpoints) calls the methods of :class:`ConnectPersistentBackend`; the rules of
+``shared/spec/persistent-chat.md`` live here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from moto.connect.models import connect_backends
+from moto.core.base_backend import BackendDict, BaseBackend
+from moto.moto_api._internal import mock_random
+
+from .exceptions import (
+    ERRORS_BY_CODE,
+    IdempotencyException,
+    InvalidParameterException,
+    InvalidRequestException,
+    ResourceNotFoundException,
+)
+
+ENTIRE_PAST_SESSION = "ENTIRE_PAST_SESSION"
+FROM_SEGMENT = "FROM_SEGMENT"
+REHYDRATION_TYPES = (ENTIRE_PAST_SESSION, FROM_SEGMENT)
+
+#: InitiationMethod of a segment that continues a session, by the seeding verb that adds it.
+SEGMENT_METHODS = ("TRANSFER", "QUEUE_TRANSFER", "DISCONNECT")
+
+CHANNELS = ("VOICE", "CHAT", "TASK", "EMAIL")
+
+
+def utcnow() -> datetime:
+    """The Python clock, so that freezegun / time-machine move the mock's time too."""
+    return datetime.now(timezone.utc)
+
+
+class Contact:
+    """One segment of a conversation, as DescribeContact shows it."""
+
+    __slots__ = (
+        "id",
+        "arn",
+        "instance_id",
+        "channel",
+        "initiation_method",
+        "initiation_timestamp",
+        "last_update_timestamp",
+        "disconnect_timestamp",
+        "disconnect_reason",
+        "previous_contact_id",
+        "related_contact_id",
+        "agent_id",
+        "queue_id",
+        "session",
+        "index",
+        "customer_id",
+        "participant_id",
+        "participant_token",
+        "display_name",
+        "chat_duration_minutes",
+    )
+
+    def __init__(
+        self,
+        *,
+        contact_id: str,
+        arn: str,
+        instance_id: str,
+        channel: str,
+        initiation_method: str,
+        session: ContactChain,
+        previous_contact_id: str | None = None,
+        agent_id: str | None = None,
+        queue_id: str | None = None,
+    ) -> None:
+        now = utcnow()
+        self.id = contact_id
+        self.arn = arn
+        self.instance_id = instance_id
+        self.channel = channel
+        self.initiation_method = initiation_method
+        self.initiation_timestamp = now
+        self.last_update_timestamp = now
+        self.disconnect_timestamp: datetime | None = None
+        self.disconnect_reason: str | None = None
+        self.previous_contact_id = previous_contact_id
+        self.related_contact_id: str | None = None
+        self.agent_id = agent_id
+        self.queue_id = queue_id
+        self.session = session
+        self.index = len(session.segments)
+        self.customer_id: str | None = None
+        self.participant_id: str | None = None
+        self.participant_token: str | None = None
+        self.display_name: str | None = None
+        self.chat_duration_minutes: int | None = None
+
+    @property
+    def ended(self) -> bool:
+        return self.disconnect_timestamp is not None
+
+    def end(self, at: datetime, reason: str | None = None) -> None:
+        self.disconnect_timestamp = at
+        self.last_update_timestamp = at
+        if reason is not None:
+            self.disconnect_reason = reason
+        self.session.segment_ended(self)
+
+    def to_dict(self) -> dict[str, Any]:
+        """DescribeContact's ``Contact``; timestamps as epoch seconds, as rest-json sends them."""
+        root = self.session.root
+        out: dict[str, Any] = {
+            "Arn": self.arn,
+            "Id": self.id,
+            "Channel": self.channel,
+            "InitiationMethod": self.initiation_method,
+            "ContactAssociationId": root.id,
+            "InitiationTimestamp": self.initiation_timestamp.timestamp(),
+            "LastUpdateTimestamp": self.last_update_timestamp.timestamp(),
+        }
+        optional = {
+            "InitialContactId": None if root is self else root.id,
+            "PreviousContactId": self.previous_contact_id,
+            "RelatedContactId": self.related_contact_id,
+            "CustomerId": self.customer_id,
+            "DisconnectReason": self.disconnect_reason,
+        }
+        out.update({k: v for k, v in optional.items() if v is not None})
+        if self.disconnect_timestamp is not None:
+            out["DisconnectTimestamp"] = self.disconnect_timestamp.timestamp()
+        if self.agent_id:
+            out["AgentInfo"] = {"Id": self.agent_id}
+        if self.queue_id:
+            out["QueueInfo"] = {"Id": self.queue_id}
+        if self.session.attributes:
+            out["Attributes"] = dict(self.session.attributes)
+        return out
+
+    def to_summary(self) -> dict[str, Any]:
+        """ListAssociatedContacts' ``ContactSummaryList`` item."""
+        full = self.to_dict()
+        keys = (
+            "InitialContactId",
+            "PreviousContactId",
+            "RelatedContactId",
+            "InitiationMethod",
+            "Channel",
+            "InitiationTimestamp",
+            "DisconnectTimestamp",
+        )
+        out = {"ContactId": self.id, "ContactArn": self.arn}
+        out.update({k: full[k] for k in keys if k in full})
+        return out
+
+
+@dataclass
+class Rehydration:
+    """What made a session persistent: the call's type, its source and the contact it chose."""
+
+    rehydration_type: str
+    source: Contact
+    result: Contact
+    enabled_on: Contact
+
+    def visible_past(self) -> Iterator[Contact]:
+        """Spec section 5: the result back to its root, newest first, then that session's past.
+
+        Walked lazily from references, so recording a rehydration costs the same for a
+        session of 3 segments as for one of 1,000.
+        """
+        rehydration: Rehydration | None = self
+        while rehydration is not None:
+            segments = rehydration.result.session.segments
+            for index in range(rehydration.result.index, -1, -1):
+                yield segments[index]
+            rehydration = rehydration.result.session.rehydration
+
+
+@dataclass(eq=False)
+class ContactChain:
+    """One chat session: its ordered segments, from the root through transfers and disconnect flows."""
+
+    segments: list[Contact] = field(default_factory=list)
+    attributes: dict[str, str] = field(default_factory=dict)
+    rehydration: Rehydration | None = None
+    #: The segment that ended most recently (latest DisconnectTimestamp, ties by segment order),
+    #: kept up to date as segments end so ENTIRE_PAST_SESSION needs no scan.
+    latest_ended: Contact | None = None
+
+    @property
+    def root(self) -> Contact:
+        return self.segments[0]
+
+    @property
+    def current(self) -> Contact:
+        return self.segments[-1]
+
+    @property
+    def ended(self) -> bool:
+        return self.current.ended
+
+    def segment_ended(self, contact: Contact) -> None:
+        latest = self.latest_ended
+        assert contact.disconnect_timestamp is not None
+        if (
+            latest is None
+            or latest.disconnect_timestamp is None
+            or (contact.disconnect_timestamp, contact.index)
+            >= (latest.disconnect_timestamp, latest.index)
+        ):
+            self.latest_ended = contact
+
+
+@dataclass
+class Fault:
+    """A test-only failure: the next ``remaining`` calls of ``operation`` answer ``error_code``."""
+
+    operation: str
+    error_code: str
+    remaining: int
+    instance_id: str | None = None
+
+    def matches(self, operation: str, instance_id: str | None) -> bool:
+        return self.operation == operation and (
+            self.instance_id is None or self.instance_id == instance_id
+        )
+
+
+@dataclass
+class IdempotentCall:
+    fingerprint: tuple[Any, ...]
+    response: dict[str, Any]
+
+
+class ConnectPersistentBackend(BaseBackend):
+    """Contacts, chat sessions and persistent-chat links of one account and region."""
+
+    def __init__(self, region_name: str, account_id: str) -> None:
+        super().__init__(region_name, account_id)
+        #: contacts by (instance id, contact id): ids are unique per instance only.
+        self.contacts: dict[tuple[str, str], Contact] = {}
+        self.idempotent_calls: dict[tuple[str, str], IdempotentCall] = {}
+        self.faults: list[Fault] = []
+        #: Spec rule 8: refuse sources that ended less than this many seconds ago (0 = off).
+        self.settle_seconds: float = 0.0
+        # Server mode serves requests on many threads; every multi-step change holds this.
+        self.lock = threading.RLock()
+
+    # ------------------------------------------------------------------ lookups
+
+    def _instance_exists(self, instance_id: str) -> bool:
+        instances = connect_backends[self.account_id][self.region_name].instances
+        return instance_id in instances
+
+    def _check_instance(self, instance_id: str) -> None:
+        if not self._instance_exists(instance_id):
+            raise ResourceNotFoundException(f"Instance not found: InstanceId '{instance_id}'.")
+
+    def get_contact(self, instance_id: str, contact_id: str, field_name: str) -> Contact:
+        contact = self.contacts.get((instance_id, contact_id))
+        if contact is None:
+            raise ResourceNotFoundException(
+                f"Contact not found: {field_name} '{contact_id}' in instance '{instance_id}'."
+            )
+        return contact
+
+    def _new_contact_id(self, instance_id: str, contact_id: str | None) -> str:
+        if contact_id is None:
+            return str(mock_random.uuid4())
+        if not 1 <= len(contact_id) <= 256:
+            raise InvalidParameterException("ContactId must be 1 to 256 characters long.")
+        if (instance_id, contact_id) in self.contacts:
+            raise InvalidRequestException(
+                f"ContactId '{contact_id}' already exists in instance '{instance_id}'."
+            )
+        return contact_id
+
+    def _contact_arn(self, instance_id: str, contact_id: str) -> str:
+        return (
+            f"arn:{self.partition}:connect:{self.region_name}:{self.account_id}"
+            f":instance/{instance_id}/contact/{contact_id}"
+        )
+
+    def _add_segment(
+        self,
+        instance_id: str,
+        session: ContactChain,
+        *,
+        channel: str,
+        initiation_method: str,
+        contact_id: str | None,
+        agent_id: str | None = None,
+        queue_id: str | None = None,
+    ) -> Contact:
+        """Append a segment; a given ``contact_id`` must already be checked as free."""
+        new_id = contact_id or str(mock_random.uuid4())
+        previous = session.current.id if session.segments else None
+        contact = Contact(
+            contact_id=new_id,
+            arn=self._contact_arn(instance_id, new_id),
+            instance_id=instance_id,
+            channel=channel,
+            initiation_method=initiation_method,
+            session=session,
+            previous_contact_id=previous,
+            agent_id=agent_id,
+            queue_id=queue_id,
+        )
+        session.segments.append(contact)
+        self.contacts[(instance_id, new_id)] = contact
+        return contact
+
+    # ------------------------------------------------------------------ test controls
+
+    def inject_fault(
+        self, operation: str, error_code: str, count: int = 1, instance_id: str | None = None
+    ) -> None:
+        if error_code not in ERRORS_BY_CODE:
+            raise InvalidParameterException(f"Unknown error code '{error_code}'.")
+        if count < 1:
+            raise InvalidParameterException("count must be at least 1.")
+        with self.lock:
+            self.faults.append(Fault(operation, error_code, count, instance_id))
+
+    def clear_faults(self) -> None:
+        with self.lock:
+            self.faults.clear()
+
+    def raise_injected_fault(self, operation: str, instance_id: str | None) -> None:
+        """Fail this call if a fault is armed for it; it runs before any rule or state change."""
+        if not self.faults:
+            return
+        with self.lock:
+            for fault in self.faults:
+                if fault.matches(operation, instance_id):
+                    fault.remaining -= 1
+                    if fault.remaining == 0:
+                        self.faults.remove(fault)
+                    error = ERRORS_BY_CODE[fault.error_code]
+                    raise error(f"Injected fault for {operation}.")
+
+    def set_settle_time(self, seconds: float) -> None:
+        if seconds < 0:
+            raise InvalidParameterException("settle time must not be negative.")
+        self.settle_seconds = float(seconds)
+
+    # ------------------------------------------------------------------ idempotency
+
+    def idempotent(
+        self,
+        operation: str,
+        client_token: str | None,
+        fingerprint: tuple[Any, ...],
+        call: Callable[[], dict[str, Any]],
+    ) -> dict[str, Any]:
+        """Spec rule 2: a repeated token replays the first answer; other parameters conflict."""
+        with self.lock:
+            if client_token is None:
+                return call()
+            key = (operation, client_token)
+            previous = self.idempotent_calls.get(key)
+            if previous is not None:
+                if previous.fingerprint != fingerprint:
+                    raise IdempotencyException(
+                        f"ClientToken '{client_token}' was already used with different "
+                        f"parameters for {operation}."
+                    )
+                return dict(previous.response)
+            response = call()
+            self.idempotent_calls[key] = IdempotentCall(fingerprint, dict(response))
+            return response
+
+    # ------------------------------------------------------------------ seeding
+
+    def seed_chat_session(
+        self,
+        instance_id: str,
+        *,
+        contact_id: str | None = None,
+        agent_id: str | None = None,
+        channel: str = "CHAT",
+    ) -> Contact:
+        with self.lock:
+            self._check_instance(instance_id)
+            return self._add_segment(
+                instance_id,
+                ContactChain(),
+                channel=channel,
+                initiation_method="API",
+                contact_id=self._new_contact_id(instance_id, contact_id),
+                agent_id=agent_id,
+            )
+
+    def seed_contact(
+        self,
+        instance_id: str,
+        *,
+        channel: str = "VOICE",
+        ended: bool = True,
+        contact_id: str | None = None,
+    ) -> Contact:
+        if channel not in CHANNELS:
+            raise InvalidParameterException(f"Channel must be one of {', '.join(CHANNELS)}.")
+        with self.lock:
+            contact = self.seed_chat_session(instance_id, contact_id=contact_id, channel=channel)
+            if ended:
+                contact.end(utcnow())
+            return contact
+
+    def continue_session(
+        self,
+        instance_id: str,
+        contact_id: str,
+        *,
+        initiation_method: str,
+        new_contact_id: str | None = None,
+        agent_id: str | None = None,
+        queue_id: str | None = None,
+    ) -> Contact:
+        """Transfer or disconnect flow: end the running segment and add the next one."""
+        if initiation_method not in SEGMENT_METHODS:
+            raise InvalidParameterException(
+                f"InitiationMethod must be one of {', '.join(SEGMENT_METHODS)}."
+            )
+        with self.lock:
+            self._check_instance(instance_id)
+            session = self.get_contact(instance_id, contact_id, "ContactId").session
+            current = session.current
+            if current.ended:
+                raise InvalidRequestException(
+                    f"Contact '{current.id}' has ended: its session cannot be continued."
+                )
+            new_id = self._new_contact_id(instance_id, new_contact_id)
+            current.end(utcnow())
+            return self._add_segment(
+                instance_id,
+                session,
+                channel=current.channel,
+                initiation_method=initiation_method,
+                contact_id=new_id,
+                agent_id=agent_id,
+                queue_id=queue_id,
+            )
+
+    # ------------------------------------------------------------------ the rules
+
+    def _resolve_source(
+        self,
+        instance_id: str,
+        current_session: ContactChain | None,
+        source_contact_id: str,
+        rehydration_type: str,
+    ) -> tuple[Contact, Contact]:
+        """Spec section 3, rules 5 to 8: which past contact a persistent chat continues from.
+
+        ``current_session`` is None for StartChatContact, whose new session does not exist yet.
+        """
+        source = self.get_contact(instance_id, source_contact_id, "SourceContactId")
+        if source.channel != "CHAT":
+            raise InvalidRequestException(
+                f"SourceContactId '{source.id}' is a {source.channel} contact; "
+                "only CHAT contacts can be rehydrated."
+            )
+        if source.session is current_session:
+            raise InvalidRequestException(
+                f"SourceContactId '{source.id}' belongs to the current contact's own chat session."
+            )
+        if rehydration_type == FROM_SEGMENT:
+            if not source.ended:
+                raise InvalidRequestException(
+                    f"SourceContactId '{source.id}' has not ended; FROM_SEGMENT needs an ended "
+                    "chat contact."
+                )
+            result = source
+        else:
+            if source.session.root is not source:
+                raise InvalidRequestException(
+                    f"SourceContactId '{source.id}' is not the initial contact of its chat "
+                    f"session; ENTIRE_PAST_SESSION needs '{source.session.root.id}'."
+                )
+            if not source.session.ended or source.session.latest_ended is None:
+                raise InvalidRequestException(
+                    f"SourceContactId '{source.id}': the past chat session has not ended."
+                )
+            result = source.session.latest_ended
+        self._check_settled(result)
+        return source, result
+
+    def _check_settled(self, result: Contact) -> None:
+        if not self.settle_seconds or result.disconnect_timestamp is None:
+            return
+        ready_at = result.disconnect_timestamp + timedelta(seconds=self.settle_seconds)
+        if utcnow() < ready_at:
+            raise InvalidRequestException(
+                f"SourceContactId: contact '{result.id}' ended less than "
+                f"{self.settle_seconds:g} seconds ago; wait until it has settled."
+            )
+
+    def _link(
+        self, current: Contact, source: Contact, result: Contact, rehydration_type: str
+    ) -> None:
+        current.session.rehydration = Rehydration(rehydration_type, source, result, current)
+        current.related_contact_id = result.id
+        current.last_update_timestamp = utcnow()
+
+    def create_persistent_contact_association(
+        self,
+        instance_id: str,
+        initial_contact_id: str,
+        rehydration_type: str,
+        source_contact_id: str,
+        client_token: str | None = None,
+    ) -> dict[str, Any]:
+        """Spec section 3. Input shape (rule 1) is checked before this by the caller."""
+        if rehydration_type not in REHYDRATION_TYPES:
+            raise InvalidParameterException(
+                f"RehydrationType must be one of {', '.join(REHYDRATION_TYPES)}."
+            )
+
+        def associate() -> dict[str, Any]:
+            self._check_instance(instance_id)
+            current = self.get_contact(instance_id, initial_contact_id, "InitialContactId")
+            self.get_contact(instance_id, source_contact_id, "SourceContactId")
+            if current.channel != "CHAT":
+                raise InvalidRequestException(
+                    f"InitialContactId '{current.id}' is a {current.channel} contact; "
+                    "persistent chat needs a CHAT contact."
+                )
+            if current.ended:
+                raise InvalidRequestException(
+                    f"InitialContactId '{current.id}' has ended; persistent chat needs a "
+                    "running chat contact."
+                )
+            if current.session.rehydration is not None:
+                raise InvalidRequestException(
+                    f"InitialContactId '{current.id}': its chat session is already a persistent "
+                    "chat."
+                )
+            source, result = self._resolve_source(
+                instance_id, current.session, source_contact_id, rehydration_type
+            )
+            self._link(current, source, result, rehydration_type)
+            return {"ContinuedFromContactId": result.id}
+
+        fingerprint = (instance_id, initial_contact_id, rehydration_type, source_contact_id)
+        return self.idempotent(
+            "CreatePersistentContactAssociation", client_token, fingerprint, associate
+        )
+
+    def start_chat_contact(
+        self,
+        instance_id: str,
+        contact_flow_id: str,
+        display_name: str,
+        *,
+        attributes: dict[str, str] | None = None,
+        client_token: str | None = None,
+        chat_duration_minutes: int | None = None,
+        persistent_chat: dict[str, str] | None = None,
+        related_contact_id: str | None = None,
+        customer_id: str | None = None,
+    ) -> dict[str, Any]:
+        """Spec section 4: a running CHAT root, optionally a persistent chat from the start."""
+        if persistent_chat is not None:
+            if persistent_chat.get("RehydrationType") not in REHYDRATION_TYPES:
+                raise InvalidParameterException(
+                    "PersistentChat.RehydrationType is required and must be one of "
+                    f"{', '.join(REHYDRATION_TYPES)}."
+                )
+            if not persistent_chat.get("SourceContactId"):
+                raise InvalidParameterException("PersistentChat.SourceContactId is required.")
+            if related_contact_id is not None:
+                raise InvalidRequestException(
+                    "PersistentChat and RelatedContactId cannot be used together."
+                )
+
+        def start() -> dict[str, Any]:
+            self._check_instance(instance_id)
+            related = (
+                self.get_contact(instance_id, related_contact_id, "RelatedContactId")
+                if related_contact_id is not None
+                else None
+            )
+            if persistent_chat is not None:
+                # Resolved before the contact exists, so a refused source creates nothing.
+                source, result = self._resolve_source(
+                    instance_id,
+                    None,
+                    persistent_chat["SourceContactId"],
+                    persistent_chat["RehydrationType"],
+                )
+            contact = self._add_segment(
+                instance_id,
+                ContactChain(),
+                channel="CHAT",
+                initiation_method="API",
+                contact_id=None,
+            )
+            contact.display_name = display_name
+            contact.customer_id = customer_id
+            contact.chat_duration_minutes = chat_duration_minutes
+            contact.participant_id = str(mock_random.uuid4())
+            contact.participant_token = str(mock_random.uuid4())
+            if related is not None:
+                contact.session.attributes.update(related.session.attributes)
+                contact.related_contact_id = related.id
+            contact.session.attributes.update(attributes or {})
+            response = {
+                "ContactId": contact.id,
+                "ParticipantId": contact.participant_id,
+                "ParticipantToken": contact.participant_token,
+            }
+            if persistent_chat is not None:
+                self._link(contact, source, result, persistent_chat["RehydrationType"])
+                response["ContinuedFromContactId"] = result.id
+            return response
+
+        fingerprint = (
+            instance_id,
+            contact_flow_id,
+            display_name,
+            sorted((attributes or {}).items()),
+            chat_duration_minutes,
+            sorted((persistent_chat or {}).items()),
+            related_contact_id,
+            customer_id,
+        )
+        return self.idempotent("StartChatContact", client_token, fingerprint, start)
+
+    def describe_contact(self, instance_id: str, contact_id: str) -> dict[str, Any]:
+        self._check_instance(instance_id)
+        return self.get_contact(instance_id, contact_id, "ContactId").to_dict()
+
+    def stop_contact(
+        self, instance_id: str, contact_id: str, disconnect_reason: str | None = None
+    ) -> None:
+        with self.lock:
+            self._check_instance(instance_id)
+            contact = self.get_contact(instance_id, contact_id, "ContactId")
+            if contact.ended:
+                raise InvalidRequestException(f"ContactId '{contact_id}' has already ended.")
+            contact.end(utcnow(), disconnect_reason)
+
+    def list_associated_contacts(
+        self, instance_id: str, contact_id: str, max_results: int | None, next_token: str | None
+    ) -> dict[str, Any]:
+        self._check_instance(instance_id)
+        session = self.get_contact(instance_id, contact_id, "contactId").session
+        limit = max_results or 100
+        start = 0
+        if next_token is not None:
+            if not next_token.isdigit() or int(next_token) > len(session.segments):
+                raise InvalidParameterException("nextToken is not valid.")
+            start = int(next_token)
+        page = session.segments[start : start + limit]
+        response: dict[str, Any] = {"ContactSummaryList": [c.to_summary() for c in page]}
+        if start + limit < len(session.segments):
+            response["NextToken"] = str(start + limit)
+        return response
+
+    def get_contact_attributes(self, instance_id: str, initial_contact_id: str) -> dict[str, Any]:
+        self._check_instance(instance_id)
+        contact = self.get_contact(instance_id, initial_contact_id, "InitialContactId")
+        return {"Attributes": dict(contact.session.attributes)}
+
+    def update_contact_attributes(
+        self, instance_id: str, initial_contact_id: str, attributes: dict[str, str]
+    ) -> None:
+        with self.lock:
+            self._check_instance(instance_id)
+            contact = self.get_contact(instance_id, initial_contact_id, "InitialContactId")
+            contact.session.attributes.update(attributes)
+            contact.last_update_timestamp = utcnow()
+
+    # ------------------------------------------------------------------ reading
+
+    def session_contact_ids(self, instance_id: str, contact_id: str) -> list[str]:
+        """Ids of every segment of the contact's session, oldest first."""
+        session = self.get_contact(instance_id, contact_id, "ContactId").session
+        return [c.id for c in session.segments]
+
+    def visible_past(self, instance_id: str, contact_id: str) -> list[str]:
+        """Ids of the past segments a persistent chat can see (spec section 5), newest first."""
+        session = self.get_contact(instance_id, contact_id, "ContactId").session
+        if session.rehydration is None:
+            return []
+        return [c.id for c in session.rehydration.visible_past()]
+
+
+connect_persistent_backends = BackendDict(ConnectPersistentBackend, "connect")

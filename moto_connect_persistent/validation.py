@@ -1,0 +1,153 @@
+"""Spec rule 1: input checks taken from the botocore service model, not written by hand.
+
+Each operation's input shape already states which members are required, their types,
+lengths, ranges and enums. Reading them from the model keeps the mock in step with the SDK
+and answers every violation (raw HTTP, or boto3 with ``parameter_validation=False``) with an
+``InvalidParameterException`` that names the field, before any state is touched.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from typing import Any
+
+import botocore.session
+from botocore.model import OperationModel, Shape
+
+from .exceptions import InvalidParameterException
+
+
+@lru_cache(maxsize=None)
+def operation_model(service: str, operation: str) -> OperationModel:
+    model = botocore.session.get_session().get_service_model(service)
+    return model.operation_model(operation)
+
+
+def parse_json_body(body: str | bytes | None) -> dict[str, Any]:
+    """A rest-json request body: empty means no members; anything but an object is refused."""
+    if not body:
+        return {}
+    try:
+        parsed = json.loads(body)
+    except (ValueError, UnicodeDecodeError) as err:
+        raise InvalidParameterException(f"The request body is not valid JSON: {err}.") from None
+    if not isinstance(parsed, dict):
+        raise InvalidParameterException("The request body must be a JSON object.")
+    return parsed
+
+
+def collect_input(
+    service: str,
+    operation: str,
+    path_params: dict[str, str],
+    query: dict[str, list[str]],
+    body: dict[str, Any],
+) -> dict[str, Any]:
+    """Gather an operation's members from path, query string and body, then validate them.
+
+    Query-string members arrive as text and are converted to the modeled type here, so the
+    same checks apply to every location.
+    """
+    shape = operation_model(service, operation).input_shape
+    params: dict[str, Any] = {}
+    if shape is None:
+        return params
+    for name, member in shape.members.items():
+        location = member.serialization.get("location")
+        wire_name = member.serialization.get("name", name)
+        if location == "uri":
+            if wire_name in path_params:
+                params[name] = path_params[wire_name]
+        elif location == "querystring":
+            if wire_name in query:
+                params[name] = _from_text(name, member, query[wire_name][0])
+        elif location is None and name in body:
+            params[name] = body[name]
+    validate(shape, params, "")
+    return params
+
+
+def _from_text(name: str, shape: Shape, text: str) -> Any:
+    if shape.type_name in ("integer", "long"):
+        try:
+            return int(text)
+        except ValueError:
+            raise InvalidParameterException(f"{name} must be an integer, got '{text}'.") from None
+    return text
+
+
+_JSON_TYPES: dict[str, tuple[type, ...]] = {
+    "string": (str,),
+    "integer": (int,),
+    "long": (int,),
+    "boolean": (bool,),
+    "double": (int, float),
+    "float": (int, float),
+    "timestamp": (int, float, str),
+    "structure": (dict,),
+    "map": (dict,),
+    "list": (list,),
+    "blob": (str,),
+}
+
+_TYPE_WORDS = {
+    "string": "a string",
+    "integer": "an integer",
+    "long": "an integer",
+    "boolean": "a boolean",
+    "double": "a number",
+    "float": "a number",
+    "timestamp": "a timestamp",
+    "structure": "an object",
+    "map": "an object",
+    "list": "a list",
+    "blob": "a base64 string",
+}
+
+
+def validate(shape: Shape, value: Any, path: str) -> None:
+    """Raise InvalidParameterException for the first member of ``value`` that breaks ``shape``."""
+    expected = _JSON_TYPES.get(shape.type_name, (object,))
+    is_bool = isinstance(value, bool)
+    if not isinstance(value, expected) or (is_bool and shape.type_name != "boolean"):
+        raise InvalidParameterException(
+            f"{path or 'The request body'} must be {_TYPE_WORDS.get(shape.type_name, 'valid')}."
+        )
+    metadata = shape.metadata
+    if shape.type_name in ("string", "list", "map"):
+        size = len(value)
+        if "min" in metadata and size < metadata["min"]:
+            raise InvalidParameterException(
+                f"{path} must be at least {metadata['min']} characters/items long."
+            )
+        if "max" in metadata and size > metadata["max"]:
+            raise InvalidParameterException(
+                f"{path} must be at most {metadata['max']} characters/items long."
+            )
+    if shape.type_name in ("integer", "long"):
+        if "min" in metadata and value < metadata["min"]:
+            raise InvalidParameterException(f"{path} must be at least {metadata['min']}.")
+        if "max" in metadata and value > metadata["max"]:
+            raise InvalidParameterException(f"{path} must be at most {metadata['max']}.")
+    enum = getattr(shape, "enum", None)
+    if shape.type_name == "string" and enum and value not in enum:
+        raise InvalidParameterException(f"{path} must be one of {', '.join(enum)}.")
+    if shape.type_name == "structure":
+        for name in shape.required_members:
+            if value.get(name) is None:
+                raise InvalidParameterException(f"{_join(path, name)} is required.")
+        for name, member in shape.members.items():
+            if value.get(name) is not None:
+                validate(member, value[name], _join(path, name))
+    elif shape.type_name == "list":
+        for index, item in enumerate(value):
+            validate(shape.member, item, f"{path}[{index}]")
+    elif shape.type_name == "map":
+        for key, item in value.items():
+            validate(shape.key, key, f"{path} key")
+            validate(shape.value, item, f"{path}.{key}")
+
+
+def _join(path: str, name: str) -> str:
+    return f"{path}.{name}" if path else name
