@@ -4,6 +4,7 @@ Importing the package registers its routes in moto's ``connect`` service, so pla
 ``mock_aws`` and moto's server serve them too.
 """
 
+from .controls import clear_faults, inject_fault, set_settle_time
 from .exceptions import SeedingError
 from .mock import mock_connect_persistent
 from .models import ConnectPersistentBackend, connect_persistent_backends
@@ -17,6 +18,9 @@ __all__ = [
     "ConnectPersistentBackend",
     "SeedingError",
     "chat_session",
+    "clear_faults",
+    "inject_fault",
+    "set_settle_time",
     "connect_persistent_backends",
     "mock_connect_persistent",
     "seed_chat_session",

@@ -8,7 +8,7 @@ so both mocks nest either way round and reset state together.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar, overload
+from typing import Any, TypeVar, cast, overload
 
 from moto import mock_aws
 from moto.core.models import MockAWS
@@ -30,7 +30,7 @@ def mock_connect_persistent(func: F | None = None, *, config: Any = None) -> F |
     """Decorator (bare or called), class decorator or context manager, exactly as ``mock_aws``."""
     register_routes()
     if func is not None:
-        return mock_aws(func)  # type: ignore[no-any-return]
+        return cast(F, mock_aws(func))
     return mock_aws(config=config)
 
 

@@ -184,7 +184,7 @@ class Rehydration:
 
 @dataclass(eq=False)
 class ContactChain:
-    """One chat session: its ordered segments, from the root through transfers and disconnect flows."""
+    """One chat session: ordered segments, from the root through transfers and disconnect flows."""
 
     segments: list[Contact] = field(default_factory=list)
     attributes: dict[str, str] = field(default_factory=dict)
@@ -378,51 +378,51 @@ class ConnectPersistentBackend(BaseBackend):
 
     # ------------------------------------------------------------------ seeding
 
-    def seed_chat_session(
-        self,
-        instance_id: str,
-        *,
-        contact_id: str | None = None,
-        agent_id: str | None = None,
-        channel: str = "CHAT",
+    def _seed_root(
+        self, instance_id: str, contact_id: str | None, channel: str, agent_id: str | None = None
     ) -> Contact:
+        if channel not in CHANNELS:
+            raise InvalidParameterException(f"Channel must be one of {', '.join(CHANNELS)}.")
+        self._check_instance(instance_id)
+        return self._add_segment(
+            instance_id,
+            ContactChain(),
+            channel=channel,
+            initiation_method="API",
+            contact_id=self._new_contact_id(instance_id, contact_id),
+            agent_id=agent_id,
+        )
+
+    def seed_chat_session(
+        self, instance_id: str, contact_id: str | None = None, agent_id: str | None = None
+    ) -> str:
+        """A running CHAT root (InitiationMethod API); returns its contact id."""
         with self.lock:
-            self._check_instance(instance_id)
-            return self._add_segment(
-                instance_id,
-                ContactChain(),
-                channel=channel,
-                initiation_method="API",
-                contact_id=self._new_contact_id(instance_id, contact_id),
-                agent_id=agent_id,
-            )
+            return self._seed_root(instance_id, contact_id, "CHAT", agent_id).id
 
     def seed_contact(
         self,
         instance_id: str,
-        *,
         channel: str = "VOICE",
         ended: bool = True,
         contact_id: str | None = None,
-    ) -> Contact:
-        if channel not in CHANNELS:
-            raise InvalidParameterException(f"Channel must be one of {', '.join(CHANNELS)}.")
+    ) -> str:
+        """One contact of any channel, to exercise the CHAT-only rules; returns its id."""
         with self.lock:
-            contact = self.seed_chat_session(instance_id, contact_id=contact_id, channel=channel)
+            contact = self._seed_root(instance_id, contact_id, channel)
             if ended:
                 contact.end(utcnow())
-            return contact
+            return contact.id
 
     def continue_session(
         self,
         instance_id: str,
         contact_id: str,
-        *,
         initiation_method: str,
         new_contact_id: str | None = None,
         agent_id: str | None = None,
         queue_id: str | None = None,
-    ) -> Contact:
+    ) -> str:
         """Transfer or disconnect flow: end the running segment and add the next one."""
         if initiation_method not in SEGMENT_METHODS:
             raise InvalidParameterException(
@@ -446,7 +446,15 @@ class ConnectPersistentBackend(BaseBackend):
                 contact_id=new_id,
                 agent_id=agent_id,
                 queue_id=queue_id,
-            )
+            ).id
+
+    def end_session(self, instance_id: str, contact_id: str) -> str:
+        """End the latest segment of the contact's session; returns that segment's id."""
+        with self.lock:
+            self._check_instance(instance_id)
+            latest = self.get_contact(instance_id, contact_id, "ContactId").session.current
+            self.stop_contact(instance_id, latest.id)
+            return latest.id
 
     # ------------------------------------------------------------------ the rules
 

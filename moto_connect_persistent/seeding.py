@@ -7,14 +7,13 @@ way to write them. Every verb here calls the same backend methods the wire opera
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
+from typing import Any
 
-from moto.core import DEFAULT_ACCOUNT_ID
+from moto.core.models import DEFAULT_ACCOUNT_ID
 
 from .exceptions import ConnectError, SeedingError
 from .mock import mock_is_active
-from .models import ConnectPersistentBackend, connect_persistent_backends
+from .models import connect_persistent_backends
 
 
 def default_region() -> str:
@@ -25,29 +24,53 @@ def default_account() -> str:
     return os.environ.get("MOTO_ACCOUNT_ID") or DEFAULT_ACCOUNT_ID
 
 
-def backend_for(region_name: str | None, account_id: str | None) -> ConnectPersistentBackend:
-    """The backend a seeding call writes to; refuses to write when no mock is active."""
-    if not mock_is_active():
-        raise SeedingError(
-            "No moto mock is active: seed inside @mock_connect_persistent (or mock_aws), "
-            "or pass endpoint_url= to seed a running server."
-        )
-    region = region_name or default_region()
-    try:
-        return connect_persistent_backends[account_id or default_account()][region]
-    except KeyError:
-        raise SeedingError(
-            f"Region '{region}' has no Amazon Connect in moto; use a Connect region "
-            "(e.g. us-east-1) or set MOTO_ALLOW_NONEXISTENT_REGION=true."
-        ) from None
+#: The backend methods a seeder may call, in-process or over HTTP: the one list of what
+#: seeding and the test controls can do. Each takes and returns JSON-able values only.
+SEEDING_METHODS = frozenset(
+    {
+        "seed_chat_session",
+        "seed_contact",
+        "continue_session",
+        "end_session",
+        "session_contact_ids",
+        "inject_fault",
+        "clear_faults",
+        "set_settle_time",
+    }
+)
 
 
-@contextmanager
-def _as_seeding_error() -> Iterator[None]:
-    try:
-        yield
-    except ConnectError as err:
-        raise SeedingError(f"{err.error_type}: {err.message}") from None
+class LocalSeeder:
+    """Calls the backend of this process; only while a moto mock is active."""
+
+    def __init__(self, region_name: str | None, account_id: str | None) -> None:
+        if not mock_is_active():
+            raise SeedingError(
+                "No moto mock is active: seed inside @mock_connect_persistent (or mock_aws), "
+                "or pass endpoint_url= to seed a running server."
+            )
+        region = region_name or default_region()
+        try:
+            self.backend = connect_persistent_backends[account_id or default_account()][region]
+        except KeyError:
+            raise SeedingError(
+                f"Region '{region}' has no Amazon Connect in moto; use a Connect region "
+                "(e.g. us-east-1) or set MOTO_ALLOW_NONEXISTENT_REGION=true."
+            ) from None
+
+    def call(self, method: str, **kwargs: Any) -> Any:
+        assert method in SEEDING_METHODS, method
+        try:
+            return getattr(self.backend, method)(**kwargs)
+        except ConnectError as err:
+            raise SeedingError(f"{err.error_type}: {err.message}") from None
+
+
+def seeder_for(
+    region_name: str | None, account_id: str | None, endpoint_url: str | None = None
+) -> LocalSeeder:
+    """The seeder for an in-process mock, or (with ``endpoint_url``) for a running server."""
+    return LocalSeeder(region_name, account_id)
 
 
 class ChatSession:
@@ -57,10 +80,8 @@ class ChatSession:
     the same session is also changed through boto3.
     """
 
-    def __init__(
-        self, backend: ConnectPersistentBackend, instance_id: str, contact_id: str
-    ) -> None:
-        self._backend = backend
+    def __init__(self, seeder: LocalSeeder, instance_id: str, contact_id: str) -> None:
+        self._seeder = seeder
         self.instance_id = instance_id
         self._contact_id = contact_id
 
@@ -70,8 +91,10 @@ class ChatSession:
     @property
     def contact_ids(self) -> list[str]:
         """Every segment's contact id, oldest first."""
-        with _as_seeding_error():
-            return self._backend.session_contact_ids(self.instance_id, self._contact_id)
+        ids: list[str] = self._seeder.call(
+            "session_contact_ids", instance_id=self.instance_id, contact_id=self._contact_id
+        )
+        return ids
 
     @property
     def initial_contact_id(self) -> str:
@@ -82,22 +105,14 @@ class ChatSession:
         """The latest segment: the running contact, until the session ends."""
         return self.contact_ids[-1]
 
-    def _continue(
-        self,
-        initiation_method: str,
-        contact_id: str | None,
-        agent_id: str | None = None,
-        queue_id: str | None = None,
-    ) -> ChatSession:
-        with _as_seeding_error():
-            self._backend.continue_session(
-                self.instance_id,
-                self._contact_id,
-                initiation_method=initiation_method,
-                new_contact_id=contact_id,
-                agent_id=agent_id,
-                queue_id=queue_id,
-            )
+    def _continue(self, initiation_method: str, **kwargs: Any) -> ChatSession:
+        self._seeder.call(
+            "continue_session",
+            instance_id=self.instance_id,
+            contact_id=self._contact_id,
+            initiation_method=initiation_method,
+            **kwargs,
+        )
         return self
 
     def transfer(
@@ -108,16 +123,17 @@ class ChatSession:
         queue_id: str | None = None,
     ) -> ChatSession:
         """End the running segment and add a TRANSFER segment (to another agent or queue)."""
-        return self._continue("TRANSFER", contact_id, agent_id, queue_id)
+        return self._continue(
+            "TRANSFER", new_contact_id=contact_id, agent_id=agent_id, queue_id=queue_id
+        )
 
     def disconnect_flow(self, *, contact_id: str | None = None) -> ChatSession:
         """End the running segment and add a DISCONNECT segment, e.g. a post-chat survey."""
-        return self._continue("DISCONNECT", contact_id)
+        return self._continue("DISCONNECT", new_contact_id=contact_id)
 
     def end(self) -> ChatSession:
         """End the latest segment: the session is over and can be rehydrated."""
-        with _as_seeding_error():
-            self._backend.stop_contact(self.instance_id, self.current_contact_id)
+        self._seeder.call("end_session", instance_id=self.instance_id, contact_id=self._contact_id)
         return self
 
 
@@ -128,12 +144,14 @@ def seed_chat_session(
     region_name: str | None = None,
     account_id: str | None = None,
     agent_id: str | None = None,
+    endpoint_url: str | None = None,
 ) -> ChatSession:
     """Start a chat session: a running CHAT root contact (InitiationMethod API)."""
-    backend = backend_for(region_name, account_id)
-    with _as_seeding_error():
-        root = backend.seed_chat_session(instance_id, contact_id=contact_id, agent_id=agent_id)
-    return ChatSession(backend, instance_id, root.id)
+    seeder = seeder_for(region_name, account_id, endpoint_url)
+    root_id: str = seeder.call(
+        "seed_chat_session", instance_id=instance_id, contact_id=contact_id, agent_id=agent_id
+    )
+    return ChatSession(seeder, instance_id, root_id)
 
 
 def chat_session(
@@ -142,10 +160,11 @@ def chat_session(
     *,
     region_name: str | None = None,
     account_id: str | None = None,
+    endpoint_url: str | None = None,
 ) -> ChatSession:
     """A handle on the session of an existing contact, e.g. one made by start_chat_contact."""
-    backend = backend_for(region_name, account_id)
-    session = ChatSession(backend, instance_id, contact_id)
+    seeder = seeder_for(region_name, account_id, endpoint_url)
+    session = ChatSession(seeder, instance_id, contact_id)
     session.contact_ids  # noqa: B018 - raises SeedingError now if the contact is unknown
     return session
 
@@ -158,10 +177,14 @@ def seed_contact(
     contact_id: str | None = None,
     region_name: str | None = None,
     account_id: str | None = None,
+    endpoint_url: str | None = None,
 ) -> str:
     """Seed one contact of any channel (VOICE, TASK, ...) to exercise the CHAT-only rules."""
-    backend = backend_for(region_name, account_id)
-    with _as_seeding_error():
-        return backend.seed_contact(
-            instance_id, channel=channel, ended=ended, contact_id=contact_id
-        ).id
+    contact: str = seeder_for(region_name, account_id, endpoint_url).call(
+        "seed_contact",
+        instance_id=instance_id,
+        channel=channel,
+        ended=ended,
+        contact_id=contact_id,
+    )
+    return contact

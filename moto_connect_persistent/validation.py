@@ -9,7 +9,7 @@ and answers every violation (raw HTTP, or boto3 with ``parameter_validation=Fals
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 import botocore.session
@@ -18,7 +18,7 @@ from botocore.model import OperationModel, Shape
 from .exceptions import InvalidParameterException
 
 
-@lru_cache(maxsize=None)
+@cache
 def operation_model(service: str, operation: str) -> OperationModel:
     model = botocore.session.get_session().get_service_model(service)
     return model.operation_model(operation)
@@ -108,9 +108,7 @@ _TYPE_WORDS = {
 
 def validate(shape: Shape, value: Any, path: str) -> None:
     """Raise InvalidParameterException for the first member of ``value`` that breaks ``shape``."""
-    expected = _JSON_TYPES.get(shape.type_name, (object,))
-    is_bool = isinstance(value, bool)
-    if not isinstance(value, expected) or (is_bool and shape.type_name != "boolean"):
+    if not _has_type(value, shape.type_name):
         raise InvalidParameterException(
             f"{path or 'The request body'} must be {_TYPE_WORDS.get(shape.type_name, 'valid')}."
         )
@@ -147,6 +145,13 @@ def validate(shape: Shape, value: Any, path: str) -> None:
         for key, item in value.items():
             validate(shape.key, key, f"{path} key")
             validate(shape.value, item, f"{path}.{key}")
+
+
+def _has_type(value: Any, type_name: str) -> bool:
+    # JSON true/false are Python ints too: only a boolean member accepts them.
+    if isinstance(value, bool) and type_name != "boolean":
+        return False
+    return isinstance(value, _JSON_TYPES.get(type_name, (object,)))
 
 
 def _join(path: str, name: str) -> str:

@@ -1,0 +1,46 @@
+"""Test-only controls with no AWS equivalent (spec section 7): faults and settle time."""
+
+from __future__ import annotations
+
+from .seeding import seeder_for
+
+
+def inject_fault(
+    operation: str,
+    error_code: str,
+    *,
+    count: int = 1,
+    instance_id: str | None = None,
+    region_name: str | None = None,
+    account_id: str | None = None,
+    endpoint_url: str | None = None,
+) -> None:
+    """Make the next ``count`` calls of ``operation`` fail with ``error_code``, as AWS would."""
+    seeder_for(region_name, account_id, endpoint_url).call(
+        "inject_fault",
+        operation=operation,
+        error_code=error_code,
+        count=count,
+        instance_id=instance_id,
+    )
+
+
+def clear_faults(
+    *,
+    region_name: str | None = None,
+    account_id: str | None = None,
+    endpoint_url: str | None = None,
+) -> None:
+    """Disarm every injected fault of the account and region."""
+    seeder_for(region_name, account_id, endpoint_url).call("clear_faults")
+
+
+def set_settle_time(
+    seconds: float,
+    *,
+    region_name: str | None = None,
+    account_id: str | None = None,
+    endpoint_url: str | None = None,
+) -> None:
+    """Spec rule 8: refuse rehydration sources that ended less than ``seconds`` ago (0 = off)."""
+    seeder_for(region_name, account_id, endpoint_url).call("set_settle_time", seconds=seconds)
