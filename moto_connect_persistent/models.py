@@ -575,6 +575,9 @@ class ConnectPersistentBackend(BaseBackend):
         customer_id: str | None = None,
     ) -> dict[str, Any]:
         """Spec section 4: a running CHAT root, optionally a persistent chat from the start."""
+        if not contact_flow_id:
+            # The model sets no minimum; moto has no flows to look up, so any id but "" goes.
+            raise InvalidParameterException("ContactFlowId must not be empty.")
         if persistent_chat is not None:
             if persistent_chat.get("RehydrationType") not in REHYDRATION_TYPES:
                 raise InvalidParameterException(
