@@ -1,4 +1,4 @@
-"""CreatePersistentContactAssociation through the real boto3 client: spec section 3, rule by rule."""
+"""CreatePersistentContactAssociation through real boto3: spec section 3, rule by rule."""
 
 from __future__ import annotations
 

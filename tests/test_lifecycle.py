@@ -318,7 +318,7 @@ def test_stop_contact_errors(connect: Any, unvalidated: Any, iid: str) -> None:
     )
 
 
-# ----------------------------------------------------------------------------- ListAssociatedContacts
+# ------------------------------------------------------------------ ListAssociatedContacts
 
 
 def test_list_associated_contacts_pages_oldest_first(connect: Any, iid: str) -> None:
