@@ -693,6 +693,7 @@ class ConnectPersistentBackend(BaseBackend):
 
     def session_contact_ids(self, instance_id: str, contact_id: str) -> list[str]:
         """Ids of every segment of the contact's session, oldest first."""
+        self._check_instance(instance_id)
         session = self.get_contact(instance_id, contact_id, "ContactId").session
         return [c.id for c in session.segments]
 
