@@ -8,5 +8,5 @@ for spec in "moto[server]==5.1.21" "moto[server]>=5.1.21,<6"; do
   python3 -m venv "$venv"
   "$venv/bin/pip" install -q -e ".[test,server]" "$spec"
   echo "== $("$venv/bin/python" -c 'import moto; print("moto", moto.__version__)')"
-  "$venv/bin/python" -m pytest -q -p no:randomly "$@"
+  "$venv/bin/python" -m pytest -q "$@"
 done
