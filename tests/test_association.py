@@ -3,51 +3,20 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import boto3
 import pytest
 import requests
-from botocore.config import Config
 from freezegun import freeze_time
+from support import ACCOUNT, REGION, expect_error, make_instance
 
 from moto_connect_persistent import (
     chat_session,
     connect_persistent_backends,
-    mock_connect_persistent,
     seed_chat_session,
     seed_contact,
 )
-
-REGION = "us-east-1"
-ACCOUNT = "123456789012"
-
-
-def make_instance(client: Any) -> str:
-    instance: str = client.create_instance(
-        IdentityManagementType="CONNECT_MANAGED",
-        InboundCallsEnabled=True,
-        OutboundCallsEnabled=True,
-    )["Id"]
-    return instance
-
-
-@pytest.fixture
-def connect() -> Iterator[Any]:
-    with mock_connect_persistent():
-        yield boto3.client("connect", region_name=REGION)
-
-
-@pytest.fixture
-def unvalidated(connect: Any) -> Any:
-    """A client that sends whatever it is given, as raw HTTP callers can."""
-    return boto3.client("connect", region_name=REGION, config=Config(parameter_validation=False))
-
-
-@pytest.fixture
-def iid(connect: Any) -> str:
-    return make_instance(connect)
 
 
 @pytest.fixture
@@ -74,18 +43,6 @@ def associate(client: Any, iid: str, current: str, source: str, kind: str, **ext
 def related(client: Any, iid: str, contact_id: str) -> str | None:
     contact = client.describe_contact(InstanceId=iid, ContactId=contact_id)["Contact"]
     return contact.get("RelatedContactId")
-
-
-def expect_error(call: Any, code: str, status: int, *words: str) -> str:
-    with pytest.raises(Exception) as info:
-        call()
-    error = info.value.response["Error"]  # type: ignore[attr-defined]
-    assert error["Code"] == code, error
-    assert info.value.response["ResponseMetadata"]["HTTPStatusCode"] == status  # type: ignore[attr-defined]
-    for word in words:
-        assert word in error["Message"], error["Message"]
-    message: str = error["Message"]
-    return message
 
 
 # ----------------------------------------------------------------------------- the seed's use cases

@@ -3,44 +3,18 @@ ListAssociatedContacts and contact attributes, against the same state seeding wr
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
-import boto3
 import pytest
 import requests
-from botocore.config import Config
+from support import ACCOUNT, REGION, expect_error
 
 from moto_connect_persistent import (
     chat_session,
     connect_persistent_backends,
-    mock_connect_persistent,
     seed_chat_session,
 )
-
-REGION = "us-east-1"
-
-
-@pytest.fixture
-def connect() -> Iterator[Any]:
-    with mock_connect_persistent():
-        yield boto3.client("connect", region_name=REGION)
-
-
-@pytest.fixture
-def unvalidated(connect: Any) -> Any:
-    return boto3.client("connect", region_name=REGION, config=Config(parameter_validation=False))
-
-
-@pytest.fixture
-def iid(connect: Any) -> str:
-    instance: str = connect.create_instance(
-        IdentityManagementType="CONNECT_MANAGED",
-        InboundCallsEnabled=True,
-        OutboundCallsEnabled=True,
-    )["Id"]
-    return instance
 
 
 def start(client: Any, iid: str, **extra: Any) -> Any:
@@ -57,16 +31,6 @@ def describe(client: Any, iid: str, contact_id: str) -> dict[str, Any]:
         "Contact"
     ]
     return contact
-
-
-def expect_error(call: Any, code: str, status: int, *words: str) -> None:
-    with pytest.raises(Exception) as info:
-        call()
-    response = info.value.response  # type: ignore[attr-defined]
-    assert response["Error"]["Code"] == code, response["Error"]
-    assert response["ResponseMetadata"]["HTTPStatusCode"] == status
-    for word in words:
-        assert word in response["Error"]["Message"]
 
 
 # ----------------------------------------------------------------------------- the story
@@ -117,7 +81,7 @@ def test_start_chat_with_from_segment(connect: Any, iid: str) -> None:
 
 def test_start_chat_refuses_a_running_source_and_creates_nothing(connect: Any, iid: str) -> None:
     seed_chat_session(iid, contact_id="LIVE")
-    backend = connect_persistent_backends["123456789012"][REGION]
+    backend = connect_persistent_backends[ACCOUNT][REGION]
     before = dict(backend.contacts)
     expect_error(
         lambda: start(

@@ -8,6 +8,7 @@ from typing import Any
 import boto3
 import pytest
 from moto import mock_aws
+from support import REGION, make_instance
 
 from moto_connect_persistent import (
     SeedingError,
@@ -17,17 +18,9 @@ from moto_connect_persistent import (
     seed_contact,
 )
 
-REGION = "us-east-1"
-
 
 def new_instance() -> str:
-    client = boto3.client("connect", region_name=REGION)
-    instance: str = client.create_instance(
-        IdentityManagementType="CONNECT_MANAGED",
-        InboundCallsEnabled=True,
-        OutboundCallsEnabled=True,
-    )["Id"]
-    return instance
+    return make_instance(boto3.client("connect", region_name=REGION))
 
 
 def rehydrate_once() -> str:
@@ -173,11 +166,7 @@ def test_seed_contact_channels() -> None:
 @mock_connect_persistent
 def test_seeding_defaults_follow_the_environment(monkeypatch: Any) -> None:
     monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-west-2")
-    iid = boto3.client("connect").create_instance(
-        IdentityManagementType="CONNECT_MANAGED",
-        InboundCallsEnabled=True,
-        OutboundCallsEnabled=True,
-    )["Id"]
+    iid = make_instance(boto3.client("connect"))
     session = seed_chat_session(iid)
     assert len(session.contact_ids) == 1
     with pytest.raises(SeedingError, match="Instance not found"):
