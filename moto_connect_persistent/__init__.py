@@ -8,10 +8,12 @@ from .controls import clear_faults, inject_fault, set_settle_time
 from .exceptions import SeedingError
 from .mock import mock_connect_persistent
 from .models import ConnectPersistentBackend, connect_persistent_backends
+from .moto_api import register_moto_api_routes
 from .registration import register_routes
 from .seeding import ChatSession, chat_session, seed_chat_session, seed_contact
 
 register_routes()
+register_moto_api_routes()
 
 __all__ = [
     "ChatSession",

@@ -7,13 +7,22 @@ way to write them. Every verb here calls the same backend methods the wire opera
 from __future__ import annotations
 
 import os
-from typing import Any
+from typing import Any, Protocol
 
+import requests
 from moto.core.models import DEFAULT_ACCOUNT_ID
 
 from .exceptions import ConnectError, SeedingError
 from .mock import mock_is_active
-from .models import connect_persistent_backends
+from .models import ConnectPersistentBackend, connect_persistent_backends
+
+#: Where a running server answers the seeding methods: ``POST <endpoint><ENDPOINT_PATH><method>``.
+ENDPOINT_PATH = "/moto-api/connect-persistent/"
+#: Request headers choosing the backend over HTTP (moto's own header for the account).
+ACCOUNT_HEADER = "x-moto-account-id"
+REGION_HEADER = "x-moto-region"
+#: Seeding calls are local to a test machine; a stuck server should fail the test, not hang it.
+REMOTE_TIMEOUT_SECONDS = 30.0
 
 
 def default_region() -> str:
@@ -40,6 +49,23 @@ SEEDING_METHODS = frozenset(
 )
 
 
+class Seeder(Protocol):
+    """What the seeding verbs need: one call per backend method named in SEEDING_METHODS."""
+
+    def call(self, method: str, **kwargs: Any) -> Any: ...
+
+
+def backend_for(region_name: str, account_id: str) -> ConnectPersistentBackend:
+    """The backend of one account and region, shared by in-process and HTTP seeding."""
+    try:
+        return connect_persistent_backends[account_id][region_name]
+    except KeyError:
+        raise SeedingError(
+            f"Region '{region_name}' has no Amazon Connect in moto; use a Connect region "
+            "(e.g. us-east-1) or set MOTO_ALLOW_NONEXISTENT_REGION=true."
+        ) from None
+
+
 class LocalSeeder:
     """Calls the backend of this process; only while a moto mock is active."""
 
@@ -49,14 +75,7 @@ class LocalSeeder:
                 "No moto mock is active: seed inside @mock_connect_persistent (or mock_aws), "
                 "or pass endpoint_url= to seed a running server."
             )
-        region = region_name or default_region()
-        try:
-            self.backend = connect_persistent_backends[account_id or default_account()][region]
-        except KeyError:
-            raise SeedingError(
-                f"Region '{region}' has no Amazon Connect in moto; use a Connect region "
-                "(e.g. us-east-1) or set MOTO_ALLOW_NONEXISTENT_REGION=true."
-            ) from None
+        self.backend = backend_for(region_name or default_region(), account_id or default_account())
 
     def call(self, method: str, **kwargs: Any) -> Any:
         assert method in SEEDING_METHODS, method
@@ -66,10 +85,49 @@ class LocalSeeder:
             raise SeedingError(f"{err.error_type}: {err.message}") from None
 
 
+class RemoteSeeder:
+    """Calls the same backend methods in a running server, over its /moto-api endpoints.
+
+    The region defaults as boto3's does on this side (``AWS_DEFAULT_REGION``, else us-east-1);
+    without ``account_id`` the server picks the account exactly as for its boto3 callers.
+    """
+
+    def __init__(self, endpoint_url: str, region_name: str | None, account_id: str | None) -> None:
+        self.url = endpoint_url.rstrip("/") + ENDPOINT_PATH
+        self.headers = {REGION_HEADER: region_name or default_region()}
+        if account_id:
+            self.headers[ACCOUNT_HEADER] = account_id
+
+    def call(self, method: str, **kwargs: Any) -> Any:
+        assert method in SEEDING_METHODS, method
+        url = self.url + method
+        try:
+            response = requests.post(
+                url, json=kwargs, headers=self.headers, timeout=REMOTE_TIMEOUT_SECONDS
+            )
+        except requests.RequestException as err:
+            raise SeedingError(f"Cannot reach the server at {url}: {err}") from None
+        try:
+            payload = response.json()
+        except ValueError:
+            payload = None
+        if not isinstance(payload, dict):
+            raise SeedingError(
+                f"{url} answered HTTP {response.status_code} without a JSON object: is it a "
+                f"moto server with moto-connect-persistent loaded? {response.text[:200]!r}"
+            )
+        if response.status_code != 200 or "result" not in payload:
+            error = payload.get("error") or {}
+            raise SeedingError(f"{error.get('code', response.status_code)}: {error.get('message')}")
+        return payload["result"]
+
+
 def seeder_for(
     region_name: str | None, account_id: str | None, endpoint_url: str | None = None
-) -> LocalSeeder:
+) -> Seeder:
     """The seeder for an in-process mock, or (with ``endpoint_url``) for a running server."""
+    if endpoint_url:
+        return RemoteSeeder(endpoint_url, region_name, account_id)
     return LocalSeeder(region_name, account_id)
 
 
@@ -80,7 +138,7 @@ class ChatSession:
     the same session is also changed through boto3.
     """
 
-    def __init__(self, seeder: LocalSeeder, instance_id: str, contact_id: str) -> None:
+    def __init__(self, seeder: Seeder, instance_id: str, contact_id: str) -> None:
         self._seeder = seeder
         self.instance_id = instance_id
         self._contact_id = contact_id
