@@ -24,6 +24,7 @@ from .exceptions import (
     InvalidRequestException,
     ResourceNotFoundException,
 )
+from .participant.models import ParticipantBackend, TranscriptState
 
 ENTIRE_PAST_SESSION = "ENTIRE_PAST_SESSION"
 FROM_SEGMENT = "FROM_SEGMENT"
@@ -238,7 +239,7 @@ class IdempotentCall:
     response: dict[str, Any]
 
 
-class ConnectPersistentBackend(BaseBackend):
+class ConnectPersistentBackend(ParticipantBackend, BaseBackend):
     """Contacts, chat sessions and persistent-chat links of one account and region."""
 
     def __init__(self, region_name: str, account_id: str) -> None:
@@ -251,6 +252,8 @@ class ConnectPersistentBackend(BaseBackend):
         self.settle_seconds: float = 0.0
         # Server mode serves requests on many threads; every multi-step change holds this.
         self.lock = threading.RLock()
+        #: Participant Service state: transcript items, participant and connection tokens.
+        self.transcripts = TranscriptState()
 
     # ------------------------------------------------------------------ lookups
 
@@ -398,7 +401,9 @@ class ConnectPersistentBackend(BaseBackend):
     ) -> str:
         """A running CHAT root (InitiationMethod API); returns its contact id."""
         with self.lock:
-            return self._seed_root(instance_id, contact_id, "CHAT", agent_id).id
+            root = self._seed_root(instance_id, contact_id, "CHAT", agent_id)
+            self._chat_started(root)
+            return root.id
 
     def seed_contact(
         self,
@@ -438,7 +443,7 @@ class ConnectPersistentBackend(BaseBackend):
                 )
             new_id = self._new_contact_id(instance_id, new_contact_id)
             current.end(utcnow())
-            return self._add_segment(
+            new = self._add_segment(
                 instance_id,
                 session,
                 channel=current.channel,
@@ -446,7 +451,9 @@ class ConnectPersistentBackend(BaseBackend):
                 contact_id=new_id,
                 agent_id=agent_id,
                 queue_id=queue_id,
-            ).id
+            )
+            self._segment_continued(new)
+            return new.id
 
     def end_session(self, instance_id: str, contact_id: str) -> str:
         """End the latest segment of the contact's session; returns that segment's id."""
@@ -618,6 +625,7 @@ class ConnectPersistentBackend(BaseBackend):
             contact.chat_duration_minutes = chat_duration_minutes
             contact.participant_id = str(mock_random.uuid4())
             contact.participant_token = str(mock_random.uuid4())
+            self._chat_started(contact)
             if related is not None:
                 contact.session.attributes.update(related.session.attributes)
                 contact.related_contact_id = related.id
@@ -657,6 +665,7 @@ class ConnectPersistentBackend(BaseBackend):
             if contact.ended:
                 raise InvalidRequestException(f"ContactId '{contact_id}' has already ended.")
             contact.end(utcnow(), disconnect_reason)
+            self._contact_stopped(contact)
 
     def list_associated_contacts(
         self, instance_id: str, contact_id: str, max_results: int | None, next_token: str | None

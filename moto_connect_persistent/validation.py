@@ -43,11 +43,13 @@ def collect_input(
     path_params: dict[str, str],
     query: dict[str, list[str]],
     body: dict[str, Any],
+    headers: dict[str, str] | None = None,
 ) -> dict[str, Any]:
-    """Gather an operation's members from path, query string and body, then validate them.
+    """Gather an operation's members from path, query string, headers and body, then validate.
 
     Query-string members arrive as text and are converted to the modeled type here, so the
-    same checks apply to every location.
+    same checks apply to every location. ``headers`` holds the header members the caller
+    read (the Participant Service's ``X-Amz-Bearer`` token), by wire name.
     """
     shape = operation_model(service, operation).input_shape
     params: dict[str, Any] = {}
@@ -62,6 +64,9 @@ def collect_input(
         elif location == "querystring":
             if wire_name in query:
                 params[name] = _from_text(name, member, query[wire_name][0])
+        elif location == "header":
+            if headers and wire_name in headers:
+                params[name] = headers[wire_name]
         elif location is None and name in body:
             params[name] = body[name]
     validate(shape, params, "")

@@ -1,0 +1,643 @@
+"""Transcripts and participant connections: the rules of the Participant Service.
+
+:class:`ParticipantBackend` is mixed into
+:class:`~moto_connect_persistent.models.ConnectPersistentBackend`, so a transcript lives in
+the same backend (account, region, lock, reset) as the contacts it belongs to, and the
+persistent-chat rules decide what a chat can see (``Rehydration.visible_past``).
+
+Items are stored per contact segment. A chat's transcript is computed when read: the items
+of its own session's segments (``ContactId``), then, reached only by paging backwards, the
+items of the visible past (``RelatedContactId``).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import itertools
+import json
+import sys
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from typing import TYPE_CHECKING, Any
+
+from moto.moto_api._internal import mock_random
+
+from ..exceptions import AccessDeniedException, InvalidParameterException, InvalidRequestException
+from .exceptions import ValidationException
+
+if TYPE_CHECKING:
+    from ..models import Contact, ContactChain
+
+PARTICIPANT_ROLES = ("CUSTOMER", "AGENT", "SYSTEM", "CUSTOM_BOT", "SUPERVISOR")
+
+#: DisplayName of a role's items when the seed names none.
+DEFAULT_DISPLAY_NAMES = {
+    "CUSTOMER": "Customer",
+    "AGENT": "Agent",
+    "SYSTEM": "SYSTEM_MESSAGE",
+    "CUSTOM_BOT": "BOT",
+    "SUPERVISOR": "Supervisor",
+}
+
+#: SendMessage content types and the longest Content each allows [doc: SendMessage].
+MESSAGE_CONTENT_LIMITS = {
+    "text/plain": 1024,
+    "text/markdown": 1024,
+    "application/json": 12000,
+    "application/vnd.amazonaws.connect.message.interactive.response": 12288,
+}
+
+_EVENT = "application/vnd.amazonaws.connect.event."
+
+#: SendEvent content types -> the receipt field they set on a message, or None when the
+#: event is accepted but never written to the transcript (typing, connection ack) [doc].
+EVENT_RECEIPTS: dict[str, str | None] = {
+    _EVENT + "typing": None,
+    _EVENT + "connection.acknowledged": None,
+    _EVENT + "message.delivered": "DeliveredTimestamp",
+    _EVENT + "message.read": "ReadTimestamp",
+}
+
+#: Events Connect itself writes when a chat's segments change [doc: GetTranscript].
+PARTICIPANT_JOINED = _EVENT + "participant.joined"
+PARTICIPANT_LEFT = _EVENT + "participant.left"
+CHAT_ENDED = _EVENT + "chat.ended"
+TRANSFER_SUCCEEDED = _EVENT + "transfer.succeeded"
+
+#: The event written into a new segment, by its InitiationMethod (None: no event).
+SEGMENT_START_EVENTS: dict[str, str | None] = {
+    "TRANSFER": TRANSFER_SUCCEEDED,
+    "QUEUE_TRANSFER": TRANSFER_SUCCEEDED,
+    "DISCONNECT": None,
+}
+
+#: StartChatContact's ChatDurationInMinutes when not given: 25 hours [doc].
+DEFAULT_CHAT_MINUTES = 1500
+#: A ConnectionToken lives one day [doc: CreateParticipantConnection].
+CONNECTION_TOKEN_LIFETIME = timedelta(days=1)
+#: The websocket URL must be used within 100 s [doc].
+WEBSOCKET_LIFETIME = timedelta(seconds=100)
+CONNECTION_TYPES = ("WEBSOCKET", "CONNECTION_CREDENTIALS")
+
+BACKWARD = "BACKWARD"
+FORWARD = "FORWARD"
+DESCENDING = "DESCENDING"
+ASCENDING = "ASCENDING"
+DEFAULT_MAX_RESULTS = 10
+
+
+def _now() -> datetime:
+    """The Python clock (freezegun moves it), as for every other timestamp of the mock."""
+    return datetime.now(timezone.utc)
+
+
+def iso8601(moment: datetime) -> str:
+    """``2019-11-08T02:41:28.172Z``: the Participant Service's ISO 8601 form, milliseconds."""
+    utc = moment.astimezone(timezone.utc)
+    return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
+
+
+def parse_iso8601(text: str, field_name: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError:
+        raise ValidationException(
+            f"{field_name} must be an ISO 8601 time such as 2019-11-08T02:41:28.172Z."
+        ) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+@dataclass
+class TranscriptItem:
+    """One message or event, in the segment (contact) it was sent on."""
+
+    seq: int
+    id: str
+    type: str
+    content_type: str
+    at: datetime
+    contact_id: str
+    participant_role: str
+    display_name: str | None = None
+    participant_id: str | None = None
+    content: str | None = None
+    #: Receipts by recipient participant id: {"DeliveredTimestamp": ..., "ReadTimestamp": ...}.
+    receipts: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def to_dict(self, current: bool) -> dict[str, Any]:
+        """GetTranscript's ``Item``: ContactId in the current session, else RelatedContactId."""
+        out: dict[str, Any] = {
+            "Id": self.id,
+            "Type": self.type,
+            "ContentType": self.content_type,
+            "AbsoluteTime": iso8601(self.at),
+            "ParticipantRole": self.participant_role,
+            "ContactId" if current else "RelatedContactId": self.contact_id,
+        }
+        optional = {
+            "Content": self.content,
+            "DisplayName": self.display_name,
+            "ParticipantId": self.participant_id,
+        }
+        out.update({k: v for k, v in optional.items() if v is not None})
+        if self.receipts:
+            out["MessageMetadata"] = {
+                "MessageId": self.id,
+                "Receipts": [
+                    {"RecipientParticipantId": pid, **times} for pid, times in self.receipts.items()
+                ],
+            }
+        return out
+
+
+@dataclass
+class Participant:
+    participant_id: str
+    role: str
+    display_name: str
+
+
+@dataclass
+class Connection:
+    """What a ConnectionToken stands for: one participant of one chat session."""
+
+    token: str
+    root: Contact
+    participant: Participant
+    expires_at: datetime
+
+
+@dataclass
+class Cursor:
+    """Where a transcript page starts; a NextToken is this, encoded.
+
+    ``phase`` "current": the next items have ``seq`` below ``key`` (BACKWARD) or above it
+    (FORWARD). ``phase`` "past": ``key`` indexes the visible past, newest first.
+    """
+
+    root_id: str
+    instance_id: str
+    direction: str
+    contact_id: str | None
+    phase: str
+    key: int
+
+    def encode(self) -> str:
+        raw = json.dumps(
+            [self.root_id, self.instance_id, self.direction, self.contact_id, self.phase, self.key]
+        )
+        return base64.urlsafe_b64encode(raw.encode()).decode()
+
+    @classmethod
+    def decode(cls, token: str) -> Cursor:
+        try:
+            fields = json.loads(base64.urlsafe_b64decode(token.encode()))
+            cursor = cls(*fields)
+        except (ValueError, TypeError, binascii.Error):
+            raise ValidationException("NextToken is not valid.") from None
+        if cursor.phase not in ("current", "past") or not isinstance(cursor.key, int):
+            raise ValidationException("NextToken is not valid.")
+        return cursor
+
+
+class TranscriptState:
+    """Transcript items and tokens of one backend; owned by it, reset with it."""
+
+    def __init__(self) -> None:
+        #: items by (instance id, contact id), oldest first.
+        self.items: dict[tuple[str, str], list[TranscriptItem]] = {}
+        #: ParticipantToken -> the root contact StartChatContact made for it.
+        self.participant_tokens: dict[str, Contact] = {}
+        self.connections: dict[str, Connection] = {}
+        #: Participants of a session by (instance id, root contact id, role).
+        self.participants: dict[tuple[str, str, str], Participant] = {}
+        #: Participant ids that left their chat (DisconnectParticipant).
+        self.departed: set[str] = set()
+        #: (participant id, operation, ClientToken) -> the first answer.
+        self.replies: dict[tuple[str, str, str], dict[str, Any]] = {}
+        self._seq = itertools.count(1)
+
+    def next_seq(self) -> int:
+        return next(self._seq)
+
+
+class ParticipantBackend:
+    """Participant Service operations, mixed into the persistent-chat backend."""
+
+    if TYPE_CHECKING:
+        region_name: str
+        transcripts: TranscriptState
+        lock: threading.RLock
+
+        def get_contact(self, instance_id: str, contact_id: str, field_name: str) -> Contact: ...
+
+        def _check_instance(self, instance_id: str) -> None: ...
+
+        def stop_contact(
+            self, instance_id: str, contact_id: str, disconnect_reason: str | None = None
+        ) -> None: ...
+
+    # ------------------------------------------------------------------ writing items
+
+    def _participant(
+        self, session: ContactChain, role: str, display_name: str | None = None
+    ) -> Participant:
+        """The session's participant of a role; a StartChatContact customer keeps its id."""
+        root = session.root
+        key = (root.instance_id, root.id, role)
+        participant = self.transcripts.participants.get(key)
+        if participant is None:
+            if role == "CUSTOMER" and root.participant_id:
+                participant = Participant(
+                    root.participant_id, role, root.display_name or DEFAULT_DISPLAY_NAMES[role]
+                )
+            else:
+                participant = Participant(
+                    str(mock_random.uuid4()), role, DEFAULT_DISPLAY_NAMES[role]
+                )
+            self.transcripts.participants[key] = participant
+        if display_name is not None:
+            participant = Participant(participant.participant_id, role, display_name)
+        return participant
+
+    def _write(
+        self,
+        contact: Contact,
+        item_type: str,
+        content_type: str,
+        participant: Participant | None,
+        content: str | None = None,
+    ) -> TranscriptItem:
+        item = TranscriptItem(
+            seq=self.transcripts.next_seq(),
+            id=str(mock_random.uuid4()),
+            type=item_type,
+            content_type=content_type,
+            at=_now(),
+            contact_id=contact.id,
+            participant_role=participant.role if participant else "SYSTEM",
+            display_name=participant.display_name
+            if participant
+            else DEFAULT_DISPLAY_NAMES["SYSTEM"],
+            participant_id=participant.participant_id if participant else None,
+            content=content,
+        )
+        self.transcripts.items.setdefault((contact.instance_id, contact.id), []).append(item)
+        return item
+
+    # Hooks the contact lifecycle calls when a chat's segments change.
+
+    def _chat_started(self, root: Contact) -> None:
+        """A CHAT root began: its customer joined; its ParticipantToken (if any) now works."""
+        if root.channel != "CHAT":
+            return
+        if root.participant_token:
+            self.transcripts.participant_tokens[root.participant_token] = root
+        customer = self._participant(root.session, "CUSTOMER")
+        self._write(root, "EVENT", PARTICIPANT_JOINED, customer)
+
+    def _segment_continued(self, new: Contact) -> None:
+        event = SEGMENT_START_EVENTS.get(new.initiation_method)
+        if new.channel == "CHAT" and event is not None:
+            self._write(new, "EVENT", event, None)
+
+    def _contact_stopped(self, contact: Contact) -> None:
+        """The session's latest segment ended: the chat is over."""
+        if contact.channel == "CHAT" and contact.session.current is contact:
+            self._write(contact, "EVENT", CHAT_ENDED, None)
+
+    # ------------------------------------------------------------------ seeding
+
+    def add_message(
+        self,
+        instance_id: str,
+        contact_id: str,
+        role: str,
+        content: str,
+        content_type: str = "text/plain",
+        display_name: str | None = None,
+    ) -> str:
+        """Seed a message into the current segment of the contact's session; returns its Id."""
+        if role not in PARTICIPANT_ROLES:
+            raise InvalidParameterException(
+                f"role must be one of {', '.join(PARTICIPANT_ROLES)}, got '{role}'."
+            )
+        _check_message(content_type, content)
+        with self.lock:
+            self._check_instance(instance_id)
+            session = self.get_contact(instance_id, contact_id, "ContactId").session
+            if session.ended:
+                raise InvalidRequestException(
+                    f"The chat session of '{contact_id}' has ended: no more messages."
+                )
+            participant = self._participant(session, role, display_name)
+            return self._write(session.current, "MESSAGE", content_type, participant, content).id
+
+    # ------------------------------------------------------------------ tokens
+
+    def _check_participant(self, root: Contact, participant: Participant) -> None:
+        """Spec: tokens of an ended chat, a departed participant or an expired chat fail."""
+        if root.session.ended:
+            raise AccessDeniedException("The chat has ended: its tokens no longer work.")
+        if participant.participant_id in self.transcripts.departed:
+            raise AccessDeniedException("The participant has left the chat.")
+        minutes = root.chat_duration_minutes or DEFAULT_CHAT_MINUTES
+        if _now() >= root.initiation_timestamp + timedelta(minutes=minutes):
+            raise AccessDeniedException("The participant token has expired.")
+
+    def _connection(self, token: str | None) -> Connection:
+        connection = self.transcripts.connections.get(token or "")
+        if connection is None:
+            raise AccessDeniedException("The ConnectionToken is missing or not valid.")
+        if _now() >= connection.expires_at:
+            raise AccessDeniedException("The ConnectionToken has expired.")
+        self._check_participant(connection.root, connection.participant)
+        return connection
+
+    def check_connection_token(self, token: str | None) -> None:
+        """Token first, as AWS does: a bad token answers 403 whatever else is wrong."""
+        with self.lock:
+            self._connection(token)
+
+    def check_participant_token(self, token: str | None) -> None:
+        with self.lock:
+            self._participant_token_root(token)
+
+    def _participant_token_root(self, token: str | None) -> Contact:
+        root = self.transcripts.participant_tokens.get(token or "")
+        if root is None:
+            raise AccessDeniedException("The ParticipantToken is missing or not valid.")
+        self._check_participant(root, self._participant(root.session, "CUSTOMER"))
+        return root
+
+    # ------------------------------------------------------------------ operations
+
+    def create_participant_connection(
+        self, participant_token: str | None, connection_types: list[str] | None = None
+    ) -> dict[str, Any]:
+        """A new ConnectionToken for the participant; the websocket URL is a placeholder."""
+        with self.lock:
+            root = self._participant_token_root(participant_token)
+            wanted = connection_types or list(CONNECTION_TYPES)
+            unsupported = sorted(set(wanted) - set(CONNECTION_TYPES))
+            if unsupported:
+                raise ValidationException(
+                    f"Type {', '.join(unsupported)} is not available for a chat participant."
+                )
+            now = _now()
+            connection = Connection(
+                token=str(mock_random.uuid4()),
+                root=root,
+                participant=self._participant(root.session, "CUSTOMER"),
+                expires_at=now + CONNECTION_TOKEN_LIFETIME,
+            )
+            self.transcripts.connections[connection.token] = connection
+            response: dict[str, Any] = {}
+            if "WEBSOCKET" in wanted:
+                response["Websocket"] = {
+                    "Url": f"wss://websocket.moto-connect-persistent.invalid/{connection.token}",
+                    "ConnectionExpiry": iso8601(now + WEBSOCKET_LIFETIME),
+                }
+            if "CONNECTION_CREDENTIALS" in wanted:
+                response["ConnectionCredentials"] = {
+                    "ConnectionToken": connection.token,
+                    "Expiry": iso8601(connection.expires_at),
+                }
+            return response
+
+    def _replay(
+        self, connection: Connection, operation: str, client_token: str | None
+    ) -> tuple[tuple[str, str, str] | None, dict[str, Any] | None]:
+        if not client_token:
+            return None, None
+        key = (connection.participant.participant_id, operation, client_token)
+        return key, self.transcripts.replies.get(key)
+
+    def send_message(
+        self,
+        connection_token: str | None,
+        content_type: str,
+        content: str,
+        client_token: str | None = None,
+    ) -> dict[str, Any]:
+        with self.lock:
+            connection = self._connection(connection_token)
+            key, previous = self._replay(connection, "SendMessage", client_token)
+            if previous is not None:
+                return dict(previous)
+            _check_message(content_type, content)
+            session = connection.root.session
+            item = self._write(
+                session.current, "MESSAGE", content_type, connection.participant, content
+            )
+            response = {"Id": item.id, "AbsoluteTime": iso8601(item.at)}
+            if key is not None:
+                self.transcripts.replies[key] = dict(response)
+            return response
+
+    def send_event(
+        self,
+        connection_token: str | None,
+        content_type: str,
+        content: str | None = None,
+        client_token: str | None = None,
+    ) -> dict[str, Any]:
+        """Typing and acknowledgements are accepted only; receipts mark the message."""
+        with self.lock:
+            connection = self._connection(connection_token)
+            key, previous = self._replay(connection, "SendEvent", client_token)
+            if previous is not None:
+                return dict(previous)
+            if content_type not in EVENT_RECEIPTS:
+                raise ValidationException(
+                    f"ContentType must be one of {', '.join(EVENT_RECEIPTS)}."
+                )
+            now = _now()
+            receipt = EVENT_RECEIPTS[content_type]
+            if receipt is not None:
+                message = self._receipt_target(connection, content)
+                recipient = connection.participant.participant_id
+                message.receipts.setdefault(recipient, {})[receipt] = iso8601(now)
+            response = {"Id": str(mock_random.uuid4()), "AbsoluteTime": iso8601(now)}
+            if key is not None:
+                self.transcripts.replies[key] = dict(response)
+            return response
+
+    def _receipt_target(self, connection: Connection, content: str | None) -> TranscriptItem:
+        try:
+            message_id = json.loads(content or "")["messageId"]
+        except (ValueError, TypeError, KeyError):
+            raise ValidationException(
+                'Content of a receipt must be JSON such as {"messageId": "..."}.'
+            ) from None
+        for item in self._session_items(connection.root.session, None):
+            if item.id == message_id and item.type == "MESSAGE":
+                return item
+        raise ValidationException(f"No message '{message_id}' in this chat.")
+
+    def disconnect_participant(self, connection_token: str | None) -> None:
+        """The participant leaves and, as a customer disconnect does, the chat ends."""
+        with self.lock:
+            connection = self._connection(connection_token)
+            session = connection.root.session
+            self._write(session.current, "EVENT", PARTICIPANT_LEFT, connection.participant)
+            self.transcripts.departed.add(connection.participant.participant_id)
+            self.stop_contact(
+                session.current.instance_id, session.current.id, "CUSTOMER_DISCONNECT"
+            )
+
+    # ------------------------------------------------------------------ transcript
+
+    def _session_items(
+        self, session: ContactChain, contact_id: str | None
+    ) -> Iterator[TranscriptItem]:
+        for segment in session.segments:
+            if contact_id is None or segment.id == contact_id:
+                yield from self.transcripts.items.get((segment.instance_id, segment.id), ())
+
+    def _past_items(self, session: ContactChain) -> list[TranscriptItem]:
+        """Spec section 5's visible past, newest segment first, each segment newest first."""
+        if session.rehydration is None:
+            return []
+        past: list[TranscriptItem] = []
+        for segment in session.rehydration.visible_past():
+            past.extend(reversed(self.transcripts.items.get((segment.instance_id, segment.id), [])))
+        return past
+
+    def get_transcript(
+        self,
+        connection_token: str | None,
+        contact_id: str | None = None,
+        max_results: int | None = None,
+        next_token: str | None = None,
+        scan_direction: str | None = None,
+        sort_order: str | None = None,
+        start_position: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """A page of the chat's transcript, paged as docs/transcripts.md describes."""
+        with self.lock:
+            connection = self._connection(connection_token)
+            session = connection.root.session
+            root = session.root
+            if next_token is not None:
+                cursor = self._resume(next_token, root, scan_direction, contact_id)
+            else:
+                if contact_id is not None and contact_id not in {c.id for c in session.segments}:
+                    raise AccessDeniedException(
+                        f"ContactId '{contact_id}' is not a contact of this chat."
+                    )
+                current = list(self._session_items(session, contact_id))
+                cursor = _start(root, contact_id, current, scan_direction, start_position)
+            current = list(self._session_items(session, cursor.contact_id))
+            entries = _entries(cursor, current, self._past_items(session))
+            limit = DEFAULT_MAX_RESULTS if max_results is None else max_results
+            page = entries[:limit]
+            natural = DESCENDING if cursor.direction == BACKWARD else ASCENDING
+            if (sort_order or DESCENDING) != natural:
+                page.reverse()
+            response: dict[str, Any] = {
+                "InitialContactId": root.id,
+                "Transcript": [item.to_dict(is_current) for item, is_current, _ in page],
+            }
+            if len(entries) > limit:
+                phase, key = entries[limit][2]
+                response["NextToken"] = Cursor(
+                    root.id, root.instance_id, cursor.direction, cursor.contact_id, phase, key
+                ).encode()
+            return response
+
+    def _resume(
+        self, next_token: str, root: Contact, scan_direction: str | None, contact_id: str | None
+    ) -> Cursor:
+        cursor = Cursor.decode(next_token)
+        if (cursor.root_id, cursor.instance_id) != (root.id, root.instance_id):
+            raise ValidationException("NextToken belongs to another chat.")
+        if scan_direction is not None and scan_direction != cursor.direction:
+            raise ValidationException("ScanDirection differs from the one NextToken continues.")
+        if contact_id is not None and contact_id != cursor.contact_id:
+            raise ValidationException("ContactId differs from the one NextToken continues.")
+        return cursor
+
+
+def _check_message(content_type: str, content: str) -> None:
+    limit = MESSAGE_CONTENT_LIMITS.get(content_type)
+    if limit is None:
+        raise ValidationException(
+            f"ContentType must be one of {', '.join(MESSAGE_CONTENT_LIMITS)}."
+        )
+    if not content or len(content) > limit:
+        raise ValidationException(
+            f"Content of type {content_type} must be 1 to {limit} characters long."
+        )
+
+
+def _start(
+    root: Contact,
+    contact_id: str | None,
+    current: list[TranscriptItem],
+    scan_direction: str | None,
+    start_position: dict[str, Any] | None,
+) -> Cursor:
+    """The first page's cursor. Default direction as documented: BACKWARD, FORWARD with a
+    StartPosition. A StartPosition picks an item of the current session (inclusive)."""
+    direction = scan_direction or (FORWARD if start_position is not None else BACKWARD)
+
+    def cursor(key: int) -> Cursor:
+        return Cursor(root.id, root.instance_id, direction, contact_id, "current", key)
+
+    if start_position is None:
+        return cursor(sys.maxsize if direction == BACKWARD else 0)
+    given = [k for k in ("Id", "AbsoluteTime", "MostRecent") if start_position.get(k) is not None]
+    if len(given) != 1:
+        raise ValidationException(
+            "StartPosition must set exactly one of Id, AbsoluteTime, MostRecent."
+        )
+    index = _start_index(given[0], start_position[given[0]], current, direction)
+    if direction == BACKWARD:
+        return cursor(current[index].seq + 1 if index >= 0 else 0)
+    return cursor(current[index].seq - 1 if index < len(current) else sys.maxsize)
+
+
+def _start_index(kind: str, value: Any, current: list[TranscriptItem], direction: str) -> int:
+    """Index of the first item to return; -1 or len(current) when none qualifies."""
+    if kind == "Id":
+        for index, item in enumerate(current):
+            if item.id == value:
+                return index
+        raise ValidationException(f"StartPosition.Id '{value}' is not an item of this chat.")
+    if kind == "MostRecent":
+        index = len(current) - 1 - int(value)
+        return index if direction == BACKWARD else max(index, 0)
+    moment = parse_iso8601(value, "StartPosition.AbsoluteTime")
+    if direction == BACKWARD:
+        return max((i for i, item in enumerate(current) if item.at <= moment), default=-1)
+    return min((i for i, item in enumerate(current) if item.at >= moment), default=len(current))
+
+
+def _entries(
+    cursor: Cursor, current: list[TranscriptItem], past: list[TranscriptItem]
+) -> list[tuple[TranscriptItem, bool, tuple[str, int]]]:
+    """Everything from the cursor on, in scan order: (item, is current, cursor at the item)."""
+    if cursor.direction == FORWARD:
+        if cursor.phase != "current":
+            raise ValidationException("NextToken is not valid.")
+        return [
+            (item, True, ("current", item.seq - 1)) for item in current if item.seq > cursor.key
+        ]
+    entries: list[tuple[TranscriptItem, bool, tuple[str, int]]] = []
+    first_past = 0
+    if cursor.phase == "current":
+        entries = [
+            (item, True, ("current", item.seq + 1))
+            for item in reversed(current)
+            if item.seq < cursor.key
+        ]
+    else:
+        first_past = cursor.key
+    entries.extend(
+        (item, False, ("past", index)) for index, item in enumerate(past) if index >= first_past
+    )
+    return entries

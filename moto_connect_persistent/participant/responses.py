@@ -1,0 +1,167 @@
+"""The Participant Service wire: rest-json requests in, backend calls, JSON answers out.
+
+Routes come from the ``connectparticipant`` botocore model's ``requestUri``. The token in
+``X-Amz-Bearer`` is checked first (a bad token is a 403 whatever else is wrong), then the
+input against the model, then the backend applies the rules.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+from urllib.parse import parse_qs
+
+from moto.core.responses import BaseResponse
+
+from ..exceptions import ConnectError, InvalidParameterException, InvalidRequestException
+from ..models import ConnectPersistentBackend, connect_persistent_backends
+from ..validation import collect_input, operation_model, parse_json_body
+from .exceptions import ValidationException
+
+SERVICE = "connectparticipant"
+
+#: Operation -> the input member carrying its token in the ``X-Amz-Bearer`` header.
+OPERATIONS = {
+    "CreateParticipantConnection": "ParticipantToken",
+    "SendMessage": "ConnectionToken",
+    "SendEvent": "ConnectionToken",
+    "GetTranscript": "ConnectionToken",
+    "DisconnectParticipant": "ConnectionToken",
+}
+
+BEARER_HEADER = "X-Amz-Bearer"
+
+
+def _routes() -> dict[tuple[str, str], str]:
+    routes = {}
+    for name in OPERATIONS:
+        http = operation_model(SERVICE, name).http
+        routes[(http["method"], http["requestUri"].split("?")[0])] = name
+    return routes
+
+
+#: (method, path) -> operation. Every Participant Service operation has a fixed path.
+ROUTES = _routes()
+
+#: Path patterns for moto's ``url_paths``: one per path, plus a catch-all under
+#: /participant/ so that operations the mock lacks get a clear answer of its own.
+URL_PATTERNS = sorted({"{0}" + re.escape(path) + "$" for _, path in ROUTES}) + [
+    "{0}/participant/.*$"
+]
+
+
+class UnknownParticipantOperation(ConnectError):
+    error_code = "UnknownOperationException"
+    code = 404
+
+
+class ParticipantResponse(BaseResponse):
+    """Participant Service requests; authentication is the bearer token, not SigV4/IAM."""
+
+    def __init__(self) -> None:
+        super().__init__(service_name=SERVICE)
+
+    @property
+    def backend(self) -> ConnectPersistentBackend:
+        try:
+            return connect_persistent_backends[self.current_account][self.region]
+        except KeyError:
+            raise InvalidRequestException(
+                f"Region '{self.region}' is not an Amazon Connect region known to moto; "
+                "set MOTO_ALLOW_NONEXISTENT_REGION=true to allow it."
+            ) from None
+
+    def _authenticate_and_authorize_normal_action(self, resource: str = "*") -> None:
+        """The real service ignores SigV4 and IAM: the bearer token is the only check."""
+
+    def _operation(self) -> str | None:
+        return ROUTES.get((self.method, self.parsed_url.path))
+
+    def _get_action(self) -> str:
+        return self._operation() or ""
+
+    def call_action(self) -> Any:
+        if self._operation() is None:
+            error = UnknownParticipantOperation(
+                f"The mock has no Participant Service operation for {self.method} {self.path}."
+            )
+            return error.code, dict(error.get_headers()), error.get_body()
+        return super().call_action()
+
+    def _input(self) -> dict[str, Any]:
+        operation = self._operation()
+        assert operation is not None
+        token = self.headers.get(BEARER_HEADER)
+        backend = self.backend
+        if OPERATIONS[operation] == "ParticipantToken":
+            backend.check_participant_token(token)
+        else:
+            backend.check_connection_token(token)
+        backend.raise_injected_fault(operation, None)
+        try:
+            return collect_input(
+                SERVICE,
+                operation,
+                {},
+                parse_qs(self.parsed_url.query, keep_blank_values=True),
+                parse_json_body(self.body),
+                headers={BEARER_HEADER: token} if token else {},
+            )
+        except InvalidParameterException as err:
+            raise ValidationException(err.message) from None
+
+    @staticmethod
+    def _json(result: dict[str, Any] | None) -> str:
+        return json.dumps(result or {})
+
+    # -- operations -----------------------------------------------------------------
+
+    def create_participant_connection(self) -> str:
+        params = self._input()
+        return self._json(
+            self.backend.create_participant_connection(
+                params["ParticipantToken"], params.get("Type")
+            )
+        )
+
+    def send_message(self) -> str:
+        params = self._input()
+        return self._json(
+            self.backend.send_message(
+                params["ConnectionToken"],
+                params["ContentType"],
+                params["Content"],
+                params.get("ClientToken"),
+            )
+        )
+
+    def send_event(self) -> str:
+        params = self._input()
+        return self._json(
+            self.backend.send_event(
+                params["ConnectionToken"],
+                params["ContentType"],
+                params.get("Content"),
+                params.get("ClientToken"),
+            )
+        )
+
+    def get_transcript(self) -> str:
+        params = self._input()
+        return self._json(
+            self.backend.get_transcript(
+                params["ConnectionToken"],
+                contact_id=params.get("ContactId"),
+                max_results=params.get("MaxResults"),
+                next_token=params.get("NextToken"),
+                scan_direction=params.get("ScanDirection"),
+                sort_order=params.get("SortOrder"),
+                start_position=params.get("StartPosition"),
+            )
+        )
+
+    def disconnect_participant(self) -> str:
+        params = self._input()
+        self.backend.disconnect_participant(params["ConnectionToken"])
+        return self._json(None)
