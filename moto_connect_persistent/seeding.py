@@ -45,6 +45,7 @@ SEEDING_METHODS = frozenset(
         "inject_fault",
         "clear_faults",
         "set_settle_time",
+        "add_message",
     }
 )
 
@@ -192,6 +193,27 @@ class ChatSession:
     def end(self) -> ChatSession:
         """End the latest segment: the session is over and can be rehydrated."""
         self._seeder.call("end_session", instance_id=self.instance_id, contact_id=self._contact_id)
+        return self
+
+    def message(
+        self,
+        role: str,
+        content: str,
+        *,
+        content_type: str = "text/plain",
+        display_name: str | None = None,
+    ) -> ChatSession:
+        """Put a message from ``role`` (CUSTOMER, AGENT, SYSTEM, CUSTOM_BOT, SUPERVISOR) into
+        the running segment, so transcripts read through connectparticipant have content."""
+        self._seeder.call(
+            "add_message",
+            instance_id=self.instance_id,
+            contact_id=self._contact_id,
+            role=role,
+            content=content,
+            content_type=content_type,
+            display_name=display_name,
+        )
         return self
 
 
