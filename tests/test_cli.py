@@ -1,0 +1,212 @@
+"""Other clients than boto3: the AWS CLI and raw SigV4-signed HTTP against the running server."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+import requests
+from botocore.auth import SigV4Auth
+from botocore.awsrequest import AWSRequest
+from botocore.credentials import Credentials
+from support import make_instance
+
+from moto_connect_persistent import seed_chat_session
+
+REGION = "us-east-1"
+
+
+@pytest.fixture
+def client(connect_server_url: str) -> Any:
+    return boto3.client("connect", region_name=REGION, endpoint_url=connect_server_url)
+
+
+@pytest.fixture
+def past_session(client: Any, connect_server_url: str) -> str:
+    """An instance holding the ended session C1 -> C2 -> C3; returns the instance id."""
+    instance_id = make_instance(client)
+    seed_chat_session(instance_id, contact_id="C1", endpoint_url=connect_server_url).transfer(
+        contact_id="C2"
+    ).disconnect_flow(contact_id="C3").end()
+    return instance_id
+
+
+def new_chat(client: Any, instance_id: str) -> str:
+    contact: str = client.start_chat_contact(
+        InstanceId=instance_id, ContactFlowId="flow", ParticipantDetails={"DisplayName": "C"}
+    )["ContactId"]
+    return contact
+
+
+# ---------------------------------------------------------------------- AWS CLI
+
+
+def aws(tmp_path: Path, endpoint_url: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run ``aws connect ...`` against the server, isolated from the user's AWS config."""
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(tmp_path),
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": REGION,
+        "AWS_CONFIG_FILE": str(tmp_path / "config"),
+        "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "credentials"),
+    }
+    command = [sys.executable, "-m", "awscli", "connect", *args, "--endpoint-url", endpoint_url]
+    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
+
+
+def test_aws_cli_continues_a_past_chat(
+    tmp_path: Path, connect_server_url: str, client: Any, past_session: str
+) -> None:
+    current = new_chat(client, past_session)
+
+    done = aws(
+        tmp_path,
+        connect_server_url,
+        "create-persistent-contact-association",
+        "--instance-id",
+        past_session,
+        "--initial-contact-id",
+        current,
+        "--rehydration-type",
+        "ENTIRE_PAST_SESSION",
+        "--source-contact-id",
+        "C1",
+    )
+
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == {"ContinuedFromContactId": "C3"}
+    shown = aws(
+        tmp_path,
+        connect_server_url,
+        "describe-contact",
+        "--instance-id",
+        past_session,
+        "--contact-id",
+        current,
+    )
+    assert json.loads(shown.stdout)["Contact"]["RelatedContactId"] == "C3"
+
+
+def test_aws_cli_reports_the_service_error(
+    tmp_path: Path, connect_server_url: str, client: Any, past_session: str
+) -> None:
+    current = new_chat(client, past_session)
+
+    done = aws(
+        tmp_path,
+        connect_server_url,
+        "create-persistent-contact-association",
+        "--instance-id",
+        past_session,
+        "--initial-contact-id",
+        current,
+        "--rehydration-type",
+        "ENTIRE_PAST_SESSION",
+        "--source-contact-id",
+        "C2",
+    )
+
+    assert done.returncode != 0
+    assert "(InvalidRequestException)" in done.stderr
+    assert "C1" in done.stderr  # the message names the session's first contact
+
+
+# ---------------------------------------------------------------------- raw signed HTTP
+
+
+def signed(
+    method: str,
+    url: str,
+    body: Any = None,
+    *,
+    region: str = REGION,
+    access_key: str = "testing",
+    headers: dict[str, str] | None = None,
+) -> requests.Response:
+    """One HTTP call signed with SigV4 for the connect service, as any SDK would send it."""
+    data = json.dumps(body) if body is not None and not isinstance(body, str) else body
+    request = AWSRequest(
+        method=method,
+        url=url,
+        data=data,
+        headers={"Content-Type": "application/json", **(headers or {})},
+    )
+    SigV4Auth(Credentials(access_key, "testing"), "connect", region).add_auth(request)
+    return requests.request(method, url, data=data, headers=dict(request.headers), timeout=10)
+
+
+def test_signed_http_continues_a_past_chat(
+    connect_server_url: str, client: Any, past_session: str
+) -> None:
+    current = new_chat(client, past_session)
+    url = f"{connect_server_url}/contact/persistent-contact-association/{past_session}/{current}"
+
+    response = signed("POST", url, {"RehydrationType": "FROM_SEGMENT", "SourceContactId": "C2"})
+
+    assert response.status_code == 200
+    assert response.json() == {"ContinuedFromContactId": "C2"}
+    described = signed("GET", f"{connect_server_url}/contacts/{past_session}/{current}")
+    assert described.json()["Contact"]["RelatedContactId"] == "C2"
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ("{not json", "body"),
+        ({"RehydrationType": "SOMETIMES", "SourceContactId": "C2"}, "RehydrationType"),
+        ({"RehydrationType": "FROM_SEGMENT", "SourceContactId": 7}, "SourceContactId"),
+        ({"RehydrationType": "FROM_SEGMENT"}, "SourceContactId"),
+    ],
+)
+def test_signed_http_bad_input_is_a_modeled_400(
+    connect_server_url: str, client: Any, past_session: str, body: Any, field: str
+) -> None:
+    current = new_chat(client, past_session)
+    url = f"{connect_server_url}/contact/persistent-contact-association/{past_session}/{current}"
+
+    response = signed("POST", url, body)
+
+    assert response.status_code == 400
+    assert response.headers["x-amzn-ErrorType"] == "InvalidParameterException"
+    assert field in response.json()["Message"]
+
+
+def test_signed_seeding_lands_in_the_account_of_the_access_key(
+    connect_server_url: str,
+) -> None:
+    """moto maps an IAM access key to its account; seeding over HTTP follows it, like boto3."""
+    account = "444455556666"
+    iam = boto3.client("iam", region_name=REGION, endpoint_url=connect_server_url)
+    iam.meta.events.register(
+        "before-sign.iam.*",
+        lambda request, **_: request.headers.__setitem__("x-moto-account-id", account),
+    )
+    iam.create_user(UserName="tester")
+    key = iam.create_access_key(UserName="tester")["AccessKey"]
+    connect = boto3.client(
+        "connect",
+        region_name="eu-west-2",
+        endpoint_url=connect_server_url,
+        aws_access_key_id=key["AccessKeyId"],
+        aws_secret_access_key=key["SecretAccessKey"],
+    )
+    instance_id = make_instance(connect)
+
+    seeded = signed(
+        "POST",
+        f"{connect_server_url}/moto-api/connect-persistent/seed_chat_session",
+        {"instance_id": instance_id, "contact_id": "C1"},
+        region="eu-west-2",
+        access_key=key["AccessKeyId"],
+    )
+
+    assert seeded.json() == {"result": "C1"}
+    contact = connect.describe_contact(InstanceId=instance_id, ContactId="C1")["Contact"]
+    assert contact["Arn"].startswith(f"arn:aws:connect:eu-west-2:{account}:")
