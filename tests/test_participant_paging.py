@@ -281,3 +281,23 @@ def test_contact_id_filters_the_current_session_not_the_past(chat: Chat, iid: st
 
 def test_contact_id_outside_the_chat_is_denied(chat: Chat) -> None:
     expect_error(lambda: chat.page(ContactId="P1"), "AccessDeniedException", 403)
+
+
+def test_absolute_time_copied_from_an_item_selects_it_on_the_real_clock(
+    connect: Any, iid: str
+) -> None:
+    started = connect.start_chat_contact(
+        InstanceId=iid, ContactFlowId="flow", ParticipantDetails={"DisplayName": "Ann"}
+    )
+    client = boto3.client("connectparticipant", region_name=REGION)
+    token = client.create_participant_connection(
+        ParticipantToken=started["ParticipantToken"], Type=["CONNECTION_CREDENTIALS"]
+    )["ConnectionCredentials"]["ConnectionToken"]
+    sent = client.send_message(ConnectionToken=token, ContentType="text/plain", Content="x")
+    for direction in ("FORWARD", "BACKWARD"):
+        page = client.get_transcript(
+            ConnectionToken=token,
+            StartPosition={"AbsoluteTime": sent["AbsoluteTime"]},
+            ScanDirection=direction,
+        )["Transcript"]
+        assert sent["Id"] in [i["Id"] for i in page], direction

@@ -94,6 +94,12 @@ def _now() -> datetime:
     return datetime.now(timezone.utc)
 
 
+def _to_millis(moment: datetime) -> datetime:
+    """Items keep the millisecond AbsoluteTime shows, so a StartPosition.AbsoluteTime copied
+    from an item selects that very item in either direction."""
+    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
+
+
 def iso8601(moment: datetime) -> str:
     """``2019-11-08T02:41:28.172Z``: the Participant Service's ISO 8601 form, milliseconds."""
     utc = moment.astimezone(timezone.utc)
@@ -276,7 +282,7 @@ class ParticipantBackend:
             id=str(mock_random.uuid4()),
             type=item_type,
             content_type=content_type,
-            at=_now(),
+            at=_to_millis(_now()),
             contact_id=contact.id,
             participant_role=participant.role if participant else "SYSTEM",
             display_name=participant.display_name
