@@ -1,0 +1,744 @@
+"""Benchmarks of moto-connect-persistent, as ratios against moto itself, measured in one run.
+
+Run from the repository root::
+
+    .venv/bin/python benchmarks/run.py            # full run, about 2-3 minutes on 2 cores
+    .venv/bin/python benchmarks/run.py --quick    # seconds; checks the script still works
+
+It prints one table and writes ``benchmarks/results.json``. Absolute times depend on the
+machine, so every figure that has a target is a ratio of two things measured in the same
+process in interleaved rounds (the order rotates each round), reported as the median of
+the per-round ratios. See ``benchmarks/README.md`` for what each ratio means.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+import platform
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import tracemalloc
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+# boto3 must never look for real credentials or an instance profile, in-process or in threads.
+os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
+os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
+os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
+os.environ["AWS_EC2_METADATA_DISABLED"] = "true"
+
+import boto3  # noqa: E402
+import botocore  # noqa: E402
+import moto  # noqa: E402
+from botocore.awsrequest import AWSResponse  # noqa: E402
+from moto import mock_aws  # noqa: E402
+from moto.connect.responses import ConnectResponse  # noqa: E402
+from moto.core.models import botocore_stubber  # noqa: E402
+
+import moto_connect_persistent  # noqa: E402
+from moto_connect_persistent import (  # noqa: E402
+    connect_persistent_backends,
+    mock_connect_persistent,
+    seed_chat_session,
+)
+from moto_connect_persistent.models import ConnectPersistentBackend  # noqa: E402
+from moto_connect_persistent.responses import ConnectPersistentResponse  # noqa: E402
+
+ACCOUNT = "123456789012"
+REGION = "us-east-1"
+#: Regions with moto connect, one backend each: lets growth sizes be interleaved in one run.
+GROWTH_REGIONS = ("us-west-2", "eu-west-2", "ap-southeast-2")
+#: Untouched regions for the memory figures, so container growth is counted as users see it.
+MEMORY_REGIONS = ("ca-central-1", "eu-central-1")
+HERE = Path(__file__).resolve().parent
+
+
+@dataclass
+class Settings:
+    """How much to measure; ``--quick`` shrinks everything to check the script, not the code."""
+
+    rounds: int = 21
+    calls: int = 100
+    growth_sizes: tuple[int, ...] = (10, 10_000, 100_000)
+    long_session: int = 1_000
+    memory_contacts: int = 20_000
+    seeding_contacts: int = 5_000
+    mock_rounds: int = 31
+    mock_cycles: int = 10
+    server_rounds: int = 7
+    server_calls: int = 240
+
+    @classmethod
+    def quick(cls) -> Settings:
+        return cls(
+            rounds=2,
+            calls=3,
+            growth_sizes=(10, 50, 200),
+            long_session=20,
+            memory_contacts=200,
+            seeding_contacts=100,
+            mock_rounds=2,
+            mock_cycles=2,
+            server_rounds=1,
+            server_calls=8,
+        )
+
+
+# --------------------------------------------------------------------------- measuring
+
+
+@dataclass
+class Case:
+    """One operation to time: ``prepare(n)`` builds n calls' arguments, untimed; ``call`` times."""
+
+    name: str
+    call: Callable[..., Any]
+    prepare: Callable[[int], list[dict[str, Any]]]
+
+
+def fixed(**kwargs: Any) -> Callable[[int], list[dict[str, Any]]]:
+    return lambda n: [kwargs] * n
+
+
+def interleaved(cases: list[Case], rounds: int, calls: int) -> dict[str, list[float]]:
+    """Seconds per call of every case, one figure per round; the order rotates each round.
+
+    Rotating spreads drift (CPU frequency, other processes, garbage collection) over all
+    cases alike, so the ratio of two cases within one round is what is compared.
+    """
+    times: dict[str, list[float]] = {case.name: [] for case in cases}
+    for case in cases:  # warm-up: imports, caches, first-call costs
+        for kwargs in case.prepare(2):
+            case.call(**kwargs)
+    for index in range(rounds):
+        shift = index % len(cases)
+        for case in cases[shift:] + cases[:shift]:
+            batch = case.prepare(calls)
+            call = case.call
+            start = time.perf_counter()
+            for kwargs in batch:
+                call(**kwargs)
+            times[case.name].append((time.perf_counter() - start) / calls)
+    return times
+
+
+def median_ratio(times: dict[str, list[float]], top: str, bottom: str) -> float:
+    """Median over rounds of top/bottom, each round's pair measured back to back."""
+    return statistics.median(a / b for a, b in zip(times[top], times[bottom], strict=True))
+
+
+def median_us(times: dict[str, list[float]], name: str) -> float:
+    return statistics.median(times[name]) * 1e6
+
+
+@dataclass
+class Report:
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    figures: dict[str, Any] = field(default_factory=dict)
+
+    def ratio(self, section: str, name: str, value: float, target: str, detail: str = "") -> None:
+        op, limit = target.split(" ")
+        met = value <= float(limit) if op == "<=" else value >= float(limit)
+        self.rows.append(
+            {
+                "section": section,
+                "name": name,
+                "value": round(value, 3),
+                "target": target,
+                "met": met,
+                "detail": detail,
+            }
+        )
+
+    def info(self, section: str, name: str, value: float, unit: str, detail: str = "") -> None:
+        self.rows.append(
+            {
+                "section": section,
+                "name": name,
+                "value": round(value, 3),
+                "unit": unit,
+                "detail": detail,
+            }
+        )
+
+    def print_table(self) -> None:
+        section = None
+        for row in self.rows:
+            if row["section"] != section:
+                section = row["section"]
+                print(f"\n{section}")
+            if "target" in row:
+                verdict = "ok" if row["met"] else "MISSED"
+                value = f"{row['value']:.3f}"
+                print(f"  {row['name']:<52} {value:>9}  target {row['target']:<7} {verdict}")
+            else:
+                value = f"{row['value']:,.1f}"
+                print(f"  {row['name']:<52} {value:>9}  {row['unit']}")
+            if row["detail"]:
+                print(f"  {'':<52} ({row['detail']})")
+
+
+# --------------------------------------------------------------------------- fixtures
+
+
+def make_client(endpoint_url: str | None = None, region: str = REGION) -> Any:
+    return boto3.client("connect", region_name=region, endpoint_url=endpoint_url)
+
+
+def make_instance(client: Any) -> str:
+    instance: str = client.create_instance(
+        IdentityManagementType="CONNECT_MANAGED",
+        InboundCallsEnabled=True,
+        OutboundCallsEnabled=True,
+    )["Id"]
+    return instance
+
+
+def backend(region: str = REGION) -> ConnectPersistentBackend:
+    return connect_persistent_backends[ACCOUNT][region]
+
+
+def past_session(store: ConnectPersistentBackend, instance_id: str, segments: int) -> str:
+    """An ended chat session of ``segments`` segments (transfers); returns its root's id."""
+    root = store.seed_chat_session(instance_id)
+    for _ in range(segments - 1):
+        store.continue_session(instance_id, root, "TRANSFER")
+    store.end_session(instance_id, root)
+    return root
+
+
+def running_chats(store: ConnectPersistentBackend, instance_id: str) -> Callable[[int], list[str]]:
+    return lambda n: [store.seed_chat_session(instance_id) for _ in range(n)]
+
+
+def associating(
+    instance_id: str, currents: Callable[[int], list[str]], rehydration_type: str, source: str
+) -> Callable[[int], list[dict[str, Any]]]:
+    """Arguments of n associations, each for a new running chat: a session links only once."""
+    return lambda n: [
+        {
+            "InstanceId": instance_id,
+            "InitialContactId": current,
+            "RehydrationType": rehydration_type,
+            "SourceContactId": source,
+        }
+        for current in currents(n)
+    ]
+
+
+class _Body:
+    """The raw stream botocore reads a response body from."""
+
+    def __init__(self, body: bytes) -> None:
+        self.body = body
+
+    def stream(self, **_: Any) -> Iterator[bytes]:
+        yield self.body
+
+
+class Floor:
+    """boto3's own cost: a client whose calls a ``before-send`` hook answers with canned bytes.
+
+    The bytes are the mock's real answers, recorded once, so boto3 signs, serialises and
+    parses exactly what it does against the mock, with no mock at all in between.
+    """
+
+    def __init__(self) -> None:
+        self.canned: dict[str, tuple[int, dict[str, str], bytes]] = {}
+        self.client = make_client()
+        # botocore calls every before-send handler, whoever answers: moto's stubber (a
+        # built-in handler of every client) would still do all its work. Take it out.
+        self.client.meta.events.unregister("before-send", botocore_stubber)
+        self.client.meta.events.register_first("before-send.connect", self._answer)
+
+    def record(self, client: Any) -> None:
+        """Keep the body of every answer ``client`` receives, by operation."""
+
+        def keep(operation_model: Any, response_dict: dict[str, Any], **_: Any) -> None:
+            self.canned[operation_model.name] = (
+                response_dict["status_code"],
+                dict(response_dict["headers"]),
+                response_dict["body"],
+            )
+
+        client.meta.events.register("before-parse.connect", keep)
+
+    def _answer(self, request: Any, event_name: str, **_: Any) -> AWSResponse:
+        status, headers, body = self.canned[event_name.rsplit(".", 1)[1]]
+        return AWSResponse(request.url, status, headers, _Body(body))
+
+
+@contextmanager
+def timed_handlers(targets: dict[str, tuple[type, str]]) -> Iterator[dict[str, float]]:
+    """Seconds spent inside each operation's handler method, the part after moto's dispatch.
+
+    Wraps the methods on their classes for the duration only; moto finds handlers by name
+    on the class, so the wrapper is what it calls.
+    """
+    spent = dict.fromkeys(targets, 0.0)
+    originals = [(cls, method, cls.__dict__[method]) for cls, method in targets.values()]
+
+    def wrap(name: str, original: Callable[[Any], Any]) -> Callable[[Any], Any]:
+        def handler(self: Any) -> Any:
+            start = time.perf_counter()
+            try:
+                return original(self)
+            finally:
+                spent[name] += time.perf_counter() - start
+
+        return handler
+
+    for name, (cls, method) in targets.items():
+        setattr(cls, method, wrap(name, cls.__dict__[method]))
+    try:
+        yield spent
+    finally:
+        for cls, method, original in originals:
+            setattr(cls, method, original)
+
+
+# --------------------------------------------------------------------------- 1. per call
+
+
+def per_call(settings: Settings, report: Report) -> None:
+    section = "1. per call, in-process (median per-round ratios)"
+    client = make_client()
+    iid = make_instance(client)
+    store = backend()
+    floor = Floor()
+    floor.record(client)
+    past3 = past_session(store, iid, 3)
+    ended_segment = store.session_contact_ids(iid, past3)[1]
+    shown = ended_segment
+    fresh = running_chats(store, iid)
+    start_args = fixed(
+        InstanceId=iid, ContactFlowId="flow-1", ParticipantDetails={"DisplayName": "Bench"}
+    )
+
+    ops = {
+        "create_persistent_contact_association FROM_SEGMENT": (
+            "create_persistent_contact_association",
+            associating(iid, fresh, "FROM_SEGMENT", ended_segment),
+        ),
+        "create_persistent_contact_association ENTIRE_PAST_SESSION": (
+            "create_persistent_contact_association",
+            associating(iid, fresh, "ENTIRE_PAST_SESSION", past3),
+        ),
+        "start_chat_contact": ("start_chat_contact", start_args),
+        "describe_contact": ("describe_contact", fixed(InstanceId=iid, ContactId=shown)),
+    }
+    cases = [Case("moto describe_instance", client.describe_instance, fixed(InstanceId=iid))]
+    for name, (method, prepare) in ops.items():
+        # One real call of each first, so the floor has a recorded answer to replay.
+        for kwargs in prepare(1):
+            getattr(client, method)(**kwargs)
+        cases.append(Case(name, getattr(client, method), prepare))
+        cases.append(Case("floor " + name, getattr(floor.client, method), prepare))
+    cases.append(
+        Case("floor moto describe_instance", floor.client.describe_instance, fixed(InstanceId=iid))
+    )
+    times = interleaved(cases, settings.rounds, settings.calls)
+    for name in ops:
+        detail = (
+            f"{median_us(times, name):.0f} us; moto describe_instance "
+            f"{median_us(times, 'moto describe_instance'):.0f} us"
+        )
+        report.ratio(
+            section,
+            f"{name} / moto describe_instance",
+            median_ratio(times, name, "moto describe_instance"),
+            "<= 1.0",
+            detail,
+        )
+    for name in ops:
+        report.ratio(
+            section,
+            f"{name} / floor",
+            median_ratio(times, name, "floor " + name),
+            "<= 2.0",
+            f"floor {median_us(times, 'floor ' + name):.0f} us",
+        )
+    report.info(
+        section,
+        "moto describe_instance / floor (for comparison)",
+        median_ratio(times, "moto describe_instance", "floor moto describe_instance"),
+        "x",
+    )
+    report.figures["per_call_us"] = {name: median_us(times, name) for name in times}
+
+    # Where the time goes: the handler (the operation's own work) against the whole call.
+    targets: dict[str, tuple[type, str]] = {
+        name: (ConnectPersistentResponse, method) for name, (method, _) in ops.items()
+    }
+    targets["moto describe_instance"] = (ConnectResponse, "describe_instance")
+    n = settings.calls * 2
+    with timed_handlers(targets) as spent:
+        for case in cases:
+            if case.name in targets:
+                for kwargs in case.prepare(n):
+                    case.call(**kwargs)
+    handler_us = {name: spent[name] / n * 1e6 for name in targets}
+    for name, value in handler_us.items():
+        report.info(section, f"inside the handler: {name}", value, "us/call")
+    dispatch = (
+        median_us(times, "moto describe_instance")
+        - median_us(times, "floor moto describe_instance")
+        - handler_us["moto describe_instance"]
+    )
+    report.info(
+        section,
+        "moto's dispatch around any handler (estimate)",
+        dispatch,
+        "us/call",
+        "moto describe_instance - its floor - its handler",
+    )
+    report.figures["handler_us"] = handler_us
+    report.figures["moto_dispatch_us"] = dispatch
+
+
+# --------------------------------------------------------------------------- 2. growth
+
+
+def growth(settings: Settings, report: Report) -> None:
+    section = "2. growth with state"
+    cases = []
+    sizes = settings.growth_sizes
+    seeded_at: dict[int, float] = {}
+    for size, region in zip(sizes, GROWTH_REGIONS, strict=True):
+        client = make_client(region=region)
+        iid = make_instance(client)
+        store = backend(region)
+        source = past_session(store, iid, 3)
+        started = time.perf_counter()
+        for _ in range(size - 4):  # the past session and each batch's currents make up the rest
+            store.seed_contact(iid, channel="CHAT", ended=True)
+        seeded_at[size] = time.perf_counter() - started
+        cases.append(
+            Case(
+                f"association with {size:,} contacts",
+                client.create_persistent_contact_association,
+                associating(iid, running_chats(store, iid), "ENTIRE_PAST_SESSION", source),
+            )
+        )
+    times = interleaved(cases, settings.rounds, settings.calls)
+    small, large = cases[0].name, cases[-1].name
+    report.ratio(
+        section,
+        f"association, {sizes[-1]:,} / {sizes[0]:,} contacts in the instance",
+        median_ratio(times, large, small),
+        "<= 1.2",
+        ", ".join(f"{c.name.split(' with ')[1]}: {median_us(times, c.name):.0f} us" for c in cases),
+    )
+
+    # ENTIRE_PAST_SESSION over a short and a long past session, same instance.
+    client = make_client()
+    iid = make_instance(client)
+    store = backend()
+    short = past_session(store, iid, 3)
+    long = past_session(store, iid, settings.long_session)
+    fresh = running_chats(store, iid)
+    call = client.create_persistent_contact_association
+    cases = [
+        Case("3 segments", call, associating(iid, fresh, "ENTIRE_PAST_SESSION", short)),
+        Case("long", call, associating(iid, fresh, "ENTIRE_PAST_SESSION", long)),
+    ]
+    times = interleaved(cases, settings.rounds, settings.calls)
+    report.ratio(
+        section,
+        f"ENTIRE_PAST_SESSION, {settings.long_session:,} / 3 segments",
+        median_ratio(times, "long", "3 segments"),
+        "<= 1.2",
+        f"3: {median_us(times, '3 segments'):.0f} us, "
+        f"{settings.long_session:,}: {median_us(times, 'long'):.0f} us",
+    )
+
+    # Memory per seeded contact: ended CHAT contacts (one session each), and running chats.
+    seeds: tuple[tuple[str, Callable[[ConnectPersistentBackend, str], Any]], ...] = (
+        ("ended chat contact", lambda s, i: s.seed_contact(i, channel="CHAT", ended=True)),
+        ("running chat session", lambda s, i: s.seed_chat_session(i)),
+    )
+    for (label, seed), region in zip(seeds, MEMORY_REGIONS, strict=True):
+        iid = make_instance(make_client(region=region))
+        store = backend(region)
+        gc.collect()
+        tracemalloc.start()
+        before = tracemalloc.get_traced_memory()[0]
+        for _ in range(settings.memory_contacts):
+            seed(store, iid)
+        after = tracemalloc.get_traced_memory()[0]
+        tracemalloc.stop()
+        report.ratio(
+            section,
+            f"memory per seeded {label} (bytes / 1000)",
+            (after - before) / settings.memory_contacts / 1000,
+            "<= 2.0",
+            f"{settings.memory_contacts:,} contacts, tracemalloc",
+        )
+
+    # Seeding throughput through the public API (reported, no target).
+    iid = make_instance(client)
+    n = settings.seeding_contacts
+    started = time.perf_counter()
+    for _ in range(n):
+        seed_chat_session(iid)
+    elapsed = time.perf_counter() - started
+    report.info(section, "seeding throughput, public seed_chat_session", n / elapsed, "contacts/s")
+    biggest = sizes[-1]
+    report.info(
+        section,
+        "seeding throughput, backend seed_contact (growth setup)",
+        (biggest - 4) / seeded_at[biggest],
+        "contacts/s",
+    )
+
+
+# --------------------------------------------------------------------------- 3. mock overhead
+
+
+def mock_overhead(settings: Settings, report: Report) -> None:
+    section = "3. mock overhead"
+
+    def cycle(factory: Callable[[], Any]) -> Callable[[], None]:
+        def run() -> None:
+            with factory():
+                pass
+
+        return run
+
+    cases = [
+        Case("mock_aws", cycle(mock_aws), fixed()),
+        Case("mock_connect_persistent", cycle(mock_connect_persistent), fixed()),
+    ]
+    times = interleaved(cases, settings.mock_rounds, settings.mock_cycles)
+    report.ratio(
+        section,
+        "enter+leave mock_connect_persistent / mock_aws",
+        median_ratio(times, "mock_connect_persistent", "mock_aws"),
+        "<= 1.1",
+        f"mock_aws {median_us(times, 'mock_aws'):.0f} us, ours "
+        f"{median_us(times, 'mock_connect_persistent'):.0f} us",
+    )
+
+
+# --------------------------------------------------------------------------- 4. server mode
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@contextmanager
+def running_server() -> Iterator[tuple[str, str]]:
+    """The plugin's server (the console script's code) in its own process, on a free port.
+
+    A separate process, so the client threads and the server do not share one GIL.
+    """
+    port = free_port()
+    script = Path(sys.executable).with_name("moto-connect-persistent-server")
+    command = (
+        [str(script)] if script.exists() else [sys.executable, "-m", "moto_connect_persistent"]
+    )
+    how = script.name if script.exists() else "python -m moto_connect_persistent"
+    process = subprocess.Popen(
+        [*command, "--host", "127.0.0.1", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("the server did not start") from None
+                time.sleep(0.1)
+        yield f"http://127.0.0.1:{port}", how
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def server_mode(settings: Settings, report: Report) -> None:
+    section = "4. server mode (calls/s ratio, ours / moto describe_instance)"
+    with running_server() as (url, how):
+        setup = make_client(url)
+        iid = make_instance(setup)
+        # The past session over the wire: a chat, stopped; FROM_SEGMENT continues from it.
+        source = setup.start_chat_contact(
+            InstanceId=iid, ContactFlowId="flow-1", ParticipantDetails={"DisplayName": "Past"}
+        )["ContactId"]
+        setup.stop_contact(InstanceId=iid, ContactId=source)
+
+        def running(n: int) -> list[str]:
+            return [
+                setup.start_chat_contact(
+                    InstanceId=iid, ContactFlowId="flow-1", ParticipantDetails={"DisplayName": "B"}
+                )["ContactId"]
+                for _ in range(n)
+            ]
+
+        ops: dict[str, tuple[str, Callable[[int], list[dict[str, Any]]]]] = {
+            "moto describe_instance": ("describe_instance", fixed(InstanceId=iid)),
+            "describe_contact": ("describe_contact", fixed(InstanceId=iid, ContactId=source)),
+            "create_persistent_contact_association": (
+                "create_persistent_contact_association",
+                associating(iid, running, "FROM_SEGMENT", source),
+            ),
+        }
+        results: dict[str, Any] = {}
+        for threads in (1, 8):
+            clients = [make_client(url) for _ in range(threads)]
+            per_thread = max(1, settings.server_calls // threads)
+            rates: dict[str, list[float]] = {name: [] for name in ops}
+            for client in clients:  # warm each connection pool
+                client.describe_instance(InstanceId=iid)
+            names = list(ops)
+            for index in range(settings.server_rounds):
+                shift = index % len(names)
+                for name in names[shift:] + names[:shift]:
+                    method, prepare = ops[name]
+                    batches = [prepare(per_thread) for _ in clients]
+                    rates[name].append(
+                        _throughput(
+                            [getattr(c, method) for c in clients], batches, threads * per_thread
+                        )
+                    )
+            for name in names[1:]:
+                ratio = statistics.median(
+                    a / b for a, b in zip(rates[name], rates[names[0]], strict=True)
+                )
+                report.ratio(
+                    section,
+                    f"{name}, {threads} thread{'s' if threads > 1 else ''}",
+                    ratio,
+                    ">= 0.9",
+                    f"{statistics.median(rates[name]):.0f} calls/s vs "
+                    f"{statistics.median(rates[names[0]]):.0f}",
+                )
+            results[f"{threads}_threads"] = {n: statistics.median(r) for n, r in rates.items()}
+        report.figures["server_calls_per_second"] = results
+        report.figures["server_command"] = how
+
+
+def _throughput(
+    calls: list[Callable[..., Any]], batches: list[list[dict[str, Any]]], total: int
+) -> float:
+    """Calls per second of all threads together, from a common start to the last finish."""
+    barrier = threading.Barrier(len(calls) + 1)
+    errors: list[BaseException] = []
+
+    def work(call: Callable[..., Any], batch: list[dict[str, Any]]) -> None:
+        barrier.wait()
+        try:
+            for kwargs in batch:
+                call(**kwargs)
+        except BaseException as err:  # surfaced below: a failed call must not count as fast
+            errors.append(err)
+
+    workers = [
+        threading.Thread(target=work, args=(c, b)) for c, b in zip(calls, batches, strict=True)
+    ]
+    for worker in workers:
+        worker.start()
+    barrier.wait()
+    start = time.perf_counter()
+    for worker in workers:
+        worker.join()
+    elapsed = time.perf_counter() - start
+    if errors:
+        raise errors[0]
+    return total / elapsed
+
+
+# --------------------------------------------------------------------------- main
+
+
+def machine() -> dict[str, Any]:
+    return {
+        "nproc": os.cpu_count(),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "moto": moto.__version__,
+        "boto3": boto3.__version__,
+        "botocore": botocore.__version__,
+        "moto_connect_persistent": getattr(moto_connect_persistent, "__version__", "source"),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="tiny run: checks the script works")
+    parser.add_argument(
+        "--only",
+        choices=("mock", "per-call", "growth", "server"),
+        action="append",
+        help="run only these sections (repeatable); default: all",
+    )
+    parser.add_argument(
+        "--json", type=Path, default=HERE / "results.json", help="where to write the results"
+    )
+    args = parser.parse_args(argv)
+    settings = Settings.quick() if args.quick else Settings()
+    sections = set(args.only or ("mock", "per-call", "growth", "server"))
+
+    started = time.perf_counter()
+    report = Report()
+    if "mock" in sections:
+        mock_overhead(settings, report)
+    if "per-call" in sections:
+        with mock_connect_persistent():
+            per_call(settings, report)
+    if "growth" in sections:
+        with mock_connect_persistent():
+            growth(settings, report)
+    if "server" in sections:
+        server_mode(settings, report)
+    wall = time.perf_counter() - started
+
+    info = machine()
+    print(
+        f"moto-connect-persistent benchmarks: {info['nproc']} cores, Python {info['python']}, "
+        f"moto {info['moto']}, boto3 {info['boto3']}{' (quick)' if args.quick else ''}"
+    )
+    report.print_table()
+    missed = [row["name"] for row in report.rows if row.get("met") is False]
+    print(f"\nwall time {wall:.1f} s; targets missed: {len(missed)}")
+    args.json.write_text(
+        json.dumps(
+            {
+                "machine": info,
+                "quick": args.quick,
+                "settings": settings.__dict__,
+                "wall_seconds": round(wall, 1),
+                "results": report.rows,
+                "figures": report.figures,
+            },
+            indent=2,
+        )
+        + "\n"
+    )
+    print(f"written {args.json}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
