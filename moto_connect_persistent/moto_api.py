@@ -152,13 +152,20 @@ def _is_instance(value: Any, hint: Any) -> bool:
         )
     if hint is None or hint is type(None):
         return value is None
-    return isinstance(value, hint) if isinstance(hint, type) else True
+    try:
+        return isinstance(value, hint) if isinstance(hint, type) else True
+    except TypeError:  # e.g. a TypedDict: the backend checks the value itself
+        return True
 
 
 @cache
 def _signature(method: str) -> tuple[inspect.Signature, dict[str, Any]]:
     function = getattr(ConnectPersistentBackend, method)
-    return inspect.signature(function), typing.get_type_hints(function)
+    try:
+        hints = typing.get_type_hints(function)
+    except (NameError, TypeError):  # annotations naming TYPE_CHECKING-only types
+        hints = {}
+    return inspect.signature(function), hints
 
 
 def _check_arguments(method: str, kwargs: dict[str, Any]) -> None:
