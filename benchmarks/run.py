@@ -402,6 +402,14 @@ def per_call(settings: Settings, report: Report) -> None:
         "us/call",
         "moto describe_instance - its floor - its handler",
     )
+    report.info(
+        section,
+        "best any handler could do through moto / floor",
+        (median_us(times, "moto describe_instance") - handler_us["moto describe_instance"])
+        / median_us(times, "floor moto describe_instance"),
+        "x",
+        "moto describe_instance without its handler / its floor: a handler costing nothing",
+    )
     report.figures["handler_us"] = handler_us
     report.figures["moto_dispatch_us"] = dispatch
 
@@ -479,7 +487,7 @@ def growth(settings: Settings, report: Report) -> None:
         tracemalloc.stop()
         report.ratio(
             section,
-            f"memory per seeded {label} (bytes / 1000)",
+            f"memory per seeded {label}, KB",
             (after - before) / settings.memory_contacts / 1000,
             "<= 2.0",
             f"{settings.memory_contacts:,} contacts, tracemalloc",
