@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 
 from moto.core.exceptions import JsonRESTError
+from werkzeug.exceptions import HTTPException
 
 
 class ConnectError(JsonRESTError):
@@ -83,7 +84,20 @@ class UnknownOperationException(ConnectError):
     code = 404
 
 
-#: Every error this plugin can send, by wire code: fault injection looks codes up here.
+class ModeledError(ConnectError):
+    """Any error an operation's model lists, with the model's status: what a fault sends.
+
+    Built from the botocore model rather than from the classes above, so an injected fault
+    answers exactly what the real operation may answer, in either service.
+    """
+
+    def __init__(self, error_code: str, status: int, message: str) -> None:
+        self.error_code = error_code
+        self.code = status
+        super().__init__(message)
+
+
+#: Every error this plugin can send, by wire code.
 ERRORS_BY_CODE: dict[str, type[ConnectError]] = {
     cls.error_code: cls
     for cls in (
@@ -103,3 +117,18 @@ ERRORS_BY_CODE: dict[str, type[ConnectError]] = {
 
 class SeedingError(Exception):
     """A seeding call that cannot be carried out (no active mock, unknown instance, ...)."""
+
+
+#: moto's IAM refusals (query-protocol codes) -> what a rest-json service such as Connect sends.
+AUTH_ERROR_CODES = {
+    "AccessDenied": "AccessDeniedException",
+    "SignatureDoesNotMatch": "InvalidSignatureException",
+    "InvalidClientTokenId": "UnrecognizedClientException",
+}
+
+
+def auth_error(refusal: HTTPException) -> ConnectError:
+    """moto's XML authentication/authorization refusal as Connect's JSON error, same status."""
+    moto_code = str(getattr(refusal, "error_type", "AccessDenied"))
+    message = str(getattr(refusal, "message", "") or refusal.description or "Access denied.")
+    return ModeledError(AUTH_ERROR_CODES.get(moto_code, moto_code), refusal.code or 403, message)

@@ -13,6 +13,8 @@ from typing import Any, TypeVar, cast, overload
 from moto import mock_aws
 from moto.core.models import MockAWS
 
+from .exceptions import ConnectError
+from .models import check_settle_seconds, pop_settle_default, push_settle_default
 from .registration import register_routes
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -23,15 +25,49 @@ def mock_connect_persistent(func: F) -> F: ...
 
 
 @overload
-def mock_connect_persistent(func: None = None, *, config: Any = None) -> MockAWS: ...
+def mock_connect_persistent(
+    func: None = None, *, config: Any = None, settle_seconds: float | None = None
+) -> MockAWS: ...
 
 
-def mock_connect_persistent(func: F | None = None, *, config: Any = None) -> F | MockAWS:
-    """Decorator (bare or called), class decorator or context manager, exactly as ``mock_aws``."""
+def mock_connect_persistent(
+    func: F | None = None, *, config: Any = None, settle_seconds: float | None = None
+) -> F | MockAWS:
+    """Decorator (bare or called), class decorator or context manager, exactly as ``mock_aws``.
+
+    ``settle_seconds`` (spec rule 8) holds for every account and region while this mock is
+    started, and ends with it; ``None`` keeps the enclosing mock's setting (off by default).
+    """
     register_routes()
     if func is not None:
         return cast(F, mock_aws(func))
-    return mock_aws(config=config)
+    mock = mock_aws(config=config)
+    if settle_seconds is not None:
+        _with_settle_time(mock, settle_seconds)
+    return mock
+
+
+def _with_settle_time(mock: MockAWS, seconds: float) -> None:
+    """Hook the mock's own start/stop, which its decorator and context-manager forms all call.
+
+    Set on the instance, not by subclassing MockAWS (see the module docstring).
+    """
+    try:
+        check_settle_seconds(seconds)  # refuse a bad value here, not at the first start
+    except ConnectError as err:
+        raise ValueError(err.message) from None
+    start, stop = mock.start, mock.stop
+
+    def start_with_settle_time(reset: bool = True) -> None:
+        start(reset=reset)
+        push_settle_default(seconds)
+
+    def stop_with_settle_time(remove_data: bool = True) -> None:
+        pop_settle_default()
+        stop(remove_data=remove_data)
+
+    mock.start = start_with_settle_time  # type: ignore[method-assign]
+    mock.stop = stop_with_settle_time  # type: ignore[method-assign]
 
 
 def mock_is_active() -> bool:

@@ -11,6 +11,7 @@ import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
+from functools import cache
 from typing import Any
 
 from moto.connect.models import connect_backends
@@ -18,13 +19,14 @@ from moto.core.base_backend import BackendDict, BaseBackend
 from moto.moto_api._internal import mock_random
 
 from .exceptions import (
-    ERRORS_BY_CODE,
     IdempotencyException,
     InvalidParameterException,
     InvalidRequestException,
+    ModeledError,
     ResourceNotFoundException,
 )
 from .participant.models import ParticipantBackend, TranscriptState
+from .validation import modeled_errors
 
 ENTIRE_PAST_SESSION = "ENTIRE_PAST_SESSION"
 FROM_SEGMENT = "FROM_SEGMENT"
@@ -218,12 +220,72 @@ class ContactChain:
             self.latest_ended = contact
 
 
+@cache
+def answered_operations() -> dict[str, str]:
+    """Operation -> botocore service, for every operation this mock answers on the wire.
+
+    Imported late because the wire modules import this one; a fault can only be armed for
+    these, since no other operation ever consults the fault list.
+    """
+    from .participant.responses import OPERATIONS as PARTICIPANT_OPERATIONS
+    from .participant.responses import SERVICE as PARTICIPANT_SERVICE
+    from .responses import OPERATIONS as CONNECT_OPERATIONS
+
+    answered = dict.fromkeys(CONNECT_OPERATIONS, "connect")
+    answered.update(dict.fromkeys(PARTICIPANT_OPERATIONS, PARTICIPANT_SERVICE))
+    return answered
+
+
+#: Settle time of backends created while a ``mock_connect_persistent(settle_seconds=N)`` is
+#: active, innermost mock last. moto creates backends lazily and drops them on reset, so the
+#: setting is read when a backend is made rather than stored in one.
+_settle_defaults: list[float] = []
+_settle_lock = threading.Lock()
+
+
+def default_settle_seconds() -> float:
+    return _settle_defaults[-1] if _settle_defaults else 0.0
+
+
+def _apply_settle_default() -> None:
+    seconds = default_settle_seconds()
+    for regions in list(connect_persistent_backends.values()):
+        for backend in list(regions.values()):
+            backend.settle_seconds = seconds
+
+
+def check_settle_seconds(seconds: float) -> float:
+    """A settle time is a number of seconds, 0 (off) or more."""
+    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not seconds >= 0:
+        raise InvalidParameterException(
+            f"settle time must be a number of seconds >= 0, got {seconds!r}."
+        )
+    return float(seconds)
+
+
+def push_settle_default(seconds: float) -> None:
+    """A mock with its own settle time starts: its backends, existing or future, use it."""
+    with _settle_lock:
+        _settle_defaults.append(check_settle_seconds(seconds))
+        _apply_settle_default()
+
+
+def pop_settle_default() -> None:
+    """That mock stops: the enclosing mock's setting (or none) applies again."""
+    with _settle_lock:
+        if _settle_defaults:
+            _settle_defaults.pop()
+        _apply_settle_default()
+
+
 @dataclass
 class Fault:
     """A test-only failure: the next ``remaining`` calls of ``operation`` answer ``error_code``."""
 
     operation: str
     error_code: str
+    status: int
+    message: str
     remaining: int
     instance_id: str | None = None
 
@@ -249,7 +311,7 @@ class ConnectPersistentBackend(ParticipantBackend, BaseBackend):
         self.idempotent_calls: dict[tuple[str, str], IdempotentCall] = {}
         self.faults: list[Fault] = []
         #: Spec rule 8: refuse sources that ended less than this many seconds ago (0 = off).
-        self.settle_seconds: float = 0.0
+        self.settle_seconds: float = default_settle_seconds()
         # Server mode serves requests on many threads; every multi-step change holds this.
         self.lock = threading.RLock()
         #: Participant Service state: transcript items, participant and connection tokens.
@@ -322,21 +384,49 @@ class ConnectPersistentBackend(ParticipantBackend, BaseBackend):
     # ------------------------------------------------------------------ test controls
 
     def inject_fault(
-        self, operation: str, error_code: str, count: int = 1, instance_id: str | None = None
+        self,
+        operation: str,
+        error_code: str,
+        count: int = 1,
+        instance_id: str | None = None,
+        message: str | None = None,
     ) -> None:
-        if error_code not in ERRORS_BY_CODE:
-            raise InvalidParameterException(f"Unknown error code '{error_code}'.")
-        if count < 1:
-            raise InvalidParameterException("count must be at least 1.")
+        """Arm a fault; only errors the operation's model lists, so a test never relies on an
+        answer the real operation cannot give."""
+        service = answered_operations().get(operation)
+        if service is None:
+            raise InvalidParameterException(
+                f"operation '{operation}' is not answered by this mock; use one of "
+                f"{', '.join(sorted(answered_operations()))}."
+            )
+        errors = modeled_errors(service, operation)
+        if error_code not in errors:
+            raise InvalidParameterException(
+                f"{operation} does not model error '{error_code}'; it models "
+                f"{', '.join(sorted(errors))}."
+            )
+        if isinstance(count, bool) or not isinstance(count, int) or count < 1:
+            raise InvalidParameterException("count must be an integer of at least 1.")
+        if instance_id is not None and service != "connect":
+            raise InvalidParameterException(
+                f"{operation} carries no instance id: its faults cannot be scoped to one."
+            )
+        text = message or f"{error_code} injected by moto-connect-persistent into {operation}."
         with self.lock:
-            self.faults.append(Fault(operation, error_code, count, instance_id))
+            self.faults.append(
+                Fault(operation, error_code, errors[error_code], text, count, instance_id)
+            )
 
     def clear_faults(self) -> None:
         with self.lock:
             self.faults.clear()
 
     def raise_injected_fault(self, operation: str, instance_id: str | None) -> None:
-        """Fail this call if a fault is armed for it; it runs before any rule or state change."""
+        """Fail this call if a fault is armed for it, oldest fault first.
+
+        The wire calls this after authentication and before input validation, as AWS
+        throttles a request before reading it; so a faulted call touches no state.
+        """
         if not self.faults:
             return
         with self.lock:
@@ -345,13 +435,10 @@ class ConnectPersistentBackend(ParticipantBackend, BaseBackend):
                     fault.remaining -= 1
                     if fault.remaining == 0:
                         self.faults.remove(fault)
-                    error = ERRORS_BY_CODE[fault.error_code]
-                    raise error(f"Injected fault for {operation}.")
+                    raise ModeledError(fault.error_code, fault.status, fault.message)
 
     def set_settle_time(self, seconds: float) -> None:
-        if seconds < 0:
-            raise InvalidParameterException("settle time must not be negative.")
-        self.settle_seconds = float(seconds)
+        self.settle_seconds = check_settle_seconds(seconds)
 
     # ------------------------------------------------------------------ idempotency
 

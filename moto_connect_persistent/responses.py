@@ -13,8 +13,14 @@ from typing import Any
 from urllib.parse import parse_qs, unquote
 
 from moto.connect.responses import ConnectResponse
+from werkzeug.exceptions import HTTPException
 
-from .exceptions import ConnectError, InvalidRequestException, UnknownOperationException
+from .exceptions import (
+    ConnectError,
+    InvalidRequestException,
+    UnknownOperationException,
+    auth_error,
+)
 from .models import ConnectPersistentBackend, connect_persistent_backends
 from .validation import collect_input, operation_model, parse_json_body
 
@@ -99,31 +105,59 @@ class ConnectPersistentResponse(ConnectResponse):
             return error.code, dict(error.get_headers()), error.get_body()
         return super().call_action()
 
-    def _determine_resource(self) -> str:
-        """IAM resource for resource-level policies: the instance ARN the call acts on."""
+    def _instance_id_hint(self) -> str | None:
+        """The instance a request names, read leniently: before its input is validated."""
         instance_id = self.path_params.get("InstanceId")
         if instance_id is None:
             try:
                 instance_id = parse_json_body(self.body).get("InstanceId")
             except ConnectError:
                 instance_id = None
-        if not isinstance(instance_id, str):
+        return instance_id if isinstance(instance_id, str) else None
+
+    def _determine_resource(self) -> str:
+        """IAM resource for resource-level policies: the instance ARN the call acts on."""
+        instance_id = self._instance_id_hint()
+        if instance_id is None:
             return "*"
         return f"arn:aws:connect:{self.region}:{self.current_account}:instance/{instance_id}"
+
+    def _authenticate_and_authorize_normal_action(self, resource: str = "*") -> None:
+        """moto's IAM check, with two fixes so boto3 sees what AWS sends (notes, pitfall 7).
+
+        moto falls back to the query string or the headers for ``self.data`` when a request
+        has no body and then signs that as the body, so every GET failed its signature check;
+        and moto answers a refusal in XML, which boto3's rest-json parser reads as code
+        "403". The check runs on an empty ``data`` for bodyless requests, and a refusal goes
+        out as Connect's JSON ``AccessDeniedException`` (or the refusal's own code).
+        """
+        data = self.data
+        if not self.raw_body:
+            self.data = {}
+        try:
+            super()._authenticate_and_authorize_normal_action(resource)
+        except HTTPException as refusal:
+            error = auth_error(refusal)
+            # call_action sends only the description and status of an auth refusal, with
+            # these response headers: the error type header has to ride along here.
+            self.response_headers.update(dict(error.get_headers()))
+            raise error from None
+        finally:
+            self.data = data
 
     # -- shared steps ---------------------------------------------------------------
 
     def _input(self) -> dict[str, Any]:
         assert self.operation is not None
-        params = collect_input(
+        # Faults first, as AWS throttles before it reads a request (docs/failure-paths.md).
+        self.persistent_backend.raise_injected_fault(self.operation, self._instance_id_hint())
+        return collect_input(
             "connect",
             self.operation,
             self.path_params,
             parse_qs(self.parsed_url.query, keep_blank_values=True),
             parse_json_body(self.body),
         )
-        self.persistent_backend.raise_injected_fault(self.operation, params.get("InstanceId"))
-        return params
 
     @staticmethod
     def _json(result: dict[str, Any] | None) -> str:

@@ -24,6 +24,22 @@ def operation_model(service: str, operation: str) -> OperationModel:
     return model.operation_model(operation)
 
 
+@cache
+def modeled_errors(service: str, operation: str) -> dict[str, int]:
+    """The error codes an operation's model lists, each with its modeled HTTP status.
+
+    A shape without ``httpStatusCode`` falls back as the protocol does: 500 for a server
+    fault, 400 otherwise.
+    """
+    errors = {}
+    for shape in operation_model(service, operation).error_shapes:
+        status = shape.metadata.get("error", {}).get("httpStatusCode")
+        if status is None:
+            status = 500 if shape.metadata.get("fault") else 400
+        errors[shape.name] = int(status)
+    return errors
+
+
 def parse_json_body(body: str | bytes | None) -> dict[str, Any]:
     """A rest-json request body: empty means no members; anything but an object is refused."""
     if not body:
