@@ -11,18 +11,26 @@ def inject_fault(
     *,
     count: int = 1,
     instance_id: str | None = None,
+    message: str | None = None,
     region_name: str | None = None,
     account_id: str | None = None,
     endpoint_url: str | None = None,
 ) -> None:
-    """Make the next ``count`` calls of ``operation`` fail with ``error_code``, as AWS would."""
-    seeder_for(region_name, account_id, endpoint_url).call(
-        "inject_fault",
-        operation=operation,
-        error_code=error_code,
-        count=count,
-        instance_id=instance_id,
-    )
+    """Make the next ``count`` calls of ``operation`` fail with ``error_code``, as AWS would.
+
+    ``error_code`` must be one the operation's model lists (its modeled HTTP status is sent);
+    ``instance_id`` limits the fault to calls on that instance; ``message`` replaces the
+    default ``Message``. Faults fire after IAM and before input validation, oldest first.
+    """
+    arguments: dict[str, object] = {
+        "operation": operation,
+        "error_code": error_code,
+        "count": count,
+        "instance_id": instance_id,
+    }
+    if message is not None:
+        arguments["message"] = message
+    seeder_for(region_name, account_id, endpoint_url).call("inject_fault", **arguments)
 
 
 def clear_faults(
