@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from typing import Any
 
 import boto3
 import pytest
 import requests
 from botocore.config import Config
+from calls import calls, seed_chats
 from support import ACCOUNT, REGION, expect_error, make_instance
 
 from moto_connect_persistent import (
@@ -50,32 +50,6 @@ def operation_error_codes() -> list[tuple[str, str]]:
     return [(op, code) for op in OPERATIONS for code in sorted(modeled_errors("connect", op))]
 
 
-def calls(client: Any, iid: str) -> dict[str, Callable[[], Any]]:
-    """One well-formed call per operation, by operation name."""
-    return {
-        "CreatePersistentContactAssociation": lambda: client.create_persistent_contact_association(
-            InstanceId=iid,
-            InitialContactId="NEW",
-            RehydrationType="FROM_SEGMENT",
-            SourceContactId="C1",
-        ),
-        "StartChatContact": lambda: client.start_chat_contact(
-            InstanceId=iid, ContactFlowId="flow", ParticipantDetails={"DisplayName": "Customer"}
-        ),
-        "DescribeContact": lambda: client.describe_contact(InstanceId=iid, ContactId="C1"),
-        "StopContact": lambda: client.stop_contact(InstanceId=iid, ContactId="NEW"),
-        "ListAssociatedContacts": lambda: client.list_associated_contacts(
-            InstanceId=iid, ContactId="C1"
-        ),
-        "GetContactAttributes": lambda: client.get_contact_attributes(
-            InstanceId=iid, InitialContactId="C1"
-        ),
-        "UpdateContactAttributes": lambda: client.update_contact_attributes(
-            InstanceId=iid, InitialContactId="NEW", Attributes={"k": "v"}
-        ),
-    }
-
-
 @pytest.fixture
 def client(connect: Any) -> Any:
     return boto3.client("connect", region_name=REGION, config=NO_RETRY)
@@ -83,9 +57,7 @@ def client(connect: Any) -> Any:
 
 @pytest.fixture
 def chats(iid: str) -> str:
-    """C1: an ended chat; NEW: a running chat that may continue it."""
-    seed_chat_session(iid, contact_id="C1").end()
-    seed_chat_session(iid, contact_id="NEW")
+    seed_chats(iid)
     return iid
 
 
