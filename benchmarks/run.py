@@ -75,8 +75,8 @@ class Settings:
     seeding_contacts: int = 5_000
     mock_rounds: int = 31
     mock_cycles: int = 10
-    server_rounds: int = 7
-    server_calls: int = 240
+    server_rounds: int = 25
+    server_calls: int = 120
 
     @classmethod
     def quick(cls) -> Settings:
