@@ -38,9 +38,13 @@ OPERATIONS = (
 
 
 def _path_regex(request_uri: str) -> str:
-    """``/contacts/{InstanceId}/{ContactId}`` -> a regex with one named group per label."""
+    """``/contacts/{InstanceId}/{ContactId}`` -> a regex with one named group per label.
+
+    A label may be empty, so ``/contacts//C1`` reaches the input checks (a 400 naming the
+    member) instead of moto's bare "Not yet implemented" 404.
+    """
     path = request_uri.split("?")[0]
-    return re.sub(r"\{(\w+)\+?\}", r"(?P<\1>[^/]+)", path) + "$"
+    return re.sub(r"\{(\w+)\+?\}", r"(?P<\1>[^/]*)", path) + "$"
 
 
 def _routes() -> list[tuple[str, str, re.Pattern[str]]]:
@@ -76,6 +80,11 @@ class ConnectPersistentResponse(ConnectResponse):
                 f"Region '{self.region}' is not an Amazon Connect region known to moto; "
                 "set MOTO_ALLOW_NONEXISTENT_REGION=true to allow it."
             ) from None
+
+    def setup_class(self, request: Any, full_url: Any = None, headers: Any = None, *_: Any) -> None:
+        """Keep the body as bytes: moto decodes it as UTF-8 and crashed (a 500) on any other
+        bytes; :func:`~.validation.parse_json_body` refuses them with a 400 instead."""
+        super().setup_class(request, full_url, headers, use_raw_body=True)
 
     # -- routing ------------------------------------------------------------------
 
