@@ -69,7 +69,7 @@ hostile_ids = st.one_of(
     st.text(min_size=1, max_size=12),
     st.text(alphabet="/?#%&=+ .~\\\"'<>", min_size=1, max_size=6),
     st.text(min_size=250, max_size=2000),
-    st.builds(lambda c, n: c * n, st.characters(), st.integers(101, 600)),
+    st.builds(lambda c, n: c * n, st.characters(codec="utf-8"), st.integers(101, 600)),
 )
 
 
@@ -256,7 +256,7 @@ def test_raw_http_requests_get_a_success_or_a_well_formed_error(
     check()
     # The generator reaches the rules, not only the input checks.
     assert answered.get(200, 0) > 50, answered
-    assert {400, 404, 409} <= set(answered) or {400, 404} <= set(answered), answered
+    assert {400, 404} <= set(answered), answered
 
 
 # ------------------------------------------------------------------------------ through boto3
