@@ -7,7 +7,6 @@ to :class:`~moto_connect_persistent.models.ConnectPersistentBackend`.
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 from urllib.parse import parse_qs, unquote
@@ -15,14 +14,9 @@ from urllib.parse import parse_qs, unquote
 from moto.connect.responses import ConnectResponse
 from werkzeug.exceptions import HTTPException
 
-from .exceptions import (
-    ConnectError,
-    InvalidRequestException,
-    UnknownOperationException,
-    auth_error,
-)
-from .models import ConnectPersistentBackend, connect_persistent_backends
+from .exceptions import ConnectError, auth_error
 from .validation import collect_input, operation_model, parse_json_body
+from .wire import PluginResponse
 
 #: The Connect operations this plugin answers. Routes and path parameters come from the
 #: botocore model's ``requestUri``, so they cannot drift from what boto3 sends.
@@ -57,62 +51,33 @@ def _routes() -> list[tuple[str, str, re.Pattern[str]]]:
 
 ROUTES = _routes()
 
-#: Path patterns for moto's ``url_paths`` (``{0}`` is moto's URL base), one per distinct path.
-URL_PATTERNS = sorted({"{0}" + regex.pattern[1:] for _, _, regex in ROUTES})
+#: Path patterns for moto's ``url_paths`` (``{0}`` is moto's URL base): one per distinct
+#: path, then a catch-all for the rest of ``/contact`` and ``/contacts``, which moto's own
+#: connect does not serve, so that any other path there gets a JSON error, not moto's bare 404.
+URL_PATTERNS = sorted({"{0}" + regex.pattern[1:] for _, _, regex in ROUTES}) + [
+    "{0}/contacts?(/.*)?$"
+]
 
 
-class ConnectPersistentResponse(ConnectResponse):
+class ConnectPersistentResponse(PluginResponse, ConnectResponse):
     """moto's ConnectResponse, extended with the persistent-chat operations.
 
     Subclassing keeps moto's account/region resolution, SigV4 and IAM checks
     (``connect:<Action>``) and the request recorder.
     """
 
-    operation: str | None = None
     path_params: dict[str, str]
 
-    @property
-    def persistent_backend(self) -> ConnectPersistentBackend:
-        try:
-            return connect_persistent_backends[self.current_account][self.region]
-        except KeyError:
-            raise InvalidRequestException(
-                f"Region '{self.region}' is not an Amazon Connect region known to moto; "
-                "set MOTO_ALLOW_NONEXISTENT_REGION=true to allow it."
-            ) from None
-
-    def setup_class(self, request: Any, full_url: Any = None, headers: Any = None, *_: Any) -> None:
-        """Keep the body as bytes: moto decodes it as UTF-8 and crashed (a 500) on any other
-        bytes; :func:`~.validation.parse_json_body` refuses them with a 400 instead."""
-        super().setup_class(request, full_url, headers, use_raw_body=True)
-
-    # -- routing ------------------------------------------------------------------
-
-    def _resolve_operation(self) -> None:
+    def _resolve_operation(self) -> str | None:
         self.path_params = {}
         for method, name, regex in ROUTES:
             match = regex.match(self.path)
             if match and method == self.method:
-                self.operation = name
                 # moto hands the path over percent-encoded on some versions and decoded on
                 # others; self.path is the URL as sent, so decode exactly once here.
                 self.path_params = {k: unquote(v) for k, v in match.groupdict().items()}
-                return
-        self.operation = None
-
-    def _get_action(self) -> str:
-        if self.operation is None:
-            self._resolve_operation()
-        return self.operation or ""
-
-    def call_action(self) -> Any:
-        self._resolve_operation()
-        if self.operation is None:
-            error = UnknownOperationException(
-                f"No Connect operation answers {self.method} {self.path}."
-            )
-            return error.code, dict(error.get_headers()), error.get_body()
-        return super().call_action()
+                return name
+        return None
 
     def _instance_id_hint(self) -> str | None:
         """The instance a request names, read leniently: before its input is validated."""
@@ -167,10 +132,6 @@ class ConnectPersistentResponse(ConnectResponse):
             parse_qs(self.parsed_url.query, keep_blank_values=True),
             parse_json_body(self.body),
         )
-
-    @staticmethod
-    def _json(result: dict[str, Any] | None) -> str:
-        return json.dumps(result or {})
 
     # -- operations -----------------------------------------------------------------
 

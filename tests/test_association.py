@@ -207,10 +207,21 @@ def test_raw_http_success_and_percent_encoded_ids(connect: Any, iid: str) -> Non
     assert related(connect, iid, "new chat") == "past chat/é"
 
 
-def test_wrong_method_is_an_aws_error_not_a_crash(connect: Any, iid: str) -> None:
-    response = requests.get(raw_url(iid, "X"), timeout=5)
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("GET", "/contact/persistent-contact-association/i/X"),  # a POST-only route
+        ("GET", "/contacts/"),  # e.g. what urllib3 makes of /contacts//..
+        ("PUT", "/contact/task"),  # a Connect operation the mock does not emulate
+    ],
+)
+def test_paths_no_operation_owns_get_an_aws_error(
+    connect: Any, iid: str, method: str, path: str
+) -> None:
+    response = requests.request(method, f"https://connect.{REGION}.amazonaws.com{path}", timeout=5)
     assert response.status_code == 404
-    assert response.json()["__type"] == "UnknownOperationException"
+    assert response.headers["x-amzn-ErrorType"] == "UnknownOperationException"
+    assert "moto-connect-persistent" in response.json()["Message"]
 
 
 # ----------------------------------------------------------------------------- rule 2: idempotency

@@ -7,16 +7,15 @@ input against the model, then the backend applies the rules.
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 from urllib.parse import parse_qs
 
 from moto.core.responses import BaseResponse
 
-from ..exceptions import ConnectError, InvalidParameterException, InvalidRequestException
-from ..models import ConnectPersistentBackend, connect_persistent_backends
+from ..exceptions import InvalidParameterException
 from ..validation import collect_input, operation_model, parse_json_body
+from ..wire import PluginResponse
 from .exceptions import ValidationException
 
 SERVICE = "connectparticipant"
@@ -51,49 +50,25 @@ URL_PATTERNS = sorted({"{0}" + re.escape(path) + "$" for _, path in ROUTES}) + [
 ]
 
 
-class UnknownParticipantOperation(ConnectError):
-    error_code = "UnknownOperationException"
-    code = 404
-
-
-class ParticipantResponse(BaseResponse):
+class ParticipantResponse(PluginResponse, BaseResponse):
     """Participant Service requests; authentication is the bearer token, not SigV4/IAM."""
+
+    service_label = "Participant Service"
 
     def __init__(self) -> None:
         super().__init__(service_name=SERVICE)
 
-    @property
-    def backend(self) -> ConnectPersistentBackend:
-        try:
-            return connect_persistent_backends[self.current_account][self.region]
-        except KeyError:
-            raise InvalidRequestException(
-                f"Region '{self.region}' is not an Amazon Connect region known to moto; "
-                "set MOTO_ALLOW_NONEXISTENT_REGION=true to allow it."
-            ) from None
-
     def _authenticate_and_authorize_normal_action(self, resource: str = "*") -> None:
         """The real service ignores SigV4 and IAM: the bearer token is the only check."""
 
-    def _operation(self) -> str | None:
+    def _resolve_operation(self) -> str | None:
         return ROUTES.get((self.method, self.parsed_url.path))
 
-    def _get_action(self) -> str:
-        return self._operation() or ""
-
-    def call_action(self) -> Any:
-        if self._operation() is None:
-            error = UnknownParticipantOperation(
-                f"The mock has no Participant Service operation for {self.method} {self.path}."
-            )
-            return error.code, dict(error.get_headers()), error.get_body()
-        return super().call_action()
-
     def _input(self) -> dict[str, Any]:
-        operation = self._operation()
+        operation = self.operation
         assert operation is not None
         token = self.headers.get(BEARER_HEADER)
-        backend = self.backend
+        backend = self.persistent_backend
         if OPERATIONS[operation] == "ParticipantToken":
             backend.check_participant_token(token)
         else:
@@ -111,16 +86,12 @@ class ParticipantResponse(BaseResponse):
         except InvalidParameterException as err:
             raise ValidationException(err.message) from None
 
-    @staticmethod
-    def _json(result: dict[str, Any] | None) -> str:
-        return json.dumps(result or {})
-
     # -- operations -----------------------------------------------------------------
 
     def create_participant_connection(self) -> str:
         params = self._input()
         return self._json(
-            self.backend.create_participant_connection(
+            self.persistent_backend.create_participant_connection(
                 params["ParticipantToken"], params.get("Type")
             )
         )
@@ -128,7 +99,7 @@ class ParticipantResponse(BaseResponse):
     def send_message(self) -> str:
         params = self._input()
         return self._json(
-            self.backend.send_message(
+            self.persistent_backend.send_message(
                 params["ConnectionToken"],
                 params["ContentType"],
                 params["Content"],
@@ -139,7 +110,7 @@ class ParticipantResponse(BaseResponse):
     def send_event(self) -> str:
         params = self._input()
         return self._json(
-            self.backend.send_event(
+            self.persistent_backend.send_event(
                 params["ConnectionToken"],
                 params["ContentType"],
                 params.get("Content"),
@@ -150,7 +121,7 @@ class ParticipantResponse(BaseResponse):
     def get_transcript(self) -> str:
         params = self._input()
         return self._json(
-            self.backend.get_transcript(
+            self.persistent_backend.get_transcript(
                 params["ConnectionToken"],
                 contact_id=params.get("ContactId"),
                 max_results=params.get("MaxResults"),
@@ -163,5 +134,5 @@ class ParticipantResponse(BaseResponse):
 
     def disconnect_participant(self) -> str:
         params = self._input()
-        self.backend.disconnect_participant(params["ConnectionToken"])
+        self.persistent_backend.disconnect_participant(params["ConnectionToken"])
         return self._json(None)

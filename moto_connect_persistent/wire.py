@@ -1,0 +1,68 @@
+"""What every response class of this plugin shares, whichever moto service carries it.
+
+Connect and the Participant Service are answered by two moto response classes (one extends
+moto's ConnectResponse, the other moto's BaseResponse); both need the same backend lookup,
+the same raw-body handling and the same answer for a path no operation owns.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .exceptions import InvalidRequestException, UnknownOperationException
+from .models import ConnectPersistentBackend, connect_persistent_backends
+
+
+class PluginResponse:
+    """Mixin placed before a moto response class; subclasses set ``service_label`` and
+    implement :meth:`_resolve_operation`."""
+
+    #: How error messages name the service ("Connect", "Participant Service").
+    service_label = "Connect"
+    operation: str | None = None
+
+    # Provided by moto's BaseResponse.
+    current_account: str
+    region: str
+    method: str
+    path: str
+
+    @property
+    def persistent_backend(self) -> ConnectPersistentBackend:
+        try:
+            return connect_persistent_backends[self.current_account][self.region]
+        except KeyError:
+            raise InvalidRequestException(
+                f"Region '{self.region}' is not an Amazon Connect region known to moto; "
+                "set MOTO_ALLOW_NONEXISTENT_REGION=true to allow it."
+            ) from None
+
+    def setup_class(self, request: Any, full_url: Any = None, headers: Any = None, *_: Any) -> None:
+        """Keep the body as bytes: moto decodes it as UTF-8 and crashed (a 500) on any other
+        bytes; :func:`~.validation.parse_json_body` refuses them with a 400 instead."""
+        super().setup_class(request, full_url, headers, use_raw_body=True)  # type: ignore[misc]
+
+    def _resolve_operation(self) -> str | None:
+        """The operation the method and path name, or None; may record path parameters."""
+        raise NotImplementedError
+
+    def _get_action(self) -> str:
+        """moto asks this for the IAM action and the handler name: our routing answers."""
+        if self.operation is None:
+            self.operation = self._resolve_operation()
+        return self.operation or ""
+
+    def call_action(self) -> Any:
+        self.operation = self._resolve_operation()
+        if self.operation is None:
+            error = UnknownOperationException(
+                f"{self.method} {self.path} is not a {self.service_label} operation "
+                "moto-connect-persistent answers."
+            )
+            return error.code, dict(error.get_headers()), error.get_body()
+        return super().call_action()  # type: ignore[misc]
+
+    @staticmethod
+    def _json(result: dict[str, Any] | None) -> str:
+        return json.dumps(result or {})
