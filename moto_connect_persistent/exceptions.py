@@ -52,31 +52,6 @@ class AccessDeniedException(ConnectError):
     code = 403
 
 
-class ThrottlingException(ConnectError):
-    error_code = "ThrottlingException"
-    code = 429
-
-
-class LimitExceededException(ConnectError):
-    error_code = "LimitExceededException"
-    code = 429
-
-
-class InternalServiceException(ConnectError):
-    error_code = "InternalServiceException"
-    code = 500
-
-
-class ContactNotFoundException(ConnectError):
-    error_code = "ContactNotFoundException"
-    code = 410
-
-
-class InvalidActiveRegionException(ConnectError):
-    error_code = "InvalidActiveRegionException"
-    code = 400
-
-
 class UnknownOperationException(ConnectError):
     """No Connect operation matches the method and path (e.g. GET on a POST-only route)."""
 
@@ -95,24 +70,6 @@ class ModeledError(ConnectError):
         self.error_code = error_code
         self.code = status
         super().__init__(message)
-
-
-#: Every error this plugin can send, by wire code.
-ERRORS_BY_CODE: dict[str, type[ConnectError]] = {
-    cls.error_code: cls
-    for cls in (
-        InvalidParameterException,
-        InvalidRequestException,
-        ResourceNotFoundException,
-        IdempotencyException,
-        AccessDeniedException,
-        ThrottlingException,
-        LimitExceededException,
-        InternalServiceException,
-        ContactNotFoundException,
-        InvalidActiveRegionException,
-    )
-}
 
 
 class SeedingError(Exception):

@@ -1,50 +1,15 @@
-"""Errors of the Participant Service, which names some codes differently from Connect.
+"""Errors of the Participant Service, which names its input error differently from Connect.
 
-Input errors are ``ValidationException`` (not Connect's ``InvalidParameterException``) and
-server errors ``InternalServerException``; ``AccessDeniedException`` and
-``ThrottlingException`` share Connect's codes and statuses.
+Input errors are ``ValidationException`` (not Connect's ``InvalidParameterException``);
+``AccessDeniedException`` shares Connect's code and status. Injected faults use
+:class:`~moto_connect_persistent.exceptions.ModeledError`, built from the model.
 """
 
 from __future__ import annotations
 
-from ..exceptions import AccessDeniedException, ConnectError, ThrottlingException
+from ..exceptions import ConnectError
 
 
 class ValidationException(ConnectError):
     error_code = "ValidationException"
     code = 400
-
-
-class ConflictException(ConnectError):
-    error_code = "ConflictException"
-    code = 409
-
-
-class InternalServerException(ConnectError):
-    error_code = "InternalServerException"
-    code = 500
-
-
-class ServiceQuotaExceededException(ConnectError):
-    error_code = "ServiceQuotaExceededException"
-    code = 402
-
-
-class ResourceNotFoundException(ConnectError):
-    error_code = "ResourceNotFoundException"
-    code = 404
-
-
-#: Every modeled Participant Service error by wire code.
-PARTICIPANT_ERRORS_BY_CODE: dict[str, type[ConnectError]] = {
-    cls.error_code: cls
-    for cls in (
-        AccessDeniedException,
-        ThrottlingException,
-        ValidationException,
-        ConflictException,
-        InternalServerException,
-        ServiceQuotaExceededException,
-        ResourceNotFoundException,
-    )
-}
