@@ -123,7 +123,7 @@ class ConnectPersistentResponse(PluginResponse, ConnectResponse):
 
     def _input(self) -> dict[str, Any]:
         assert self.operation is not None
-        # Faults first, as AWS throttles before it reads a request (README, "Testing failure paths").
+        # Faults first, as AWS throttles before reading a request (README: failure paths).
         self.persistent_backend.raise_injected_fault(self.operation, self._instance_id_hint())
         return collect_input(
             "connect",

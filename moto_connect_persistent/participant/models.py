@@ -523,7 +523,7 @@ class ParticipantBackend:
         sort_order: str | None = None,
         start_position: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
-        """A page of the chat's transcript, paged as docs/transcripts.md describes."""
+        """A page of the chat's transcript, paged as the README ("Transcripts") describes."""
         with self.lock:
             connection = self._connection(connection_token)
             session = connection.root.session
