@@ -236,22 +236,10 @@ def answered_operations() -> dict[str, str]:
     return answered
 
 
-#: Settle time of backends created while a ``mock_connect_persistent(settle_seconds=N)`` is
-#: active, innermost mock last. moto creates backends lazily and drops them on reset, so the
-#: setting is read when a backend is made rather than stored in one.
+#: Settle time of every backend without its own (``set_settle_time``), while a
+#: ``mock_connect_persistent(settle_seconds=N)`` is started; innermost mock last.
 _settle_defaults: list[float] = []
 _settle_lock = threading.Lock()
-
-
-def default_settle_seconds() -> float:
-    return _settle_defaults[-1] if _settle_defaults else 0.0
-
-
-def _apply_settle_default() -> None:
-    seconds = default_settle_seconds()
-    for regions in list(connect_persistent_backends.values()):
-        for backend in list(regions.values()):
-            backend.settle_seconds = seconds
 
 
 def check_settle_seconds(seconds: float) -> float:
@@ -264,10 +252,9 @@ def check_settle_seconds(seconds: float) -> float:
 
 
 def push_settle_default(seconds: float) -> None:
-    """A mock with its own settle time starts: its backends, existing or future, use it."""
+    """A mock with its own settle time starts."""
     with _settle_lock:
         _settle_defaults.append(check_settle_seconds(seconds))
-        _apply_settle_default()
 
 
 def pop_settle_default() -> None:
@@ -275,7 +262,6 @@ def pop_settle_default() -> None:
     with _settle_lock:
         if _settle_defaults:
             _settle_defaults.pop()
-        _apply_settle_default()
 
 
 @dataclass
@@ -310,8 +296,8 @@ class ConnectPersistentBackend(ParticipantBackend, BaseBackend):
         self.contacts: dict[tuple[str, str], Contact] = {}
         self.idempotent_calls: dict[tuple[str, str], IdempotentCall] = {}
         self.faults: list[Fault] = []
-        #: Spec rule 8: refuse sources that ended less than this many seconds ago (0 = off).
-        self.settle_seconds: float = default_settle_seconds()
+        #: Spec rule 8, set for this account and region; None follows the mock's setting.
+        self.settle_seconds: float | None = None
         # Server mode serves requests on many threads; every multi-step change holds this.
         self.lock = threading.RLock()
         #: Participant Service state: transcript items, participant and connection tokens.
@@ -595,13 +581,16 @@ class ConnectPersistentBackend(ParticipantBackend, BaseBackend):
         return source, result
 
     def _check_settled(self, result: Contact) -> None:
-        if not self.settle_seconds or result.disconnect_timestamp is None:
+        settle_seconds = self.settle_seconds
+        if settle_seconds is None:
+            settle_seconds = _settle_defaults[-1] if _settle_defaults else 0.0
+        if not settle_seconds or result.disconnect_timestamp is None:
             return
-        ready_at = result.disconnect_timestamp + timedelta(seconds=self.settle_seconds)
+        ready_at = result.disconnect_timestamp + timedelta(seconds=settle_seconds)
         if utcnow() < ready_at:
             raise InvalidRequestException(
                 f"SourceContactId: contact '{result.id}' ended less than "
-                f"{self.settle_seconds:g} seconds ago; wait until it has settled."
+                f"{settle_seconds:g} seconds ago; wait until it has settled."
             )
 
     def _link(

@@ -69,8 +69,8 @@ def assert_fresh(client: Any, endpoint_url: str | None = None) -> None:
 def assert_fresh_in_process() -> None:
     backend = connect_persistent_backends[ACCOUNT][REGION]
     assert not backend.contacts and not backend.faults and not backend.idempotent_calls
-    assert backend.settle_seconds == 0
-    assert connect_persistent_backends[ACCOUNT]["us-west-2"].settle_seconds == 0
+    assert backend.settle_seconds is None  # follows the (absent) mock setting
+    assert connect_persistent_backends[ACCOUNT]["us-west-2"].settle_seconds is None
     assert_fresh(boto3.client("connect", region_name=REGION, config=NO_RETRY))
 
 
