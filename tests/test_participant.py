@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -16,7 +15,6 @@ import pytest
 import requests
 from botocore.config import Config
 from freezegun import freeze_time
-from moto.server import ThreadedMotoServer
 from support import REGION, expect_error, make_instance
 
 from moto_connect_persistent import (
@@ -578,18 +576,9 @@ def test_plain_mock_aws_routes_participant_calls_too() -> None:
         assert connect_token(participant, chat["ParticipantToken"])
 
 
-@pytest.fixture(scope="module")
-def server_url() -> Iterator[str]:
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    try:
-        yield f"http://{host}:{port}"
-    finally:
-        server.stop()
+def test_server_mode_serves_the_participant_service(connect_server_url: str) -> None:
+    server_url = connect_server_url
 
-
-def test_server_mode_serves_the_participant_service(server_url: str) -> None:
     def client(name: str) -> Any:
         return boto3.client(
             name,
