@@ -60,12 +60,4 @@ def register_routes() -> None:
     """Put this plugin's routes first in moto's connect routes; calling it again is a no-op."""
     register_participant_routes()
     with _lock:
-        table = connect_urls.url_paths
-        ours = list(urls.url_paths.items())
-        if list(table.items())[: len(ours)] == ours:
-            return
-        others = {k: v for k, v in table.items() if k not in urls.url_paths}
-        # Same dict object, rebuilt in place: moto and anyone else holding it see the change.
-        table.clear()
-        table.update(urls.url_paths)
-        table.update(others)
+        _put_first(connect_urls.url_paths, urls.url_paths)

@@ -609,19 +609,23 @@ def test_server_mode_serves_the_participant_service(connect_server_url: str) -> 
 
 def test_registration_is_idempotent() -> None:
     import moto.backend_index as backend_index
+    import moto.connect.urls as connect_urls
     import moto.iot.urls as iot_urls
 
+    from moto_connect_persistent import urls as plugin_urls
     from moto_connect_persistent.registration import register_participant_routes, register_routes
 
-    before = (
-        list(backend_index.backend_url_patterns),
-        list(iot_urls.url_paths),
-        list(iot_urls.url_bases),
-    )
+    def tables() -> tuple[list[Any], ...]:
+        return (
+            list(backend_index.backend_url_patterns),
+            list(iot_urls.url_paths),
+            list(iot_urls.url_bases),
+            list(connect_urls.url_paths.items()),
+        )
+
+    before = tables()
     register_participant_routes()
     register_routes()
-    assert before == (
-        list(backend_index.backend_url_patterns),
-        list(iot_urls.url_paths),
-        list(iot_urls.url_bases),
-    )
+    assert tables() == before
+    ours = list(plugin_urls.url_paths.items())
+    assert list(connect_urls.url_paths.items())[: len(ours)] == ours
