@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from moto.moto_api._internal import mock_random
 
+from .. import sinks
 from ..exceptions import AccessDeniedException, InvalidParameterException, InvalidRequestException
 from .exceptions import ValidationException
 
@@ -132,6 +133,8 @@ class TranscriptItem:
     content: str | None = None
     #: Receipts by recipient participant id: {"DeliveredTimestamp": ..., "ReadTimestamp": ...}.
     receipts: dict[str, dict[str, str]] = field(default_factory=dict)
+    #: False for items delivered to sinks but never kept in the transcript (typing, receipts).
+    stored: bool = True
 
     def to_dict(self, current: bool) -> dict[str, Any]:
         """GetTranscript's ``Item``: ContactId in the current session, else RelatedContactId."""
@@ -276,7 +279,9 @@ class ParticipantBackend:
         content_type: str,
         participant: Participant | None,
         content: str | None = None,
+        stored: bool = True,
     ) -> TranscriptItem:
+        """Make an item on ``contact``, keep it unless ``stored`` is False, hand it to the sinks."""
         item = TranscriptItem(
             seq=self.transcripts.next_seq(),
             id=str(mock_random.uuid4()),
@@ -290,8 +295,11 @@ class ParticipantBackend:
             else DEFAULT_DISPLAY_NAMES["SYSTEM"],
             participant_id=participant.participant_id if participant else None,
             content=content,
+            stored=stored,
         )
-        self.transcripts.items.setdefault((contact.instance_id, contact.id), []).append(item)
+        if stored:
+            self.transcripts.items.setdefault((contact.instance_id, contact.id), []).append(item)
+        sinks.deliver(self, contact, item)  # type: ignore[arg-type]
         return item
 
     # Hooks the contact lifecycle calls when a chat's segments change.
@@ -461,13 +469,22 @@ class ParticipantBackend:
                 raise ValidationException(
                     f"ContentType must be one of {', '.join(EVENT_RECEIPTS)}."
                 )
-            now = _now()
             receipt = EVENT_RECEIPTS[content_type]
-            if receipt is not None:
-                message = self._receipt_target(connection, content)
+            # Checked before the event is made: a refused receipt reaches no sink.
+            message = self._receipt_target(connection, content) if receipt is not None else None
+            session = connection.root.session
+            event = self._write(
+                session.current,
+                "EVENT",
+                content_type,
+                connection.participant,
+                content,
+                stored=False,
+            )
+            if receipt is not None and message is not None:
                 recipient = connection.participant.participant_id
-                message.receipts.setdefault(recipient, {})[receipt] = iso8601(now)
-            response = {"Id": str(mock_random.uuid4()), "AbsoluteTime": iso8601(now)}
+                message.receipts.setdefault(recipient, {})[receipt] = iso8601(event.at)
+            response = {"Id": event.id, "AbsoluteTime": iso8601(event.at)}
             if key is not None:
                 self.transcripts.replies[key] = dict(response)
             return response
