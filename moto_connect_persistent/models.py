@@ -25,6 +25,7 @@ from .exceptions import (
     ModeledError,
     ResourceNotFoundException,
 )
+from .instance_storage import InstanceStorageBackend, StorageState
 from .participant.models import ParticipantBackend, TranscriptState
 from .validation import modeled_errors
 
@@ -287,7 +288,7 @@ class IdempotentCall:
     response: dict[str, Any]
 
 
-class ConnectPersistentBackend(ParticipantBackend, BaseBackend):
+class ConnectPersistentBackend(ParticipantBackend, InstanceStorageBackend, BaseBackend):
     """Contacts, chat sessions and persistent-chat links of one account and region."""
 
     def __init__(self, region_name: str, account_id: str) -> None:
@@ -302,6 +303,8 @@ class ConnectPersistentBackend(ParticipantBackend, BaseBackend):
         self.lock = threading.RLock()
         #: Participant Service state: transcript items, participant and connection tokens.
         self.transcripts = TranscriptState()
+        #: Instance storage configs: where chat transcripts and attachments go.
+        self.storage = StorageState()
 
     # ------------------------------------------------------------------ lookups
 

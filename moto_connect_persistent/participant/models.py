@@ -18,7 +18,7 @@ import itertools
 import json
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
@@ -26,7 +26,13 @@ from typing import TYPE_CHECKING, Any
 from moto.moto_api._internal import mock_random
 
 from .. import sinks
-from ..exceptions import AccessDeniedException, InvalidParameterException, InvalidRequestException
+from ..exceptions import (
+    AccessDeniedException,
+    ConflictException,
+    IdempotencyException,
+    InvalidParameterException,
+    InvalidRequestException,
+)
 from .exceptions import ValidationException
 
 if TYPE_CHECKING:
@@ -220,6 +226,9 @@ class TranscriptState:
         self.items: dict[tuple[str, str], list[TranscriptItem]] = {}
         #: ParticipantToken -> the root contact StartChatContact made for it.
         self.participant_tokens: dict[str, Contact] = {}
+        #: ParticipantToken -> its participant, for tokens of CreateParticipant (custom bots);
+        #: a token not in here is the chat's customer.
+        self.token_participants: dict[str, Participant] = {}
         self.connections: dict[str, Connection] = {}
         #: Participants of a session by (instance id, root contact id, role).
         self.participants: dict[tuple[str, str, str], Participant] = {}
@@ -248,6 +257,14 @@ class ParticipantBackend:
         def stop_contact(
             self, instance_id: str, contact_id: str, disconnect_reason: str | None = None
         ) -> None: ...
+
+        def idempotent(
+            self,
+            operation: str,
+            client_token: str | None,
+            fingerprint: tuple[Any, ...],
+            call: Callable[[], dict[str, Any]],
+        ) -> dict[str, Any]: ...
 
     # ------------------------------------------------------------------ writing items
 
@@ -323,6 +340,62 @@ class ParticipantBackend:
         if contact.channel == "CHAT" and contact.session.current is contact:
             self._write(contact, "EVENT", CHAT_ENDED, None)
 
+    # ------------------------------------------------------------------ custom participants
+
+    def create_participant(
+        self,
+        instance_id: str,
+        contact_id: str,
+        participant_details: dict[str, Any],
+        client_token: str | None = None,
+    ) -> dict[str, Any]:
+        """Connect's CreateParticipant: a CUSTOM_BOT joins a running chat with its own token
+        [doc: the only valid value for ParticipantRole is CUSTOM_BOT for chat contact]."""
+        role = participant_details.get("ParticipantRole")
+
+        def create() -> dict[str, Any]:
+            self._check_instance(instance_id)
+            contact = self.get_contact(instance_id, contact_id, "ContactId")
+            if contact.channel != "CHAT":
+                raise InvalidRequestException(
+                    f"ContactId '{contact_id}' is a {contact.channel} contact; this mock adds "
+                    "participants to CHAT contacts only."
+                )
+            if role != "CUSTOM_BOT":
+                raise InvalidRequestException(
+                    "ParticipantDetails.ParticipantRole must be CUSTOM_BOT for a chat contact."
+                )
+            session = contact.session
+            if session.ended:
+                raise InvalidRequestException(
+                    f"ContactId '{contact_id}': the chat has ended; participants join running "
+                    "chats only."
+                )
+            root = session.root
+            bot = Participant(
+                str(mock_random.uuid4()),
+                "CUSTOM_BOT",
+                participant_details.get("DisplayName") or DEFAULT_DISPLAY_NAMES["CUSTOM_BOT"],
+            )
+            token = str(mock_random.uuid4())
+            self.transcripts.participant_tokens[token] = root
+            self.transcripts.token_participants[token] = bot
+            self._write(session.current, "EVENT", PARTICIPANT_JOINED, bot)
+            minutes = root.chat_duration_minutes or DEFAULT_CHAT_MINUTES
+            return {
+                "ParticipantCredentials": {
+                    "ParticipantToken": token,
+                    "Expiry": iso8601(root.initiation_timestamp + timedelta(minutes=minutes)),
+                },
+                "ParticipantId": bot.participant_id,
+            }
+
+        fingerprint = (instance_id, contact_id, json.dumps(participant_details, sort_keys=True))
+        try:
+            return self.idempotent("CreateParticipant", client_token, fingerprint, create)
+        except IdempotencyException as err:
+            raise ConflictException(err.message) from None
+
     # ------------------------------------------------------------------ seeding
 
     def add_message(
@@ -384,8 +457,13 @@ class ParticipantBackend:
         root = self.transcripts.participant_tokens.get(token or "")
         if root is None:
             raise AccessDeniedException("The ParticipantToken is missing or not valid.")
-        self._check_participant(root, self._participant(root.session, "CUSTOMER"))
+        self._check_participant(root, self._token_participant(root, token or ""))
         return root
+
+    def _token_participant(self, root: Contact, token: str) -> Participant:
+        """Whom a ParticipantToken stands for: a custom bot's own, else the customer."""
+        participant = self.transcripts.token_participants.get(token)
+        return participant or self._participant(root.session, "CUSTOMER")
 
     # ------------------------------------------------------------------ operations
 
@@ -405,7 +483,7 @@ class ParticipantBackend:
             connection = Connection(
                 token=str(mock_random.uuid4()),
                 root=root,
-                participant=self._participant(root.session, "CUSTOMER"),
+                participant=self._token_participant(root, participant_token or ""),
                 expires_at=now + CONNECTION_TOKEN_LIFETIME,
             )
             self.transcripts.connections[connection.token] = connection
