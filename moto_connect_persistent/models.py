@@ -599,6 +599,7 @@ class ConnectPersistentBackend(ParticipantBackend, BaseBackend):
         current.session.rehydration = Rehydration(rehydration_type, source, result, current)
         current.related_contact_id = result.id
         current.last_update_timestamp = utcnow()
+        self._chat_rehydrated(current.session)
 
     def create_persistent_contact_association(
         self,
