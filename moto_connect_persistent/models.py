@@ -1,8 +1,8 @@
 """State and rules of Amazon Connect persistent chat, one backend per account and region.
 
 Every door into the mock (boto3 over the wire, the seeding API, the server's helper
-endpoints) calls the methods of :class:`ConnectPersistentBackend`; the rules of
-``shared/spec/persistent-chat.md`` live here and nowhere else.
+endpoints) calls the methods of :class:`ConnectPersistentBackend`; the rules the README
+states (sections "Rules and errors" and "Fidelity") live here and nowhere else.
 """
 
 from __future__ import annotations
