@@ -47,6 +47,11 @@ class IdempotencyException(ConnectError):
     code = 409
 
 
+class LimitExceededException(ConnectError):
+    error_code = "LimitExceededException"
+    code = 429
+
+
 class ResourceConflictException(ConnectError):
     error_code = "ResourceConflictException"
     code = 409
