@@ -12,6 +12,8 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from .registration import install_import_hooks
+from .sinks import add_sink
+from .streaming import SNS_STREAMING
 
 if TYPE_CHECKING:
     from .controls import clear_faults, inject_fault, set_settle_time
@@ -65,3 +67,4 @@ def __dir__() -> list[str]:
 
 
 install_import_hooks()
+add_sink(SNS_STREAMING)

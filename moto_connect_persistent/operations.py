@@ -42,9 +42,17 @@ OPERATIONS: dict[str, dict[str, tuple[str, str]]] = {
             "PUT",
             "/contact/chat",
         ),
+        "StartContactStreaming": (
+            "POST",
+            "/contact/start-streaming",
+        ),
         "StopContact": (
             "POST",
             "/contact/stop",
+        ),
+        "StopContactStreaming": (
+            "POST",
+            "/contact/stop-streaming",
         ),
         "UpdateContactAttributes": (
             "POST",
