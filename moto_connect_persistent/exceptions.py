@@ -42,11 +42,6 @@ class ResourceNotFoundException(ConnectError):
     code = 404
 
 
-class IdempotencyException(ConnectError):
-    error_code = "IdempotencyException"
-    code = 409
-
-
 class AccessDeniedException(ConnectError):
     error_code = "AccessDeniedException"
     code = 403
