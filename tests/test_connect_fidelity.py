@@ -10,9 +10,10 @@ from typing import Any
 
 import boto3
 import pytest
+from botocore.config import Config
 from support import ACCOUNT, REGION, expect_error, make_instance
 
-from moto_connect_persistent import SeedingError, seed_chat_session
+from moto_connect_persistent import SeedingError, inject_fault, seed_chat_session
 
 
 def start_chat(client: Any, iid: str, **extra: Any) -> dict[str, Any]:
@@ -177,3 +178,69 @@ def test_server_fixture_listed_first_gives_the_same_state(
     seed_chat("C1").end()
     client = boto3.client("connect", region_name=REGION, endpoint_url=connect_server_url)
     assert describe(client, connect_instance_id, "C1")["Id"] == "C1"
+
+
+# ----------------------------------------------------------------------------- 7. common errors
+
+
+@pytest.mark.parametrize("mode", ["standard", "adaptive"])
+@pytest.mark.parametrize(
+    ("operation", "code"),
+    [
+        ("StopContact", "ThrottlingException"),
+        ("UpdateContactAttributes", "ThrottlingException"),
+        ("GetContactAttributes", "ServiceUnavailable"),
+    ],
+)
+def test_boto3_retry_modes_retry_common_errors_of_operations_that_model_none(
+    connect: Any, iid: str, monkeypatch: pytest.MonkeyPatch, mode: str, operation: str, code: str
+) -> None:
+    """API Reference, Common Errors: "This section lists the errors common to the API actions
+    of all AWS services" -- ThrottlingException ("The request was denied due to request
+    throttling") and ServiceUnavailable (503) among them. StopContact and the attribute
+    operations model no throttling of their own, yet AWS can throttle them: a fault of a
+    common error arms on them, at the status Connect models (ThrottlingException 429), and
+    boto3's standard and adaptive retry modes retry it."""
+    monkeypatch.setattr("botocore.endpoint.time.sleep", lambda _: None)
+    monkeypatch.setattr("botocore.retries.bucket.Clock.sleep", lambda _self, _amount: None)
+    seed_chat_session(iid, contact_id="C1")
+    retrying = boto3.client("connect", region_name=REGION, config=Config(retries={"mode": mode}))
+    inject_fault(operation, code, count=2)
+    call = {
+        "StopContact": lambda: retrying.stop_contact(InstanceId=iid, ContactId="C1"),
+        "UpdateContactAttributes": lambda: retrying.update_contact_attributes(
+            InstanceId=iid, InitialContactId="C1", Attributes={"k": "v"}
+        ),
+        "GetContactAttributes": lambda: retrying.get_contact_attributes(
+            InstanceId=iid, InitialContactId="C1"
+        ),
+    }[operation]
+
+    assert call()["ResponseMetadata"]["RetryAttempts"] == 2
+
+
+@pytest.mark.parametrize(
+    ("code", "status"),
+    [("ThrottlingException", 429), ("ServiceUnavailable", 503), ("InvalidClientTokenId", 403)],
+)
+def test_a_common_error_answers_as_aws_sends_it(
+    connect: Any, iid: str, code: str, status: int
+) -> None:
+    """Common Errors: ServiceUnavailable "HTTP Status Code: 503", InvalidClientTokenId 403;
+    ThrottlingException at the 429 Connect's model gives its shape. No retries here, so the
+    code, status and message reach the caller as they would from AWS."""
+    seed_chat_session(iid, contact_id="C1")
+    once = boto3.client(
+        "connect",
+        region_name=REGION,
+        config=Config(retries={"mode": "standard", "total_max_attempts": 1}),
+    )
+    inject_fault("StopContact", code)
+    expect_error(lambda: once.stop_contact(InstanceId=iid, ContactId="C1"), code, status, code)
+    once.stop_contact(InstanceId=iid, ContactId="C1")  # the fault fired once: nothing changed
+
+
+def test_a_code_neither_modeled_nor_common_is_still_refused(connect: Any) -> None:
+    """A test must never rely on an answer the real operation cannot give (spec section 6)."""
+    with pytest.raises(SeedingError, match="cannot answer.*ThrottlingException"):
+        inject_fault("StopContact", "ConflictException")
