@@ -42,6 +42,11 @@ class ResourceNotFoundException(ConnectError):
     code = 404
 
 
+class LimitExceededException(ConnectError):
+    error_code = "LimitExceededException"
+    code = 429
+
+
 class AccessDeniedException(ConnectError):
     error_code = "AccessDeniedException"
     code = 403

@@ -1,8 +1,8 @@
 """State and rules of Amazon Connect persistent chat, one backend per account and region.
 
 Every door into the mock (boto3 over the wire, the seeding API, the server's helper
-endpoints) calls the methods of :class:`ConnectPersistentBackend`; the rules of
-``shared/spec/persistent-chat.md`` live here and nowhere else.
+endpoints) calls the methods of :class:`ConnectPersistentBackend`; the rules the README
+states (sections "Rules and errors" and "Fidelity") live here and nowhere else.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from .exceptions import (
     ConnectError,
     InvalidParameterException,
     InvalidRequestException,
+    LimitExceededException,
     ModeledError,
     ResourceNotFoundException,
 )
@@ -70,6 +71,16 @@ SYSTEM_ONLY_VALUE_MEMBERS = ("ValueList", "ValueArn")
 SEGMENT_ATTRIBUTE_NEEDS = {
     ("connect:Subtype", "connect:Guide"): (INTERACTIVE, INTERACTIVE_RESPONSE),
 }
+
+#: "You can subscribe to up to two SNS topics per contact" [doc: chat-message-streaming].
+MAX_STREAMS_PER_CHAT = 2
+
+#: An SNS topic ARN. Topic names are letters, digits, ``-`` and ``_``; a FIFO topic's name ends
+#: in ``.fifo`` (SNS's own naming rule), so the ARN alone tells a FIFO topic.
+SNS_TOPIC_ARN = re.compile(
+    r"arn:(?P<partition>aws[a-z-]*):sns:(?P<region>[a-z0-9-]+):(?P<account>\d{12})"
+    r":(?P<name>[A-Za-z0-9_-]{1,256}(?P<fifo>\.fifo)?)"
+)
 
 
 def utcnow() -> datetime:
@@ -232,6 +243,18 @@ class Rehydration:
             rehydration = rehydration.result.session.rehydration
 
 
+@dataclass
+class Stream:
+    """One StartContactStreaming: the chat's items go to a standard SNS topic until stopped."""
+
+    streaming_id: str
+    endpoint_arn: str
+    #: Where the topic lives: the account its ARN names, the instance's region.
+    account_id: str
+    region_name: str
+    active: bool = True
+
+
 @dataclass(eq=False)
 class ContactChain:
     """One chat session: ordered segments, from the root through transfers and disconnect flows."""
@@ -242,6 +265,13 @@ class ContactChain:
     #: The segment that ended most recently (latest DisconnectTimestamp, ties by segment order),
     #: kept up to date as segments end so ENTIRE_PAST_SESSION needs no scan.
     latest_ended: Contact | None = None
+    #: Message streams of the chat, in start order, stopped ones included (StopContactStreaming
+    #: finds them by id). They belong to the session: a transfer keeps streaming.
+    streams: list[Stream] = field(default_factory=list)
+
+    @property
+    def active_streams(self) -> list[Stream]:
+        return [stream for stream in self.streams if stream.active]
 
     @property
     def root(self) -> Contact:
@@ -699,6 +729,7 @@ class ConnectPersistentBackend(ParticipantBackend, BaseBackend):
         current.session.attributes = attributes
         current.related_contact_id = result.id
         current.last_update_timestamp = utcnow()
+        self._chat_rehydrated(current.session)
 
     def create_persistent_contact_association(
         self,
@@ -767,11 +798,14 @@ class ConnectPersistentBackend(ParticipantBackend, BaseBackend):
         connection_types: list[str] | None = None,
         disconnect_on_customer_exit: list[str] | None = None,
         participant_configuration: dict[str, Any] | None = None,
+        streaming_endpoint_arn: str | None = None,
     ) -> dict[str, Any]:
         """Spec section 4: a running CHAT root, optionally a persistent chat from the start.
 
         Every member of the input model does what its documentation says (README: rules):
         checks on the input come first, then idempotency, then the checks against state.
+        ``streaming_endpoint_arn`` (ChatStreamingConfiguration) streams the chat from its
+        first item, the customer's participant.joined.
         """
         if not contact_flow_id:
             # The model sets no minimum; moto has no flows to look up, so any id but "" goes.
@@ -818,12 +852,19 @@ class ConnectPersistentBackend(ParticipantBackend, BaseBackend):
             # The past's context is carried forward; the call's own Attributes win [doc].
             merged = {**carried, **own_attributes}
             check_attribute_size(merged, "Attributes (with those carried forward)")
+            if streaming_endpoint_arn is not None:
+                self._check_streaming_endpoint(streaming_endpoint_arn)
             contact = self._add_segment(
                 instance_id,
                 ContactChain(attributes=merged),
                 channel="CHAT",
                 initiation_method="API",
                 contact_id=None,
+            )
+            streaming_id = (
+                self._start_stream(contact.session, streaming_endpoint_arn)
+                if streaming_endpoint_arn is not None
+                else None
             )
             contact.display_name = display_name
             contact.customer_id = customer_id
@@ -856,6 +897,8 @@ class ConnectPersistentBackend(ParticipantBackend, BaseBackend):
                 response["ContinuedFromContactId"] = result.id
             if connection_types:
                 response.update(self.open_connection(contact, connection_types))
+            if streaming_id is not None:
+                response["StreamingId"] = streaming_id
             return response
 
         fingerprint = (
@@ -878,6 +921,7 @@ class ConnectPersistentBackend(ParticipantBackend, BaseBackend):
                 ],
                 sort_keys=True,
             ),
+            streaming_endpoint_arn,
         )
         return self.idempotent("StartChatContact", client_token, fingerprint, start)
 
@@ -930,6 +974,121 @@ class ConnectPersistentBackend(ParticipantBackend, BaseBackend):
             check_attribute_size(merged, "Attributes (merged with the contact's)")
             contact.session.attributes = merged
             contact.last_update_timestamp = utcnow()
+
+    # ------------------------------------------------------------------ message streaming
+
+    def _check_streaming_endpoint(self, endpoint_arn: str) -> None:
+        """The endpoint is an existing standard SNS topic in the instance's region.
+
+        [doc: chat-message-streaming] "the message streaming APIs only support standard SNS
+        ... They don't support Amazon SNS FIFO topics"; "A single SNS topic ARN may be used
+        across multiple AWS accounts, but it must be in the same Region as your Amazon Connect
+        instance". So the topic is looked up in moto's SNS of the account its ARN names.
+        """
+        field_name = "ChatStreamingConfiguration.StreamingEndpointArn"
+        match = SNS_TOPIC_ARN.fullmatch(endpoint_arn)
+        if match is None or match["partition"] != self.partition:
+            raise InvalidParameterException(
+                f"{field_name} '{endpoint_arn}' is not an Amazon SNS topic ARN "
+                f"(arn:{self.partition}:sns:<region>:<account>:<topic>)."
+            )
+        if match["region"] != self.region_name:
+            raise InvalidParameterException(
+                f"{field_name} '{endpoint_arn}' is in region {match['region']}; the topic must "
+                f"be in the instance's region, {self.region_name}."
+            )
+        if match["fifo"]:
+            raise InvalidParameterException(
+                f"{field_name} '{endpoint_arn}' is a FIFO topic; message streaming publishes to "
+                "standard SNS topics only."
+            )
+        from moto.sns.models import sns_backends  # only when a stream starts: SNS is optional
+
+        if endpoint_arn not in sns_backends[match["account"]][self.region_name].topics:
+            raise ResourceNotFoundException(
+                f"{field_name} '{endpoint_arn}': no such SNS topic in account "
+                f"{match['account']}, region {self.region_name}."
+            )
+
+    def _check_streamable(self, contact: Contact) -> None:
+        if contact.channel != "CHAT":
+            raise InvalidRequestException(
+                f"ContactId '{contact.id}' is a {contact.channel} contact; message streaming "
+                "needs a CHAT contact."
+            )
+        if contact.session.ended:
+            raise InvalidRequestException(
+                f"ContactId '{contact.id}': the chat has ended; message streaming needs a "
+                "running chat."
+            )
+
+    def _start_stream(self, session: ContactChain, endpoint_arn: str) -> str:
+        """Add a stream to the session (its endpoint already checked); returns its id."""
+        active = session.active_streams
+        for stream in active:
+            if stream.endpoint_arn == endpoint_arn:
+                raise InvalidRequestException(
+                    f"ChatStreamingConfiguration.StreamingEndpointArn '{endpoint_arn}': the chat "
+                    f"already streams to it (StreamingId '{stream.streaming_id}')."
+                )
+        if len(active) >= MAX_STREAMS_PER_CHAT:
+            raise LimitExceededException(
+                f"ChatStreamingConfiguration.StreamingEndpointArn '{endpoint_arn}': a chat "
+                f"streams to at most {MAX_STREAMS_PER_CHAT} SNS topics at once; stop one first."
+            )
+        stream = Stream(
+            streaming_id=str(mock_random.uuid4()),
+            endpoint_arn=endpoint_arn,
+            account_id=endpoint_arn.split(":")[4],
+            region_name=self.region_name,
+        )
+        session.streams.append(stream)
+        return stream.streaming_id
+
+    def start_contact_streaming(
+        self,
+        instance_id: str,
+        contact_id: str,
+        endpoint_arn: str,
+        client_token: str | None = None,
+    ) -> dict[str, Any]:
+        """Stream every later item of the contact's chat to an SNS topic (README: message
+        streaming). A ClientToken reused with other parameters is an InvalidRequestException:
+        the operation models no IdempotencyException."""
+
+        def start() -> dict[str, Any]:
+            self._check_instance(instance_id)
+            contact = self.get_contact(instance_id, contact_id, "ContactId")
+            self._check_streamable(contact)
+            self._check_streaming_endpoint(endpoint_arn)
+            return {"StreamingId": self._start_stream(contact.session, endpoint_arn)}
+
+        fingerprint = (instance_id, contact_id, endpoint_arn)
+        return self.idempotent(
+            "StartContactStreaming",
+            client_token,
+            fingerprint,
+            start,
+        )
+
+    def stop_contact_streaming(self, instance_id: str, contact_id: str, streaming_id: str) -> None:
+        """Stop one stream of the contact's chat: nothing more is published to its topic.
+
+        Stopping a stopped stream, or a stream of a chat that has ended, succeeds and changes
+        nothing: the operation takes no ClientToken, so an SDK retry after a lost answer must
+        not fail.
+        """
+        with self.lock:
+            self._check_instance(instance_id)
+            session = self.get_contact(instance_id, contact_id, "ContactId").session
+            for stream in session.streams:
+                if stream.streaming_id == streaming_id:
+                    stream.active = False
+                    return
+            raise ResourceNotFoundException(
+                f"StreamingId '{streaming_id}' is not a stream of contact '{contact_id}' "
+                f"in instance '{instance_id}'."
+            )
 
     # ------------------------------------------------------------------ reading
 
