@@ -19,10 +19,7 @@ from moto.moto_api._internal import mock_random
 
 from . import s3_store
 from .exceptions import (
-    ConnectError,
-    IdempotencyException,
     InvalidParameterException,
-    InvalidRequestException,
     ResourceConflictException,
     ResourceNotFoundException,
 )
@@ -134,20 +131,6 @@ class InstanceStorageBackend:
             )
         return association
 
-    def _replayable(
-        self,
-        operation: str,
-        client_token: str | None,
-        fingerprint: tuple[Any, ...],
-        call: Callable[[], dict[str, Any]],
-        conflict: type[ConnectError],
-    ) -> dict[str, Any]:
-        """``idempotent``, answering a reused token with the error this operation models."""
-        try:
-            return self.idempotent(operation, client_token, fingerprint, call)
-        except IdempotencyException as err:
-            raise conflict(err.message) from None
-
     # ------------------------------------------------------------------ operations
 
     def associate_instance_storage_config(
@@ -176,12 +159,8 @@ class InstanceStorageBackend:
             return {"AssociationId": association_id}
 
         fingerprint = (instance_id, resource_type, json.dumps(storage_config, sort_keys=True))
-        return self._replayable(
-            "AssociateInstanceStorageConfig",
-            client_token,
-            fingerprint,
-            associate,
-            ResourceConflictException,
+        return self.idempotent(
+            "AssociateInstanceStorageConfig", client_token, fingerprint, associate
         )
 
     def describe_instance_storage_config(
@@ -246,12 +225,11 @@ class InstanceStorageBackend:
             del self.storage.associations[instance_id][association_id]
             return {}
 
-        self._replayable(
+        self.idempotent(
             "DisassociateInstanceStorageConfig",
             client_token,
             (instance_id, association_id, resource_type),
             disassociate,
-            InvalidRequestException,
         )
 
     # ------------------------------------------------------------------ for the rules that use it

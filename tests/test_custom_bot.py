@@ -127,7 +127,8 @@ def test_a_retry_with_the_same_client_token_adds_one_bot(
     connect: Any, iid: str, participant: Any
 ) -> None:
     """[doc] ClientToken: a unique identifier that you provide to ensure the idempotency of
-    the request; a token reused for another request is a ConflictException (modeled, 409)."""
+    the request; a token reused with other details is refused (InvalidRequestException, as
+    for every Connect operation of the mock)."""
     chat = start_chat(connect, iid)
 
     first = connect.create_participant(
@@ -145,8 +146,8 @@ def test_a_retry_with_the_same_client_token_adds_one_bot(
             ParticipantDetails={**BOT, "DisplayName": "Other bot"},
             ClientToken="c1",
         ),
-        "ConflictException",
-        409,
+        "InvalidRequestException",
+        400,
         "c1",
     )
     token = connection(participant, chat["ParticipantToken"])

@@ -268,7 +268,7 @@ def test_a_retried_association_gives_the_same_id(connect: Any, iid: str, bucket:
             StorageConfig=s3_config(prefix="changed"),
             ClientToken="t1",
         ),
-        "ResourceConflictException",
-        409,
+        "InvalidRequestException",
+        400,
         "t1",
     )

@@ -28,8 +28,6 @@ from moto.moto_api._internal import mock_random
 from .. import sinks
 from ..exceptions import (
     AccessDeniedException,
-    ConflictException,
-    IdempotencyException,
     InvalidParameterException,
     InvalidRequestException,
 )
@@ -423,10 +421,7 @@ class ParticipantBackend:
             }
 
         fingerprint = (instance_id, contact_id, json.dumps(participant_details, sort_keys=True))
-        try:
-            return self.idempotent("CreateParticipant", client_token, fingerprint, create)
-        except IdempotencyException as err:
-            raise ConflictException(err.message) from None
+        return self.idempotent("CreateParticipant", client_token, fingerprint, create)
 
     # ------------------------------------------------------------------ seeding
 
@@ -511,10 +506,18 @@ class ParticipantBackend:
                 raise ValidationException(
                     f"Type {', '.join(unsupported)} is not available for a chat participant."
                 )
-            return self.open_connection(root, wanted)
+            return self.open_connection(
+                root, wanted, self._token_participant(root, participant_token or "")
+            )
 
-    def open_connection(self, root: Contact, connection_types: list[str]) -> dict[str, Any]:
-        """Connect the chat's customer: ``ConnectionCredentials`` and/or ``Websocket``, by type.
+    def open_connection(
+        self,
+        root: Contact,
+        connection_types: list[str],
+        participant: Participant | None = None,
+    ) -> dict[str, Any]:
+        """Connect a participant of the chat (its customer unless ``participant`` is given):
+        ``ConnectionCredentials`` and/or ``Websocket``, by type.
 
         The one place a connection is made, for CreateParticipantConnection and for
         StartChatContact's ``ConnectionTypes``; the websocket URL is a placeholder. Types
@@ -525,7 +528,7 @@ class ParticipantBackend:
             connection = Connection(
                 token=str(mock_random.uuid4()),
                 root=root,
-                participant=self._token_participant(root, participant_token or ""),
+                participant=participant or self._participant(root.session, "CUSTOMER"),
                 expires_at=now + CONNECTION_TOKEN_LIFETIME,
             )
             self.transcripts.connections[connection.token] = connection
