@@ -16,7 +16,7 @@ from werkzeug.exceptions import HTTPException
 
 from .exceptions import ConnectError, auth_error
 from .validation import collect_input, operation_model, parse_json_body
-from .wire import PluginResponse
+from .wire import PluginResponse, catch_all, route_literal
 
 #: The Connect operations this plugin answers. Routes and path parameters come from the
 #: botocore model's ``requestUri``, so they cannot drift from what boto3 sends.
@@ -40,6 +40,7 @@ def _path_regex(request_uri: str) -> str:
     member) instead of moto's bare "Not yet implemented" 404.
     """
     path = request_uri.split("?")[0]
+    route_literal(re.sub(r"\{(\w+)\+?\}", "", path))
     return re.sub(r"\{(\w+)\+?\}", r"(?P<\1>[^/]*)", path) + "$"
 
 
@@ -54,10 +55,10 @@ def _routes() -> list[tuple[str, str, re.Pattern[str]]]:
 ROUTES = _routes()
 
 #: Path patterns for moto's ``url_paths`` (``{0}`` is moto's URL base): one per distinct
-#: path, then a catch-all for the rest of ``/contact`` and ``/contacts``, which moto's own
-#: connect does not serve, so that any other path there gets a JSON error, not moto's bare 404.
+#: path, then a catch-all for every other path starting ``/contact`` (``/contacts`` too), which
+#: moto's own connect does not serve, so that it gets a JSON error, not a bare or HTML 404.
 URL_PATTERNS = sorted({"{0}" + regex.pattern[1:] for _, _, regex in ROUTES}) + [
-    "{0}/contacts?(/.*)?$"
+    catch_all("/contact")
 ]
 
 

@@ -7,7 +7,6 @@ input against the model, then the backend applies the rules.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -15,7 +14,7 @@ from moto.core.responses import BaseResponse
 
 from ..exceptions import InvalidParameterException
 from ..validation import collect_input, operation_model, parse_json_body
-from ..wire import PluginResponse
+from ..wire import PluginResponse, catch_all, route_literal
 from .exceptions import ValidationException
 
 SERVICE = "connectparticipant"
@@ -43,10 +42,10 @@ def _routes() -> dict[tuple[str, str], str]:
 #: (method, path) -> operation. Every Participant Service operation has a fixed path.
 ROUTES = _routes()
 
-#: Path patterns for moto's ``url_paths``: one per path, plus a catch-all under
-#: /participant/ so that operations the mock lacks get a clear answer of its own.
-URL_PATTERNS = sorted({"{0}" + re.escape(path) + "$" for _, path in ROUTES}) + [
-    "{0}/participant/.*$"
+#: Path patterns for moto's ``url_paths``: one per path, plus a catch-all for every other path
+#: starting ``/participant`` so that operations the mock lacks get a clear answer of its own.
+URL_PATTERNS = sorted({"{0}" + route_literal(path) + "$" for _, path in ROUTES}) + [
+    catch_all("/participant")
 ]
 
 
