@@ -8,30 +8,10 @@ the same raw-body handling and the same answer for a path no operation owns.
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 from .exceptions import InvalidRequestException, UnknownOperationException
 from .models import ConnectPersistentBackend, connect_persistent_backends
-
-#: What a route pattern may hold outside its ``(?P<name>...)`` groups: characters that mean the
-#: same to Python's ``re`` (in-process, moto matches ``url_paths`` as regexes) and to werkzeug
-#: (moto's server turns each pattern into a Flask rule in which only named groups stay regexes,
-#: so ``\-`` or ``s?`` are taken literally there and the route never matches).
-ROUTE_LITERAL = re.compile(r"[A-Za-z0-9/_-]*")
-
-
-def route_literal(path: str) -> str:
-    """``path`` unchanged, after checking it routes the same in both modes."""
-    if not ROUTE_LITERAL.fullmatch(path):
-        raise ValueError(f"route {path!r} holds characters moto's server would not match")
-    return path
-
-
-def catch_all(prefix: str) -> str:
-    """A moto ``url_paths`` pattern for every path starting with ``prefix``, in both modes: the
-    rest is one named group, which moto's server keeps as a regex (werkzeug's converter)."""
-    return "{0}" + route_literal(prefix) + "(?P<unrouted>.*)$"
 
 
 class PluginResponse:

@@ -21,8 +21,8 @@ from support import REGION
 
 from moto_connect_persistent import mock_connect_persistent
 from moto_connect_persistent.models import answered_operations
+from moto_connect_persistent.routing import route_literal
 from moto_connect_persistent.validation import operation_model
-from moto_connect_persistent.wire import route_literal
 
 #: The botocore service -> (in-process host, SigV4 signing name).
 SERVICES = {
