@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .routing import url_patterns
+from .routing import catch_all, url_patterns
 
 url_bases = [r"https?://connect\.(.+)\.amazonaws\.com"]
 
@@ -21,13 +21,13 @@ def connect_dispatch(request: Any, full_url: str, headers: Any) -> Any:
     return ConnectPersistentResponse.dispatch(request, full_url, headers)
 
 
-#: One pattern per operation path, then catch-alls for the rest of ``/contact``,
-#: ``/contacts`` and an instance's ``storage-config(s)`` (also after a client collapsed an
-#: empty or ``.`` instance id), which moto's own connect does not serve, so that any other
-#: path there gets a JSON error, not moto's bare 404.
+#: One pattern per operation path, then catch-alls for every other path starting ``/contact``
+#: (``/contacts`` too) and for the storage-config paths a client makes of an empty or ``.``
+#: instance id (``/instance/storage-config``), which moto's own connect does not serve, so
+#: that they get a JSON error, not a bare or (server mode) HTML 404.
 URL_PATTERNS = url_patterns("connect") + [
-    "{0}/contacts?(/.*)?$",
-    "{0}/instance/([^/]*/)?storage-configs?(/.*)?$",
+    catch_all("/contact"),
+    catch_all("/instance/storage-config"),
 ]
 
 url_paths = {pattern: connect_dispatch for pattern in URL_PATTERNS}
