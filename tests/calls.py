@@ -16,6 +16,13 @@ TOPICS = ("chat-stream", "chat-stream-2")
 SEEDED_STREAMS: dict[str, str] = {}
 #: The bucket the storage-config calls name; ``seed_chats`` makes it.
 FILES_BUCKET = "calls-chat-files"
+#: AssociationId of the seeded CHAT_TRANSCRIPTS storage config, by instance id.
+SEEDED_ASSOCIATIONS: dict[str, str] = {}
+
+
+def s3_storage(prefix: str = "a") -> dict[str, Any]:
+    """A StorageConfig naming FILES_BUCKET."""
+    return {"StorageType": "S3", "S3Config": {"BucketName": FILES_BUCKET, "BucketPrefix": prefix}}
 
 
 def topic_arn(name: str) -> str:
@@ -34,12 +41,16 @@ def seed_chats(iid: str) -> None:
     started = backend.start_contact_streaming(iid, "NEW", topic_arn(TOPICS[0]))
     SEEDED_STREAMS[iid] = started["StreamingId"]
     make_bucket(FILES_BUCKET)
+    associated = backend.associate_instance_storage_config(
+        iid, "CHAT_TRANSCRIPTS", s3_storage("transcripts")
+    )
+    SEEDED_ASSOCIATIONS[iid] = associated["AssociationId"]
 
 
 def calls(client: Any, iid: str) -> dict[str, Callable[[], Any]]:
     """By operation name; run in this order, every call succeeds on ``seed_chats``' data."""
     association: dict[str, str] = {}
-    s3_config = {"StorageType": "S3", "S3Config": {"BucketName": FILES_BUCKET, "BucketPrefix": "a"}}
+    s3_config = s3_storage()
 
     def associate() -> Any:
         answer = client.associate_instance_storage_config(
