@@ -52,13 +52,15 @@ DEFAULT_DISPLAY_NAMES = {
     "SUPERVISOR": "Supervisor",
 }
 
-#: SendMessage content types and the longest Content each allows [doc: SendMessage].
-MESSAGE_CONTENT_LIMITS = {
-    "text/plain": 1024,
-    "text/markdown": 1024,
-    "application/json": 12000,
-    "application/vnd.amazonaws.connect.message.interactive.response": 12288,
-}
+#: SendMessage content types [doc: SendMessage].
+MESSAGE_CONTENT_TYPES = (
+    "text/plain",
+    "text/markdown",
+    "application/json",
+    "application/vnd.amazonaws.connect.message.interactive.response",
+)
+#: "Maximum of 16,384 bytes for all content types" [doc: SendMessage]: bytes of UTF-8.
+MAX_MESSAGE_BYTES = 16384
 
 _EVENT = "application/vnd.amazonaws.connect.event."
 
@@ -80,7 +82,8 @@ TRANSFER_SUCCEEDED = _EVENT + "transfer.succeeded"
 #: ``onChatRehydrated``) take it as their cue to load the past through ``NextToken``.
 CHAT_REHYDRATED = _EVENT + "chat.rehydrated"
 
-#: The event written into a new segment, by its InitiationMethod (None: no event).
+#: The event written into a new segment, by its InitiationMethod (None: no event); then the
+#: previous segment's agent (if any) leaves and the new segment's agent (if named) joins.
 SEGMENT_START_EVENTS: dict[str, str | None] = {
     "TRANSFER": TRANSFER_SUCCEEDED,
     "QUEUE_TRANSFER": TRANSFER_SUCCEEDED,
@@ -217,8 +220,8 @@ class TranscriptState:
         #: ParticipantToken -> the root contact StartChatContact made for it.
         self.participant_tokens: dict[str, Contact] = {}
         self.connections: dict[str, Connection] = {}
-        #: Participants of a session by (instance id, root contact id, role).
-        self.participants: dict[tuple[str, str, str], Participant] = {}
+        #: Participants of a session by (instance id, root contact id, role, agent id or "").
+        self.participants: dict[tuple[str, str, str, str], Participant] = {}
         #: Participant ids that left their chat (DisconnectParticipant).
         self.departed: set[str] = set()
         #: (participant id, operation, ClientToken) -> the first answer.
@@ -249,11 +252,20 @@ class ParticipantBackend:
     # ------------------------------------------------------------------ writing items
 
     def _participant(
-        self, session: ContactChain, role: str, display_name: str | None = None
+        self,
+        session: ContactChain,
+        role: str,
+        display_name: str | None = None,
+        agent_id: str | None = None,
     ) -> Participant:
-        """The session's participant of a role; a StartChatContact customer keeps its id."""
+        """The session's participant of a role. A StartChatContact customer keeps its id; each
+        agent is its own participant (the running segment's agent unless ``agent_id`` is given),
+        whose DisplayName is its agent id (the mock has no users to take a name from)."""
         root = session.root
-        key = (root.instance_id, root.id, role)
+        if role == "AGENT" and agent_id is None:
+            agent_id = session.current.agent_id
+        agent = (agent_id or "") if role == "AGENT" else ""
+        key = (root.instance_id, root.id, role, agent)
         participant = self.transcripts.participants.get(key)
         if participant is None:
             if role == "CUSTOMER" and root.participant_id:
@@ -261,9 +273,8 @@ class ParticipantBackend:
                     root.participant_id, role, root.display_name or DEFAULT_DISPLAY_NAMES[role]
                 )
             else:
-                participant = Participant(
-                    str(mock_random.uuid4()), role, DEFAULT_DISPLAY_NAMES[role]
-                )
+                name = agent or DEFAULT_DISPLAY_NAMES[role]
+                participant = Participant(str(mock_random.uuid4()), role, name)
             self.transcripts.participants[key] = participant
         if display_name is not None:
             participant = Participant(participant.participant_id, role, display_name)
@@ -316,11 +327,25 @@ class ParticipantBackend:
             self.transcripts.participant_tokens[root.participant_token] = root
         customer = self._participant(root.session, "CUSTOMER")
         self._write(root, "EVENT", PARTICIPANT_JOINED, customer)
+        if root.agent_id:
+            agent = self._participant(root.session, "AGENT", agent_id=root.agent_id)
+            self._write(root, "EVENT", PARTICIPANT_JOINED, agent)
 
     def _segment_continued(self, new: Contact) -> None:
+        """A transfer or disconnect flow: its event, the previous agent leaves, the new joins."""
+        if new.channel != "CHAT":
+            return
+        session = new.session
         event = SEGMENT_START_EVENTS.get(new.initiation_method)
-        if new.channel == "CHAT" and event is not None:
+        if event is not None:
             self._write(new, "EVENT", event, None)
+        previous = session.segments[new.index - 1]
+        if previous.agent_id:
+            leaving = self._participant(session, "AGENT", agent_id=previous.agent_id)
+            self._write(new, "EVENT", PARTICIPANT_LEFT, leaving)
+        if new.agent_id:
+            joining = self._participant(session, "AGENT", agent_id=new.agent_id)
+            self._write(new, "EVENT", PARTICIPANT_JOINED, joining)
 
     def _chat_rehydrated(self, session: ContactChain) -> None:
         """The chat just became persistent: Connect tells its clients so with an event."""
@@ -385,10 +410,14 @@ class ParticipantBackend:
         self._check_participant(connection.root, connection.participant)
         return connection
 
-    def check_connection_token(self, token: str | None) -> None:
-        """Token first, as AWS does: a bad token answers 403 whatever else is wrong."""
+    def check_connection_token(
+        self, token: str | None, operation: str | None = None, client_token: str | None = None
+    ) -> None:
+        """Token first, as AWS does: a bad token answers 403 whatever else is wrong -- unless
+        the call replays an answered ``operation`` with the same ``client_token``."""
         with self.lock:
-            self._connection(token)
+            if operation is None or self._replayed(token, operation, client_token) is None:
+                self._connection(token)
 
     def check_participant_token(self, token: str | None) -> None:
         with self.lock:
@@ -436,13 +465,32 @@ class ParticipantBackend:
                 }
             return response
 
-    def _replay(
-        self, connection: Connection, operation: str, client_token: str | None
-    ) -> tuple[tuple[str, str, str] | None, dict[str, Any] | None]:
-        if not client_token:
-            return None, None
+    def _replayed(
+        self, connection_token: str | None, operation: str, client_token: str | None
+    ) -> dict[str, Any] | None:
+        """The first answer to this participant's call with this ClientToken, if any.
+
+        Looked up before the token's other checks: a retry of a call whose answer was lost
+        (a DisconnectParticipant that ended the chat) answers as the first call did. An
+        expired ConnectionToken replays nothing.
+        """
+        connection = self.transcripts.connections.get(connection_token or "")
+        if not client_token or connection is None or _now() >= connection.expires_at:
+            return None
         key = (connection.participant.participant_id, operation, client_token)
-        return key, self.transcripts.replies.get(key)
+        reply = self.transcripts.replies.get(key)
+        return dict(reply) if reply is not None else None
+
+    def _remember(
+        self,
+        connection: Connection,
+        operation: str,
+        client_token: str | None,
+        reply: dict[str, Any],
+    ) -> None:
+        if client_token:
+            key = (connection.participant.participant_id, operation, client_token)
+            self.transcripts.replies[key] = dict(reply)
 
     def send_message(
         self,
@@ -452,18 +500,17 @@ class ParticipantBackend:
         client_token: str | None = None,
     ) -> dict[str, Any]:
         with self.lock:
-            connection = self._connection(connection_token)
-            key, previous = self._replay(connection, "SendMessage", client_token)
+            previous = self._replayed(connection_token, "SendMessage", client_token)
             if previous is not None:
-                return dict(previous)
+                return previous
+            connection = self._connection(connection_token)
             _check_message(content_type, content)
             session = connection.root.session
             item = self._write(
                 session.current, "MESSAGE", content_type, connection.participant, content
             )
             response = {"Id": item.id, "AbsoluteTime": iso8601(item.at)}
-            if key is not None:
-                self.transcripts.replies[key] = dict(response)
+            self._remember(connection, "SendMessage", client_token, response)
             return response
 
     def send_event(
@@ -475,10 +522,10 @@ class ParticipantBackend:
     ) -> dict[str, Any]:
         """Typing and acknowledgements are accepted only; receipts mark the message."""
         with self.lock:
-            connection = self._connection(connection_token)
-            key, previous = self._replay(connection, "SendEvent", client_token)
+            previous = self._replayed(connection_token, "SendEvent", client_token)
             if previous is not None:
-                return dict(previous)
+                return previous
+            connection = self._connection(connection_token)
             if content_type not in EVENT_RECEIPTS:
                 raise ValidationException(
                     f"ContentType must be one of {', '.join(EVENT_RECEIPTS)}."
@@ -499,8 +546,7 @@ class ParticipantBackend:
                 recipient = connection.participant.participant_id
                 message.receipts.setdefault(recipient, {})[receipt] = iso8601(event.at)
             response = {"Id": event.id, "AbsoluteTime": iso8601(event.at)}
-            if key is not None:
-                self.transcripts.replies[key] = dict(response)
+            self._remember(connection, "SendEvent", client_token, response)
             return response
 
     def _receipt_target(self, connection: Connection, content: str | None) -> TranscriptItem:
@@ -515,9 +561,13 @@ class ParticipantBackend:
             return item
         raise ValidationException(f"No message '{message_id}' in this chat.")
 
-    def disconnect_participant(self, connection_token: str | None) -> None:
+    def disconnect_participant(
+        self, connection_token: str | None, client_token: str | None = None
+    ) -> None:
         """The participant leaves and, as a customer disconnect does, the chat ends."""
         with self.lock:
+            if self._replayed(connection_token, "DisconnectParticipant", client_token) is not None:
+                return
             connection = self._connection(connection_token)
             session = connection.root.session
             self._write(session.current, "EVENT", PARTICIPANT_LEFT, connection.participant)
@@ -525,6 +575,7 @@ class ParticipantBackend:
             self.stop_contact(
                 session.current.instance_id, session.current.id, "CUSTOMER_DISCONNECT"
             )
+            self._remember(connection, "DisconnectParticipant", client_token, {})
 
     # ------------------------------------------------------------------ transcript
 
@@ -672,12 +723,9 @@ class ParticipantBackend:
 
 
 def _check_message(content_type: str, content: str) -> None:
-    limit = MESSAGE_CONTENT_LIMITS.get(content_type)
-    if limit is None:
+    if content_type not in MESSAGE_CONTENT_TYPES:
+        raise ValidationException(f"ContentType must be one of {', '.join(MESSAGE_CONTENT_TYPES)}.")
+    if not content or len(content.encode("utf-8")) > MAX_MESSAGE_BYTES:
         raise ValidationException(
-            f"ContentType must be one of {', '.join(MESSAGE_CONTENT_LIMITS)}."
-        )
-    if not content or len(content) > limit:
-        raise ValidationException(
-            f"Content of type {content_type} must be 1 to {limit} characters long."
+            f"Content must be 1 to {MAX_MESSAGE_BYTES} bytes long (UTF-8), for every content type."
         )
