@@ -42,9 +42,9 @@ class ResourceNotFoundException(ConnectError):
     code = 404
 
 
-class IdempotencyException(ConnectError):
-    error_code = "IdempotencyException"
-    code = 409
+class LimitExceededException(ConnectError):
+    error_code = "LimitExceededException"
+    code = 429
 
 
 class AccessDeniedException(ConnectError):

@@ -7,56 +7,19 @@ to :class:`~moto_connect_persistent.models.ConnectPersistentBackend`.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 from urllib.parse import parse_qs, unquote
 
 from moto.connect.responses import ConnectResponse
 from werkzeug.exceptions import HTTPException
 
-from .exceptions import ConnectError, auth_error
-from .validation import collect_input, operation_model, parse_json_body
+from .exceptions import ConnectError, InvalidParameterException, auth_error
+from .routing import routes
+from .validation import collect_input, invalid_input, parse_json_body
 from .wire import PluginResponse
 
-#: The Connect operations this plugin answers. Routes and path parameters come from the
-#: botocore model's ``requestUri``, so they cannot drift from what boto3 sends.
-OPERATIONS = (
-    "CreatePersistentContactAssociation",
-    "StartChatContact",
-    "DescribeContact",
-    "StopContact",
-    "ListAssociatedContacts",
-    "GetContactAttributes",
-    "UpdateContactAttributes",
-)
-
-
-def _path_regex(request_uri: str) -> str:
-    """``/contacts/{InstanceId}/{ContactId}`` -> a regex with one named group per label.
-
-    A label may be empty, so ``/contacts//C1`` reaches the input checks (a 400 naming the
-    member) instead of moto's bare "Not yet implemented" 404.
-    """
-    path = request_uri.split("?")[0]
-    return re.sub(r"\{(\w+)\+?\}", r"(?P<\1>[^/]*)", path) + "$"
-
-
-def _routes() -> list[tuple[str, str, re.Pattern[str]]]:
-    routes = []
-    for name in OPERATIONS:
-        http = operation_model("connect", name).http
-        routes.append((http["method"], name, re.compile("^" + _path_regex(http["requestUri"]))))
-    return routes
-
-
-ROUTES = _routes()
-
-#: Path patterns for moto's ``url_paths`` (``{0}`` is moto's URL base): one per distinct
-#: path, then a catch-all for the rest of ``/contact`` and ``/contacts``, which moto's own
-#: connect does not serve, so that any other path there gets a JSON error, not moto's bare 404.
-URL_PATTERNS = sorted({"{0}" + regex.pattern[1:] for _, _, regex in ROUTES}) + [
-    "{0}/contacts?(/.*)?$"
-]
+#: (method, operation, path regex) of every Connect operation of the operations table.
+ROUTES = routes("connect")
 
 
 class ConnectPersistentResponse(PluginResponse, ConnectResponse):
@@ -125,13 +88,17 @@ class ConnectPersistentResponse(PluginResponse, ConnectResponse):
         assert self.operation is not None
         # Faults first, as AWS throttles before reading a request (README: failure paths).
         self.persistent_backend.raise_injected_fault(self.operation, self._instance_id_hint())
-        return collect_input(
-            "connect",
-            self.operation,
-            self.path_params,
-            parse_qs(self.parsed_url.query, keep_blank_values=True),
-            parse_json_body(self.body),
-        )
+        try:
+            return collect_input(
+                "connect",
+                self.operation,
+                self.path_params,
+                parse_qs(self.parsed_url.query, keep_blank_values=True),
+                parse_json_body(self.body),
+            )
+        except InvalidParameterException as err:
+            # The code the operation models for bad input (spec section 6).
+            raise invalid_input("connect", self.operation, err.message) from None
 
     # -- operations -----------------------------------------------------------------
 
@@ -160,6 +127,15 @@ class ConnectPersistentResponse(PluginResponse, ConnectResponse):
                 persistent_chat=params.get("PersistentChat"),
                 related_contact_id=params.get("RelatedContactId"),
                 customer_id=params.get("CustomerId"),
+                initial_message=params.get("InitialMessage"),
+                supported_messaging_content_types=params.get("SupportedMessagingContentTypes"),
+                segment_attributes=params.get("SegmentAttributes"),
+                connection_types=params.get("ConnectionTypes"),
+                disconnect_on_customer_exit=params.get("DisconnectOnCustomerExit"),
+                participant_configuration=params.get("ParticipantConfiguration"),
+                streaming_endpoint_arn=(params.get("ChatStreamingConfiguration") or {}).get(
+                    "StreamingEndpointArn"
+                ),
             )
         )
 
@@ -201,5 +177,23 @@ class ConnectPersistentResponse(PluginResponse, ConnectResponse):
         params = self._input()
         self.persistent_backend.update_contact_attributes(
             params["InstanceId"], params["InitialContactId"], params["Attributes"]
+        )
+        return self._json(None)
+
+    def start_contact_streaming(self) -> str:
+        params = self._input()
+        return self._json(
+            self.persistent_backend.start_contact_streaming(
+                instance_id=params["InstanceId"],
+                contact_id=params["ContactId"],
+                endpoint_arn=params["ChatStreamingConfiguration"]["StreamingEndpointArn"],
+                client_token=params.get("ClientToken"),
+            )
+        )
+
+    def stop_contact_streaming(self) -> str:
+        params = self._input()
+        self.persistent_backend.stop_contact_streaming(
+            params["InstanceId"], params["ContactId"], params["StreamingId"]
         )
         return self._json(None)
