@@ -30,6 +30,7 @@ EXPECTED = (
     "page of the past (NextToken), ",
     "read receipt, ",
     "whole transcript read per item, ",
+    "send_message streaming on / off (1 SQS subscriber)",
 )
 
 
