@@ -40,6 +40,7 @@ os.environ["AWS_EC2_METADATA_DISABLED"] = "true"
 import boto3  # noqa: E402
 import botocore  # noqa: E402
 import moto  # noqa: E402
+import startup  # noqa: E402  (benchmarks/startup.py, next to this script)
 from botocore.awsrequest import AWSResponse  # noqa: E402
 from moto import mock_aws  # noqa: E402
 from moto.connect.responses import ConnectResponse  # noqa: E402
@@ -61,6 +62,7 @@ GROWTH_REGIONS = ("us-west-2", "eu-west-2", "ap-southeast-2")
 #: Untouched regions for the memory figures, so container growth is counted as users see it.
 MEMORY_REGIONS = ("ca-central-1", "eu-central-1")
 HERE = Path(__file__).resolve().parent
+SECTIONS = ("mock", "per-call", "growth", "server", "startup", "memory")
 
 
 @dataclass
@@ -76,6 +78,8 @@ class Settings:
     mock_rounds: int = 31
     mock_cycles: int = 10
     server_rounds: int = 25
+    #: Fresh processes per side for the start-up and memory figures (issue: >= 10).
+    startup_rounds: int = 15
     server_calls: int = 120
 
     @classmethod
@@ -91,6 +95,7 @@ class Settings:
             mock_cycles=2,
             server_rounds=1,
             server_calls=8,
+            startup_rounds=1,
         )
 
 
@@ -697,7 +702,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="tiny run: checks the script works")
     parser.add_argument(
         "--only",
-        choices=("mock", "per-call", "growth", "server"),
+        choices=SECTIONS,
         action="append",
         help="run only these sections (repeatable); default: all",
     )
@@ -706,7 +711,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     settings = Settings.quick() if args.quick else Settings()
-    sections = set(args.only or ("mock", "per-call", "growth", "server"))
+    sections = set(args.only or SECTIONS)
 
     started = time.perf_counter()
     report = Report()
@@ -720,6 +725,10 @@ def main(argv: list[str] | None = None) -> int:
             growth(settings, report)
     if "server" in sections:
         server_mode(settings, report)
+    if "startup" in sections:
+        startup.startup(settings.startup_rounds, report)
+    if "memory" in sections:
+        startup.memory(settings.startup_rounds, report)
     wall = time.perf_counter() - started
 
     info = machine()
@@ -729,6 +738,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     report.print_table()
     missed = [row["name"] for row in report.rows if row.get("met") is False]
+    if missed:
+        print("\n" + "!" * 72)
+        for name in missed:
+            print(f"!!! TARGET MISSED: {name}")
+        print("!" * 72)
     print(f"\nwall time {wall:.1f} s; targets missed: {len(missed)}")
     args.json.write_text(
         json.dumps(
