@@ -33,6 +33,7 @@ EXPECTED = (
     "server: time to first answered call, ours / moto_server",
     "added by the package after import and first call, MiB",
     "idle server RSS, moto-connect-persistent-server / moto_server",
+    "send_message streaming on / off (1 SQS subscriber)",
 )
 
 

@@ -257,6 +257,8 @@ class ParticipantBackend:
 
         def get_contact(self, instance_id: str, contact_id: str, field_name: str) -> Contact: ...
 
+        def session_ended(self, session: ContactChain) -> bool: ...
+
         def _check_instance(self, instance_id: str) -> None: ...
 
         def stop_contact(
@@ -294,15 +296,19 @@ class ParticipantBackend:
         participant: Participant | None,
         content: str | None = None,
         stored: bool = True,
+        at: datetime | None = None,
         initial_contact_id: str | None = None,
     ) -> TranscriptItem:
-        """Make an item on ``contact``, keep it unless ``stored`` is False, hand it to the sinks."""
+        """Make an item on ``contact``, keep it unless ``stored`` is False, hand it to the sinks.
+
+        ``at`` backdates an item Connect wrote at a moment already past (a chat that ran out
+        of time is seen ended only when next read)."""
         item = TranscriptItem(
             seq=self.transcripts.next_seq(),
             id=str(mock_random.uuid4()),
             type=item_type,
             content_type=content_type,
-            at=_to_millis(_now()),
+            at=_to_millis(at or _now()),
             contact_id=contact.id,
             participant_role=participant.role if participant else "SYSTEM",
             display_name=participant.display_name
@@ -347,7 +353,7 @@ class ParticipantBackend:
     def _contact_stopped(self, contact: Contact) -> None:
         """The session's latest segment ended: the chat is over."""
         if contact.channel == "CHAT" and contact.session.current is contact:
-            self._write(contact, "EVENT", CHAT_ENDED, None)
+            self._write(contact, "EVENT", CHAT_ENDED, None, at=contact.disconnect_timestamp)
 
     # ------------------------------------------------------------------ seeding
 
@@ -379,14 +385,14 @@ class ParticipantBackend:
     # ------------------------------------------------------------------ tokens
 
     def _check_participant(self, root: Contact, participant: Participant) -> None:
-        """Spec: tokens of an ended chat, a departed participant or an expired chat fail."""
-        if root.session.ended:
-            raise AccessDeniedException("The chat has ended: its tokens no longer work.")
+        """Spec: tokens of an ended chat (stopped or out of time) or a departed participant fail."""
+        if self.session_ended(root.session):
+            raise AccessDeniedException(
+                "The chat has ended (stopped, or its ChatDurationInMinutes expired): its "
+                "tokens no longer work."
+            )
         if participant.participant_id in self.transcripts.departed:
             raise AccessDeniedException("The participant has left the chat.")
-        minutes = root.chat_duration_minutes or DEFAULT_CHAT_MINUTES
-        if _now() >= root.initiation_timestamp + timedelta(minutes=minutes):
-            raise AccessDeniedException("The participant token has expired.")
 
     def _connection(self, token: str | None) -> Connection:
         connection = self.transcripts.connections.get(token or "")
@@ -418,7 +424,7 @@ class ParticipantBackend:
     def create_participant_connection(
         self, participant_token: str | None, connection_types: list[str] | None = None
     ) -> dict[str, Any]:
-        """A new ConnectionToken for the participant; the websocket URL is a placeholder."""
+        """A new ConnectionToken for the participant (both types when none is named)."""
         with self.lock:
             root = self._participant_token_root(participant_token)
             wanted = connection_types or list(CONNECTION_TYPES)
@@ -427,6 +433,16 @@ class ParticipantBackend:
                 raise ValidationException(
                     f"Type {', '.join(unsupported)} is not available for a chat participant."
                 )
+            return self.open_connection(root, wanted)
+
+    def open_connection(self, root: Contact, connection_types: list[str]) -> dict[str, Any]:
+        """Connect the chat's customer: ``ConnectionCredentials`` and/or ``Websocket``, by type.
+
+        The one place a connection is made, for CreateParticipantConnection and for
+        StartChatContact's ``ConnectionTypes``; the websocket URL is a placeholder. Types
+        other than the two above add nothing.
+        """
+        with self.lock:
             now = _now()
             connection = Connection(
                 token=str(mock_random.uuid4()),
@@ -436,12 +452,12 @@ class ParticipantBackend:
             )
             self.transcripts.connections[connection.token] = connection
             response: dict[str, Any] = {}
-            if "WEBSOCKET" in wanted:
+            if "WEBSOCKET" in connection_types:
                 response["Websocket"] = {
                     "Url": f"wss://websocket.moto-connect-persistent.invalid/{connection.token}",
                     "ConnectionExpiry": iso8601(now + WEBSOCKET_LIFETIME),
                 }
-            if "CONNECTION_CREDENTIALS" in wanted:
+            if "CONNECTION_CREDENTIALS" in connection_types:
                 response["ConnectionCredentials"] = {
                     "ConnectionToken": connection.token,
                     "Expiry": iso8601(connection.expires_at),
@@ -469,6 +485,12 @@ class ParticipantBackend:
             if previous is not None:
                 return dict(previous)
             _check_message(content_type, content)
+            declared = connection.root.supported_content_types
+            if declared is not None and content_type not in declared:
+                raise ValidationException(
+                    f"ContentType {content_type} is not among the chat's "
+                    f"SupportedMessagingContentTypes ({', '.join(declared)})."
+                )
             session = connection.root.session
             item = self._write(
                 session.current, "MESSAGE", content_type, connection.participant, content
