@@ -222,7 +222,7 @@ def process_rss_mib(pid: int) -> float:
 
 
 def startup(rounds: int, report: Any) -> None:
-    section = "6. start-up (fresh processes, median of per-round ratios)"
+    section = "7. start-up (fresh processes, median of per-round ratios)"
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         (folder / "test_one.py").write_text(ONE_TEST)
@@ -375,7 +375,7 @@ def startup(rounds: int, report: Any) -> None:
 
 
 def memory(rounds: int, report: Any) -> None:
-    section = "7. memory per process (fresh processes, median RSS)"
+    section = "8. memory per process (fresh processes, median RSS)"
     after_call = rounds_of(
         {
             "ours": lambda: child(MEMORY_CHILD.format(ours=True, plugin=PLUGIN))[0],
