@@ -28,6 +28,7 @@ from .exceptions import (
     ModeledError,
     ResourceNotFoundException,
 )
+from .instance_storage import InstanceStorageBackend, StorageState
 from .operations import OPERATIONS
 from .participant.exceptions import ValidationException
 from .participant.models import ParticipantBackend, TranscriptState, _check_message
@@ -366,7 +367,7 @@ class IdempotentCall:
     response: dict[str, Any]
 
 
-class ConnectPersistentBackend(ParticipantBackend, BaseBackend):
+class ConnectPersistentBackend(ParticipantBackend, InstanceStorageBackend, BaseBackend):
     """Contacts, chat sessions and persistent-chat links of one account and region."""
 
     def __init__(self, region_name: str, account_id: str) -> None:
@@ -381,6 +382,8 @@ class ConnectPersistentBackend(ParticipantBackend, BaseBackend):
         self.lock = threading.RLock()
         #: Participant Service state: transcript items, participant and connection tokens.
         self.transcripts = TranscriptState()
+        #: Instance storage configs: where chat transcripts and attachments go.
+        self.storage = StorageState()
 
     # ------------------------------------------------------------------ lookups
 
