@@ -373,3 +373,11 @@ def test_server_mode_uploads_through_the_servers_own_url(connect_server_url: str
     assert requests.get(download["Url"], timeout=10).content == body
     keys = [o["Key"] for o in s3.list_objects_v2(Bucket=BUCKET, Prefix=PREFIX)["Contents"]]
     assert any(key.endswith(f"{attachment_id}_photo.png") for key in keys)
+
+    # Seeding over HTTP shares an agent's file the same way.
+    chat_session(iid, chat["ContactId"], endpoint_url=connect_server_url).attachment(
+        "AGENT", "terms.txt", "the terms"
+    )
+    items = participant.get_transcript(ConnectionToken=token)["Transcript"]
+    names = [i["Attachments"][0]["AttachmentName"] for i in items if i["Type"] == "ATTACHMENT"]
+    assert sorted(names) == ["photo.png", "terms.txt"]
