@@ -18,6 +18,7 @@ from moto.connect.models import connect_backends
 from moto.core.base_backend import BackendDict, BaseBackend
 from moto.moto_api._internal import mock_random
 
+from . import sinks
 from .exceptions import (
     IdempotencyException,
     InvalidParameterException,
@@ -302,6 +303,12 @@ class ConnectPersistentBackend(ParticipantBackend, BaseBackend):
         self.lock = threading.RLock()
         #: Participant Service state: transcript items, participant and connection tokens.
         self.transcripts = TranscriptState()
+
+    def reset(self) -> None:
+        """moto's reset: the sinks drop what they hold for this backend (sockets), then the
+        state goes."""
+        sinks.backend_reset(self)
+        super().reset()
 
     # ------------------------------------------------------------------ lookups
 

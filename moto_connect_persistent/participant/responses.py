@@ -92,7 +92,7 @@ class ParticipantResponse(PluginResponse, BaseResponse):
         params = self._input()
         return self._json(
             self.persistent_backend.create_participant_connection(
-                params["ParticipantToken"], params.get("Type")
+                params["ParticipantToken"], params.get("Type"), self.endpoint_host
             )
         )
 
