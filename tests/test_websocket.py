@@ -259,7 +259,8 @@ def test_an_expired_url_is_refused_and_a_fresh_one_works(
     connect: Any, iid: str, participant: Any
 ) -> None:
     """'Upon websocket URL expiry, as specified in the response ConnectionExpiry parameter,
-    clients need to call this API again to obtain a new websocket URL' [CreateParticipantConnection]."""
+    clients need to call this API again to obtain a new websocket URL'
+    [CreateParticipantConnection]."""
     chat = start_chat(connect, iid)
     open_connection(participant, chat)  # the server runs before the clock is moved
     past = datetime.now(timezone.utc) - timedelta(seconds=101)
