@@ -1,8 +1,8 @@
 """State and rules of Amazon Connect persistent chat, one backend per account and region.
 
 Every door into the mock (boto3 over the wire, the seeding API, the server's helper
-endpoints) calls the methods of :class:`ConnectPersistentBackend`; the rules of
-``shared/spec/persistent-chat.md`` live here and nowhere else.
+endpoints) calls the methods of :class:`ConnectPersistentBackend`; the rules the README
+states (sections "Rules and errors" and "Fidelity") live here and nowhere else.
 """
 
 from __future__ import annotations
@@ -606,6 +606,7 @@ class ConnectPersistentBackend(ParticipantBackend, BaseBackend):
         current.session.rehydration = Rehydration(rehydration_type, source, result, current)
         current.related_contact_id = result.id
         current.last_update_timestamp = utcnow()
+        self._chat_rehydrated(current.session)
 
     def create_persistent_contact_association(
         self,

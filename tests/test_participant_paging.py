@@ -1,7 +1,8 @@
 """GetTranscript paging: MaxResults, NextToken, ScanDirection, SortOrder, StartPosition, ContactId.
 
-The chat read here continues (FROM_SEGMENT P2) a past session P1 -> P2 and has 13 items of
-its own: the customer's joined event, then messages m0..m11, one second apart.
+The chat read here continues (FROM_SEGMENT P2) a past session P1 -> P2 and has 14 items of
+its own: the customer's joined event, the chat.rehydrated event, then messages m0..m11, one
+second apart.
 """
 
 from __future__ import annotations
@@ -119,7 +120,7 @@ def test_next_token_walks_from_the_current_session_into_the_past(chat: Chat) -> 
     current = [i for i in paged if "ContactId" in i]
     past = [i for i in paged if "RelatedContactId" in i]
     assert paged == current + past  # the past only after the whole current session
-    assert len(current) == 13
+    assert len(current) == 14
     assert contents(past) == PAST_MESSAGES
 
 
@@ -131,7 +132,7 @@ def test_next_token_is_stable_while_new_messages_arrive(chat: Chat) -> None:
 
 
 def test_forward_paging_reaches_messages_sent_since(chat: Chat) -> None:
-    first = chat.page(ScanDirection="FORWARD", SortOrder="ASCENDING", MaxResults=13)
+    first = chat.page(ScanDirection="FORWARD", SortOrder="ASCENDING", MaxResults=14)
     assert "NextToken" not in first
     start = {"Id": first["Transcript"][-1]["Id"]}
     chat.client.send_message(ConnectionToken=chat.token, ContentType="text/plain", Content="new")
@@ -175,7 +176,7 @@ def test_next_token_keeps_its_scan_direction(chat: Chat) -> None:
 
 def test_forward_without_start_reads_the_current_session_from_its_start(chat: Chat) -> None:
     items = chat.read_all(ScanDirection="FORWARD", SortOrder="ASCENDING", MaxResults=5)
-    assert texts(items) == ["joined", *CURRENT_MESSAGES]
+    assert texts(items) == ["joined", "rehydrated", *CURRENT_MESSAGES]
     assert all("ContactId" in i for i in items)  # FORWARD never reaches the past
 
 
@@ -187,7 +188,7 @@ def test_ascending_sorts_the_same_page_oldest_first(chat: Chat) -> None:
 
 def test_descending_forward_page_is_newest_first(chat: Chat) -> None:
     page = chat.page(ScanDirection="FORWARD", MaxResults=3)["Transcript"]
-    assert texts(page) == ["m1", "m0", "joined"]
+    assert texts(page) == ["m0", "rehydrated", "joined"]
 
 
 # ------------------------------------------------------------------------------ StartPosition

@@ -140,6 +140,9 @@ class TranscriptItem:
     receipts: dict[str, dict[str, str]] = field(default_factory=dict)
     #: False for items delivered to sinks but never kept in the transcript (typing, receipts).
     stored: bool = True
+    #: The chat's InitialContactId, carried by ``chat.rehydrated`` where the item is sent as
+    #: raw JSON (the websocket); GetTranscript's ``Item`` has no such member.
+    initial_contact_id: str | None = None
 
     def to_dict(self, current: bool) -> dict[str, Any]:
         """GetTranscript's ``Item``: ContactId in the current session, else RelatedContactId."""
@@ -164,6 +167,14 @@ class TranscriptItem:
                     {"RecipientParticipantId": pid, **times} for pid, times in self.receipts.items()
                 ],
             }
+        return out
+
+    def to_raw(self) -> dict[str, Any]:
+        """The item as raw JSON pushes it (the websocket): a current-session ``Item``, plus
+        ``InitialContactId`` where the item carries one (``chat.rehydrated``)."""
+        out = self.to_dict(current=True)
+        if self.initial_contact_id is not None:
+            out["InitialContactId"] = self.initial_contact_id
         return out
 
 
@@ -301,6 +312,7 @@ class ParticipantBackend:
         participant: Participant | None,
         content: str | None = None,
         stored: bool = True,
+        initial_contact_id: str | None = None,
     ) -> TranscriptItem:
         """Make an item on ``contact``, keep it unless ``stored`` is False, hand it to the sinks."""
         item = TranscriptItem(
@@ -317,6 +329,7 @@ class ParticipantBackend:
             participant_id=participant.participant_id if participant else None,
             content=content,
             stored=stored,
+            initial_contact_id=initial_contact_id,
         )
         if stored:
             self.transcripts.items.setdefault((contact.instance_id, contact.id), []).append(item)
@@ -338,6 +351,16 @@ class ParticipantBackend:
         event = SEGMENT_START_EVENTS.get(new.initiation_method)
         if new.channel == "CHAT" and event is not None:
             self._write(new, "EVENT", event, None)
+
+    def _chat_rehydrated(self, session: ContactChain) -> None:
+        """The chat just became persistent: Connect tells its clients so with an event."""
+        self._write(
+            session.current,
+            "EVENT",
+            CHAT_REHYDRATED,
+            None,
+            initial_contact_id=session.root.id,
+        )
 
     def _contact_stopped(self, contact: Contact) -> None:
         """The session's latest segment ended: the chat is over."""
@@ -719,6 +742,8 @@ def _start(
 ) -> Cursor:
     """The first page's cursor. Default direction as documented: BACKWARD, FORWARD with a
     StartPosition. A StartPosition picks an item of the current session (inclusive)."""
+    if not any(v is not None for v in (start_position or {}).values()):
+        start_position = None  # {}: what amazon-connect-chatjs sends when given no start
     direction = scan_direction or (FORWARD if start_position is not None else BACKWARD)
 
     def cursor(key: int) -> Cursor:
