@@ -89,7 +89,7 @@ def pushed_item(item: TranscriptItem, initial_contact_id: str) -> dict[str, Any]
                 ],
             },
         }
-    pushed = item.to_dict(current=True)
+    pushed = item.to_raw()
     pushed["InitialContactId"] = initial_contact_id
     return pushed
 

@@ -22,7 +22,13 @@ from support import REGION, make_instance
 from websocket_client import ChatSocket
 from websockets.exceptions import InvalidStatus
 
-from moto_connect_persistent import SeedingError, chat_session, mock_connect_persistent, websocket
+from moto_connect_persistent import (
+    SeedingError,
+    chat_session,
+    mock_connect_persistent,
+    seed_chat_session,
+    websocket,
+)
 from moto_connect_persistent.websocket import HUB
 
 EVENT = "application/vnd.amazonaws.connect.event."
@@ -219,6 +225,32 @@ def test_a_transfer_is_pushed_with_the_new_contact(
         transferred, message = socket.items(2)
         assert transferred["ContentType"] == EVENT + "transfer.succeeded"
         assert (message["ContactId"], message["InitialContactId"]) == ("C2", chat["ContactId"])
+
+
+def test_a_persistent_chat_tells_its_participant_of_the_rehydration_first(
+    connect: Any, iid: str, participant: Any
+) -> None:
+    """A chat started persistent was rehydrated before any socket existed: the participant's
+    first socket is pushed the chat's ``chat.rehydrated`` event first (amazon-connect-chatjs
+    loads the past on it), and only once per participant [chosen]."""
+    seed = seed_chat_session(iid, contact_id="C1").message("AGENT", "old news").end()
+    chat = start_chat(
+        connect,
+        iid,
+        PersistentChat={"RehydrationType": "ENTIRE_PAST_SESSION", "SourceContactId": "C1"},
+    )
+    url, token = open_connection(participant, chat)
+    with ChatSocket(url) as socket:
+        rehydrated = socket.item()
+        assert rehydrated["ContentType"] == EVENT + "chat.rehydrated"
+        assert rehydrated["InitialContactId"] == chat["ContactId"]
+        kept = [i for i in participant.get_transcript(ConnectionToken=token)["Transcript"]]
+        assert rehydrated["Id"] in {i["Id"] for i in kept}
+    again, _ = open_connection(participant, chat)
+    with ChatSocket(again) as socket:
+        chat_session(iid, chat["ContactId"]).message("AGENT", "welcome back")
+        assert socket.item()["Content"] == "welcome back"
+    assert seed.contact_ids == ["C1"]
 
 
 # ------------------------------------------------------------------------------ lifetimes
