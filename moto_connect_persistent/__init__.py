@@ -11,10 +11,13 @@ from .models import ConnectPersistentBackend, connect_persistent_backends
 from .moto_api import register_moto_api_routes
 from .registration import register_routes
 from .seeding import ChatSession, chat_session, seed_chat_session, seed_contact
+from .sinks import add_sink
+from .streaming import SNS_STREAMING
 from .websocket import install as install_websockets
 
 register_routes()
 register_moto_api_routes()
+add_sink(SNS_STREAMING)
 install_websockets()
 
 __all__ = [

@@ -47,6 +47,11 @@ class IdempotencyException(ConnectError):
     code = 409
 
 
+class LimitExceededException(ConnectError):
+    error_code = "LimitExceededException"
+    code = 429
+
+
 class AccessDeniedException(ConnectError):
     error_code = "AccessDeniedException"
     code = 403

@@ -7,6 +7,7 @@ states (sections "Rules and errors" and "Fidelity") live here and nowhere else.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -20,9 +21,11 @@ from moto.moto_api._internal import mock_random
 
 from . import sinks
 from .exceptions import (
+    ConnectError,
     IdempotencyException,
     InvalidParameterException,
     InvalidRequestException,
+    LimitExceededException,
     ModeledError,
     ResourceNotFoundException,
 )
@@ -37,6 +40,16 @@ REHYDRATION_TYPES = (ENTIRE_PAST_SESSION, FROM_SEGMENT)
 SEGMENT_METHODS = ("TRANSFER", "QUEUE_TRANSFER", "DISCONNECT")
 
 CHANNELS = ("VOICE", "CHAT", "TASK", "EMAIL")
+
+#: "You can subscribe to up to two SNS topics per contact" [doc: chat-message-streaming].
+MAX_STREAMS_PER_CHAT = 2
+
+#: An SNS topic ARN. Topic names are letters, digits, ``-`` and ``_``; a FIFO topic's name ends
+#: in ``.fifo`` (SNS's own naming rule), so the ARN alone tells a FIFO topic.
+SNS_TOPIC_ARN = re.compile(
+    r"arn:(?P<partition>aws[a-z-]*):sns:(?P<region>[a-z0-9-]+):(?P<account>\d{12})"
+    r":(?P<name>[A-Za-z0-9_-]{1,256}(?P<fifo>\.fifo)?)"
+)
 
 
 def utcnow() -> datetime:
@@ -186,6 +199,18 @@ class Rehydration:
             rehydration = rehydration.result.session.rehydration
 
 
+@dataclass
+class Stream:
+    """One StartContactStreaming: the chat's items go to a standard SNS topic until stopped."""
+
+    streaming_id: str
+    endpoint_arn: str
+    #: Where the topic lives: the account its ARN names, the instance's region.
+    account_id: str
+    region_name: str
+    active: bool = True
+
+
 @dataclass(eq=False)
 class ContactChain:
     """One chat session: ordered segments, from the root through transfers and disconnect flows."""
@@ -196,6 +221,13 @@ class ContactChain:
     #: The segment that ended most recently (latest DisconnectTimestamp, ties by segment order),
     #: kept up to date as segments end so ENTIRE_PAST_SESSION needs no scan.
     latest_ended: Contact | None = None
+    #: Message streams of the chat, in start order, stopped ones included (StopContactStreaming
+    #: finds them by id). They belong to the session: a transfer keeps streaming.
+    streams: list[Stream] = field(default_factory=list)
+
+    @property
+    def active_streams(self) -> list[Stream]:
+        return [stream for stream in self.streams if stream.active]
 
     @property
     def root(self) -> Contact:
@@ -441,8 +473,13 @@ class ConnectPersistentBackend(ParticipantBackend, BaseBackend):
         client_token: str | None,
         fingerprint: tuple[Any, ...],
         call: Callable[[], dict[str, Any]],
+        conflict: type[ConnectError] = IdempotencyException,
     ) -> dict[str, Any]:
-        """Spec rule 2: a repeated token replays the first answer; other parameters conflict."""
+        """Spec rule 2: a repeated token replays the first answer; other parameters conflict.
+
+        ``conflict`` is the error a reuse with other parameters answers: IdempotencyException
+        where the operation models it, else the closest error it does model.
+        """
         with self.lock:
             if client_token is None:
                 return call()
@@ -450,7 +487,7 @@ class ConnectPersistentBackend(ParticipantBackend, BaseBackend):
             previous = self.idempotent_calls.get(key)
             if previous is not None:
                 if previous.fingerprint != fingerprint:
-                    raise IdempotencyException(
+                    raise conflict(
                         f"ClientToken '{client_token}' was already used with different "
                         f"parameters for {operation}."
                     )
@@ -664,8 +701,13 @@ class ConnectPersistentBackend(ParticipantBackend, BaseBackend):
         persistent_chat: dict[str, str] | None = None,
         related_contact_id: str | None = None,
         customer_id: str | None = None,
+        streaming_endpoint_arn: str | None = None,
     ) -> dict[str, Any]:
-        """Spec section 4: a running CHAT root, optionally a persistent chat from the start."""
+        """Spec section 4: a running CHAT root, optionally a persistent chat from the start.
+
+        ``streaming_endpoint_arn`` (ChatStreamingConfiguration) streams the chat from its
+        first item, the customer's participant.joined.
+        """
         if not contact_flow_id:
             # The model sets no minimum; moto has no flows to look up, so any id but "" goes.
             raise InvalidParameterException("ContactFlowId must not be empty.")
@@ -697,12 +739,19 @@ class ConnectPersistentBackend(ParticipantBackend, BaseBackend):
                     persistent_chat["SourceContactId"],
                     persistent_chat["RehydrationType"],
                 )
+            if streaming_endpoint_arn is not None:
+                self._check_streaming_endpoint(streaming_endpoint_arn)
             contact = self._add_segment(
                 instance_id,
                 ContactChain(),
                 channel="CHAT",
                 initiation_method="API",
                 contact_id=None,
+            )
+            streaming_id = (
+                self._start_stream(contact.session, streaming_endpoint_arn)
+                if streaming_endpoint_arn is not None
+                else None
             )
             contact.display_name = display_name
             contact.customer_id = customer_id
@@ -722,6 +771,8 @@ class ConnectPersistentBackend(ParticipantBackend, BaseBackend):
             if persistent_chat is not None:
                 self._link(contact, source, result, persistent_chat["RehydrationType"])
                 response["ContinuedFromContactId"] = result.id
+            if streaming_id is not None:
+                response["StreamingId"] = streaming_id
             return response
 
         fingerprint = (
@@ -733,6 +784,7 @@ class ConnectPersistentBackend(ParticipantBackend, BaseBackend):
             sorted((persistent_chat or {}).items()),
             related_contact_id,
             customer_id,
+            streaming_endpoint_arn,
         )
         return self.idempotent("StartChatContact", client_token, fingerprint, start)
 
@@ -781,6 +833,122 @@ class ConnectPersistentBackend(ParticipantBackend, BaseBackend):
             contact = self.get_contact(instance_id, initial_contact_id, "InitialContactId")
             contact.session.attributes.update(attributes)
             contact.last_update_timestamp = utcnow()
+
+    # ------------------------------------------------------------------ message streaming
+
+    def _check_streaming_endpoint(self, endpoint_arn: str) -> None:
+        """The endpoint is an existing standard SNS topic in the instance's region.
+
+        [doc: chat-message-streaming] "the message streaming APIs only support standard SNS
+        ... They don't support Amazon SNS FIFO topics"; "A single SNS topic ARN may be used
+        across multiple AWS accounts, but it must be in the same Region as your Amazon Connect
+        instance". So the topic is looked up in moto's SNS of the account its ARN names.
+        """
+        field_name = "ChatStreamingConfiguration.StreamingEndpointArn"
+        match = SNS_TOPIC_ARN.fullmatch(endpoint_arn)
+        if match is None or match["partition"] != self.partition:
+            raise InvalidParameterException(
+                f"{field_name} '{endpoint_arn}' is not an Amazon SNS topic ARN "
+                f"(arn:{self.partition}:sns:<region>:<account>:<topic>)."
+            )
+        if match["region"] != self.region_name:
+            raise InvalidParameterException(
+                f"{field_name} '{endpoint_arn}' is in region {match['region']}; the topic must "
+                f"be in the instance's region, {self.region_name}."
+            )
+        if match["fifo"]:
+            raise InvalidParameterException(
+                f"{field_name} '{endpoint_arn}' is a FIFO topic; message streaming publishes to "
+                "standard SNS topics only."
+            )
+        from moto.sns.models import sns_backends  # only when a stream starts: SNS is optional
+
+        if endpoint_arn not in sns_backends[match["account"]][self.region_name].topics:
+            raise ResourceNotFoundException(
+                f"{field_name} '{endpoint_arn}': no such SNS topic in account "
+                f"{match['account']}, region {self.region_name}."
+            )
+
+    def _check_streamable(self, contact: Contact) -> None:
+        if contact.channel != "CHAT":
+            raise InvalidRequestException(
+                f"ContactId '{contact.id}' is a {contact.channel} contact; message streaming "
+                "needs a CHAT contact."
+            )
+        if contact.session.ended:
+            raise InvalidRequestException(
+                f"ContactId '{contact.id}': the chat has ended; message streaming needs a "
+                "running chat."
+            )
+
+    def _start_stream(self, session: ContactChain, endpoint_arn: str) -> str:
+        """Add a stream to the session (its endpoint already checked); returns its id."""
+        active = session.active_streams
+        for stream in active:
+            if stream.endpoint_arn == endpoint_arn:
+                raise InvalidRequestException(
+                    f"ChatStreamingConfiguration.StreamingEndpointArn '{endpoint_arn}': the chat "
+                    f"already streams to it (StreamingId '{stream.streaming_id}')."
+                )
+        if len(active) >= MAX_STREAMS_PER_CHAT:
+            raise LimitExceededException(
+                f"ChatStreamingConfiguration.StreamingEndpointArn '{endpoint_arn}': a chat "
+                f"streams to at most {MAX_STREAMS_PER_CHAT} SNS topics at once; stop one first."
+            )
+        stream = Stream(
+            streaming_id=str(mock_random.uuid4()),
+            endpoint_arn=endpoint_arn,
+            account_id=endpoint_arn.split(":")[4],
+            region_name=self.region_name,
+        )
+        session.streams.append(stream)
+        return stream.streaming_id
+
+    def start_contact_streaming(
+        self,
+        instance_id: str,
+        contact_id: str,
+        endpoint_arn: str,
+        client_token: str | None = None,
+    ) -> dict[str, Any]:
+        """Stream every later item of the contact's chat to an SNS topic (README: message
+        streaming). A ClientToken reused with other parameters is an InvalidRequestException:
+        the operation models no IdempotencyException."""
+
+        def start() -> dict[str, Any]:
+            self._check_instance(instance_id)
+            contact = self.get_contact(instance_id, contact_id, "ContactId")
+            self._check_streamable(contact)
+            self._check_streaming_endpoint(endpoint_arn)
+            return {"StreamingId": self._start_stream(contact.session, endpoint_arn)}
+
+        fingerprint = (instance_id, contact_id, endpoint_arn)
+        return self.idempotent(
+            "StartContactStreaming",
+            client_token,
+            fingerprint,
+            start,
+            conflict=InvalidRequestException,
+        )
+
+    def stop_contact_streaming(self, instance_id: str, contact_id: str, streaming_id: str) -> None:
+        """Stop one stream of the contact's chat: nothing more is published to its topic.
+
+        Stopping a stopped stream, or a stream of a chat that has ended, succeeds and changes
+        nothing: the operation takes no ClientToken, so an SDK retry after a lost answer must
+        not fail.
+        """
+        with self.lock:
+            self._check_instance(instance_id)
+            session = self.get_contact(instance_id, contact_id, "ContactId").session
+            for stream in session.streams:
+                if stream.streaming_id == streaming_id:
+                    stream.active = False
+                    return
+            raise ResourceNotFoundException(
+                f"StreamingId '{streaming_id}' is not a stream of contact '{contact_id}' "
+                f"in instance '{instance_id}'."
+            )
 
     # ------------------------------------------------------------------ reading
 

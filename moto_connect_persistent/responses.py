@@ -28,6 +28,8 @@ OPERATIONS = (
     "ListAssociatedContacts",
     "GetContactAttributes",
     "UpdateContactAttributes",
+    "StartContactStreaming",
+    "StopContactStreaming",
 )
 
 
@@ -160,6 +162,9 @@ class ConnectPersistentResponse(PluginResponse, ConnectResponse):
                 persistent_chat=params.get("PersistentChat"),
                 related_contact_id=params.get("RelatedContactId"),
                 customer_id=params.get("CustomerId"),
+                streaming_endpoint_arn=(params.get("ChatStreamingConfiguration") or {}).get(
+                    "StreamingEndpointArn"
+                ),
             )
         )
 
@@ -201,5 +206,23 @@ class ConnectPersistentResponse(PluginResponse, ConnectResponse):
         params = self._input()
         self.persistent_backend.update_contact_attributes(
             params["InstanceId"], params["InitialContactId"], params["Attributes"]
+        )
+        return self._json(None)
+
+    def start_contact_streaming(self) -> str:
+        params = self._input()
+        return self._json(
+            self.persistent_backend.start_contact_streaming(
+                instance_id=params["InstanceId"],
+                contact_id=params["ContactId"],
+                endpoint_arn=params["ChatStreamingConfiguration"]["StreamingEndpointArn"],
+                client_token=params.get("ClientToken"),
+            )
+        )
+
+    def stop_contact_streaming(self) -> str:
+        params = self._input()
+        self.persistent_backend.stop_contact_streaming(
+            params["InstanceId"], params["ContactId"], params["StreamingId"]
         )
         return self._json(None)

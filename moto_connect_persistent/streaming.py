@@ -1,0 +1,85 @@
+"""Message streaming: a sink that publishes each item of a streamed chat to its SNS topics.
+
+The backend decides which chats stream where (StartContactStreaming, StartChatContact's
+ChatStreamingConfiguration, StopContactStreaming); this sink only turns an item into the SNS
+message Connect publishes [doc: sns-payload] and hands it to moto's own SNS backend of the
+topic's account and region, in-process. moto's SNS then does what it does for any publish:
+SQS subscriptions, raw message delivery, filter policies on the message attributes.
+
+Connect streams best effort, so a publish that fails (the topic was deleted since the stream
+started, ...) is logged and never fails the Participant or Connect call that made the item.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .models import ConnectPersistentBackend, Contact
+    from .participant.models import TranscriptItem
+
+log = logging.getLogger(__name__)
+
+#: MessageVisibility of every published item. Connect publishes AGENT or CUSTOMER only for
+#: items meant for one side; the mock makes none, so every item is for both (README: fidelity).
+MESSAGE_VISIBILITY = "ALL"
+
+
+def message_body(backend: ConnectPersistentBackend, contact: Contact, item: TranscriptItem) -> str:
+    """The SNS ``Message``: the item as GetTranscript shows it, plus the chat's
+    InitialContactId [doc: sns-payload, "Example SNS payload"]."""
+    body = item.to_dict(current=True)
+    body["InitialContactId"] = contact.session.root.id
+    return json.dumps(body)
+
+
+def message_attributes(
+    backend: ConnectPersistentBackend, contact: Contact, item: TranscriptItem
+) -> dict[str, Any]:
+    """The documented message attributes, all of SNS type String, in moto's internal form
+    (``{"Type": ..., "Value": ...}``, as moto's Publish handler passes them on)."""
+    values = {
+        "InitialContactId": contact.session.root.id,
+        "ContactId": contact.id,
+        "ParticipantRole": item.participant_role,
+        "InstanceId": contact.instance_id,
+        "AccountId": backend.account_id,
+        "Type": item.type,
+        "ContentType": item.content_type,
+        "MessageVisibility": MESSAGE_VISIBILITY,
+    }
+    return {name: {"Type": "String", "Value": value} for name, value in values.items()}
+
+
+class SnsStreamingSink:
+    """Publishes every item of a chat with active streams, once per stream, in item order."""
+
+    def deliver(
+        self, backend: ConnectPersistentBackend, contact: Contact, item: TranscriptItem
+    ) -> None:
+        streams = contact.session.active_streams
+        if not streams:
+            return
+        from moto.sns.models import sns_backends  # only once a chat streams: SNS is optional
+
+        body = message_body(backend, contact, item)
+        attributes = message_attributes(backend, contact, item)
+        for stream in streams:
+            try:
+                sns_backends[stream.account_id][stream.region_name].publish(
+                    body, arn=stream.endpoint_arn, message_attributes=attributes
+                )
+            except Exception:  # noqa: BLE001 - best effort: Connect never fails the chat call
+                log.warning(
+                    "message streaming: publishing item %s of contact %s to %s failed",
+                    item.id,
+                    contact.id,
+                    stream.endpoint_arn,
+                    exc_info=True,
+                )
+
+
+#: The one instance the package registers with :mod:`~.sinks`.
+SNS_STREAMING = SnsStreamingSink()
