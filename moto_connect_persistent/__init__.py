@@ -1,24 +1,42 @@
 """moto-connect-persistent: Amazon Connect persistent chat for moto.
 
-Importing the package registers its routes in moto's ``connect`` service, so plain
-``mock_aws`` and moto's server serve them too.
+Importing the package arranges for its routes to be in moto's ``connect`` service (and the
+Participant Service's host) as soon as moto loads them, so plain ``mock_aws`` and moto's
+server serve them too (see :mod:`.registration`). The import itself is cheap: it loads no
+moto, no botocore model and no Flask. The names below are imported on first use.
 """
 
-from .controls import clear_faults, inject_fault, set_settle_time
-from .exceptions import SeedingError
-from .mock import mock_connect_persistent
-from .models import ConnectPersistentBackend, connect_persistent_backends
-from .moto_api import register_moto_api_routes
-from .registration import register_routes
-from .seeding import ChatSession, chat_session, seed_chat_session, seed_contact
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from .registration import install_import_hooks
 from .sinks import add_sink
 from .streaming import SNS_STREAMING
 from .websocket import install as install_websockets
 
-register_routes()
-register_moto_api_routes()
-add_sink(SNS_STREAMING)
-install_websockets()
+if TYPE_CHECKING:
+    from .controls import clear_faults, inject_fault, set_settle_time
+    from .exceptions import SeedingError
+    from .mock import mock_connect_persistent
+    from .models import ConnectPersistentBackend, connect_persistent_backends
+    from .seeding import ChatSession, chat_session, seed_chat_session, seed_contact
+
+#: Public name (``__all__``) -> the module that defines it.
+_EXPORTS = {
+    "ChatSession": ".seeding",
+    "ConnectPersistentBackend": ".models",
+    "SeedingError": ".exceptions",
+    "chat_session": ".seeding",
+    "clear_faults": ".controls",
+    "inject_fault": ".controls",
+    "set_settle_time": ".controls",
+    "connect_persistent_backends": ".models",
+    "mock_connect_persistent": ".mock",
+    "seed_chat_session": ".seeding",
+    "seed_contact": ".seeding",
+}
 
 __all__ = [
     "ChatSession",
@@ -33,3 +51,22 @@ __all__ = [
     "seed_chat_session",
     "seed_contact",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """PEP 562: a public name is imported (with moto) when first asked for."""
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_EXPORTS))
+
+
+install_import_hooks()
+add_sink(SNS_STREAMING)
+install_websockets()

@@ -15,7 +15,6 @@ from moto.core.models import MockAWS
 
 from .exceptions import ConnectError
 from .models import check_settle_seconds, pop_settle_default, push_settle_default
-from .registration import register_routes
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -38,7 +37,6 @@ def mock_connect_persistent(
     ``settle_seconds`` (spec rule 8) holds for every account and region while this mock is
     started, and ends with it; ``None`` keeps the enclosing mock's setting (off by default).
     """
-    register_routes()
     if func is not None:
         return cast(F, mock_aws(func))
     mock = mock_aws(config=config)

@@ -29,6 +29,7 @@ from .exceptions import (
     ModeledError,
     ResourceNotFoundException,
 )
+from .operations import OPERATIONS
 from .participant.models import ParticipantBackend, TranscriptState
 from .validation import modeled_errors
 
@@ -257,16 +258,9 @@ class ContactChain:
 def answered_operations() -> dict[str, str]:
     """Operation -> botocore service, for every operation this mock answers on the wire.
 
-    Imported late because the wire modules import this one; a fault can only be armed for
-    these, since no other operation ever consults the fault list.
+    A fault can only be armed for these, since no other operation ever consults the fault list.
     """
-    from .participant.responses import OPERATIONS as PARTICIPANT_OPERATIONS
-    from .participant.responses import SERVICE as PARTICIPANT_SERVICE
-    from .responses import OPERATIONS as CONNECT_OPERATIONS
-
-    answered = dict.fromkeys(CONNECT_OPERATIONS, "connect")
-    answered.update(dict.fromkeys(PARTICIPANT_OPERATIONS, PARTICIPANT_SERVICE))
-    return answered
+    return {name: service for service, table in OPERATIONS.items() for name in table}
 
 
 #: Settle time of every backend without its own (``set_settle_time``), while a

@@ -1,8 +1,12 @@
 """pytest fixtures for Amazon Connect persistent chat, loaded through a ``pytest11`` entry point.
 
 Installing the package is enough: a test names a fixture and gets it, no conftest import.
-Loading the plugin imports the package, which registers its routes before any moto server
-of the test session answers its first request.
+pytest loads this plugin in every run of every project of the environment, so loading it
+must cost next to nothing: it imports no moto, boto3 or Flask; the fixtures import what they
+need when a test asks for them. Loading it imports the package, which installs the hooks that
+put the plugin's routes into moto's tables whenever moto loads them (see
+:mod:`.registration`), so plain ``mock_aws`` and any moto server of the test session serve
+the plugin's operations too.
 
 Region and account are fixtures too, so they are overridden the pytest way: redefine
 ``connect_region`` / ``connect_account_id`` in a conftest.py, or mark a test with
@@ -14,19 +18,19 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-import boto3
 import pytest
-import requests
-from moto.core.models import DEFAULT_ACCOUNT_ID
 
-from .mock import mock_connect_persistent
-from .seeding import ChatSession, seed_chat_session
+if TYPE_CHECKING:
+    from .seeding import ChatSession
 
 MARKER = "connect_persistent"
 MARKER_ARGUMENTS = ("region", "account_id")
 DEFAULT_REGION = "us-east-1"
+#: moto's default account (``moto.core.models.DEFAULT_ACCOUNT_ID``), written out so that
+#: loading the plugin does not import moto; tests/test_pytest_plugin.py checks they agree.
+DEFAULT_ACCOUNT_ID = "123456789012"
 
 #: Credentials a server-mode client signs with: fake, as moto's mock sets them, so a client
 #: that forgets its endpoint_url can never reach AWS with real ones.
@@ -101,6 +105,8 @@ def connect_persistent_mock(
     ``connect_region`` (via ``AWS_DEFAULT_REGION``) and, for a non-default
     ``connect_account_id``, in that account (via ``MOTO_ACCOUNT_ID``, moto's own switch).
     """
+    from .mock import mock_connect_persistent
+
     monkeypatch.setenv("AWS_DEFAULT_REGION", connect_region)
     if connect_account_id != DEFAULT_ACCOUNT_ID:
         monkeypatch.setenv("MOTO_ACCOUNT_ID", connect_account_id)
@@ -111,6 +117,8 @@ def connect_persistent_mock(
 @pytest.fixture
 def connect_client(connect_persistent_mock: None, connect_region: str) -> Any:
     """A boto3 ``connect`` client in ``connect_region``, answered by the mock."""
+    import boto3
+
     return boto3.client("connect", region_name=connect_region)
 
 
@@ -132,6 +140,7 @@ def seed_chat(connect_instance_id: str, connect_region: str, connect_account_id:
     Sessions go into ``connect_instance_id`` in the fixtures' region and account; the handle
     is :class:`~moto_connect_persistent.ChatSession`.
     """
+    from .seeding import seed_chat_session
 
     def seed(contact_id: str | None = None, *, agent_id: str | None = None) -> ChatSession:
         return seed_chat_session(
@@ -169,6 +178,8 @@ def connect_server_url(
     credentials and ``AWS_DEFAULT_REGION`` are set for the test. The server shares this
     process's moto state: a moto mock starting in the same test resets it.
     """
+    import requests
+
     for name, value in FAKE_CREDENTIALS.items():
         monkeypatch.setenv(name, value)
     monkeypatch.setenv("AWS_DEFAULT_REGION", connect_region)

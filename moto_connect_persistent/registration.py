@@ -1,25 +1,31 @@
-"""Plugging the routes into moto's own ``connect`` service.
+"""Plugging the routes into moto: each table is changed the moment moto imports it.
 
-moto picks the first route of a service whose regex matches, and re-reads
-``moto.connect.urls.url_paths`` on every in-process call, but server mode builds its Flask
-app once, on the first request: so this runs on import of the package, before any request.
+moto keeps its routes in module-level tables (``moto.connect.urls.url_paths``,
+``moto.iot.urls``, ``moto.backend_index.backend_url_patterns``, the ``/moto-api`` routes) and
+imports each lazily, on a service's first request; its server builds a service's app from
+those tables once, on that service's first request. So the plugin registers a post-import
+hook per table (:mod:`.post_import`, the mechanism instrumentation libraries use):
+importing this package (or loading its pytest plugin) imports no moto module and costs next
+to nothing, and whenever moto loads a table, in-process or in its server, our routes are in
+it before any request is routed with it. A table already imported is changed at once.
+
+:func:`register_routes` does the same now, importing the tables, for callers that want it
+done eagerly. Every hook is idempotent.
 """
 
 from __future__ import annotations
 
+import importlib
 import re
 import threading
 from collections.abc import Callable
+from types import ModuleType
 from typing import Any
 
-import moto.backend_index as backend_index
-import moto.connect.urls as connect_urls
-import moto.iot.urls as iot_urls
-
-from . import urls
-from .participant import urls as participant_urls
+from .post_import import when_imported
 
 _lock = threading.Lock()
+_hooks_installed = False
 
 #: The moto service that carries the Participant Service routes. moto's server picks a
 #: service from the SigV4 credential scope and maps ``execute-api`` (the Participant
@@ -38,26 +44,75 @@ def _put_first(table: dict[str, Any], ours: dict[str, Callable[..., Any]]) -> No
     table.update(others)
 
 
-def register_participant_routes() -> None:
-    """Route ``participant.connect.<region>.amazonaws.com`` and server-mode participant calls.
+def _into_backend_index(backend_index: ModuleType) -> None:
+    """In-process, moto's stubber picks a service by matching the URL against
+    ``backend_url_patterns``; the server does too for a request's host."""
+    from .participant import urls as participant_urls
 
-    In-process, moto's stubber picks a service by matching the URL against
-    ``backend_index.backend_url_patterns``, then that service's ``url_bases`` x ``url_paths``;
-    the server picks iot's app (see PARTICIPANT_HOST_SERVICE) and matches paths only.
-    Idempotent.
-    """
     with _lock:
         patterns = backend_index.backend_url_patterns
         for base in participant_urls.url_bases:
             if not any(p.pattern == base for _, p in patterns):
                 patterns.insert(0, (PARTICIPANT_HOST_SERVICE, re.compile(base)))
-            if base not in iot_urls.url_bases:
-                iot_urls.url_bases.append(base)
-        _put_first(iot_urls.url_paths, participant_urls.url_paths)
+
+
+def _into_participant_host(host_urls: ModuleType) -> None:
+    """The host service's ``url_bases`` x ``url_paths`` route participant calls to us."""
+    from .participant import urls as participant_urls
+
+    with _lock:
+        for base in participant_urls.url_bases:
+            if base not in host_urls.url_bases:
+                host_urls.url_bases.append(base)
+        _put_first(host_urls.url_paths, participant_urls.url_paths)
+
+
+def _into_connect(connect_urls: ModuleType) -> None:
+    """Our Connect routes first in moto's connect routes (moto takes the first match)."""
+    from . import urls
+
+    with _lock:
+        _put_first(connect_urls.url_paths, urls.url_paths)
+
+
+def _into_moto_api(_: ModuleType) -> None:
+    """The seeding endpoints in moto's ``/moto-api`` routes."""
+    from .moto_api import register_moto_api_routes
+
+    register_moto_api_routes()
+
+
+#: moto module -> what to add to it as soon as it is imported.
+HOOKS: dict[str, Callable[[ModuleType], None]] = {
+    "moto.backend_index": _into_backend_index,
+    f"moto.{PARTICIPANT_HOST_SERVICE}.urls": _into_participant_host,
+    "moto.connect.urls": _into_connect,
+    "moto.moto_api._internal.urls": _into_moto_api,
+}
+
+
+def install_import_hooks() -> None:
+    """Run each hook when moto imports its module (at once if it is imported already).
+
+    Called on import of the package; imports no moto module itself. Idempotent.
+    """
+    global _hooks_installed
+    with _lock:
+        if _hooks_installed:
+            return
+        _hooks_installed = True
+    for name, hook in HOOKS.items():
+        when_imported(name, hook)
+
+
+def register_participant_routes() -> None:
+    """Route ``participant.connect.<region>.amazonaws.com`` and server-mode participant calls
+    now. Idempotent."""
+    for name in ("moto.backend_index", f"moto.{PARTICIPANT_HOST_SERVICE}.urls"):
+        HOOKS[name](importlib.import_module(name))
 
 
 def register_routes() -> None:
-    """Put this plugin's routes first in moto's connect routes; calling it again is a no-op."""
-    register_participant_routes()
-    with _lock:
-        _put_first(connect_urls.url_paths, urls.url_paths)
+    """Every route of the plugin in moto's tables now, importing them. Idempotent."""
+    for name, hook in HOOKS.items():
+        hook(importlib.import_module(name))

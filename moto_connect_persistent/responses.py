@@ -7,7 +7,6 @@ to :class:`~moto_connect_persistent.models.ConnectPersistentBackend`.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 from urllib.parse import parse_qs, unquote
 
@@ -15,50 +14,12 @@ from moto.connect.responses import ConnectResponse
 from werkzeug.exceptions import HTTPException
 
 from .exceptions import ConnectError, auth_error
-from .validation import collect_input, operation_model, parse_json_body
+from .routing import routes
+from .validation import collect_input, parse_json_body
 from .wire import PluginResponse
 
-#: The Connect operations this plugin answers. Routes and path parameters come from the
-#: botocore model's ``requestUri``, so they cannot drift from what boto3 sends.
-OPERATIONS = (
-    "CreatePersistentContactAssociation",
-    "StartChatContact",
-    "DescribeContact",
-    "StopContact",
-    "ListAssociatedContacts",
-    "GetContactAttributes",
-    "UpdateContactAttributes",
-    "StartContactStreaming",
-    "StopContactStreaming",
-)
-
-
-def _path_regex(request_uri: str) -> str:
-    """``/contacts/{InstanceId}/{ContactId}`` -> a regex with one named group per label.
-
-    A label may be empty, so ``/contacts//C1`` reaches the input checks (a 400 naming the
-    member) instead of moto's bare "Not yet implemented" 404.
-    """
-    path = request_uri.split("?")[0]
-    return re.sub(r"\{(\w+)\+?\}", r"(?P<\1>[^/]*)", path) + "$"
-
-
-def _routes() -> list[tuple[str, str, re.Pattern[str]]]:
-    routes = []
-    for name in OPERATIONS:
-        http = operation_model("connect", name).http
-        routes.append((http["method"], name, re.compile("^" + _path_regex(http["requestUri"]))))
-    return routes
-
-
-ROUTES = _routes()
-
-#: Path patterns for moto's ``url_paths`` (``{0}`` is moto's URL base): one per distinct
-#: path, then a catch-all for the rest of ``/contact`` and ``/contacts``, which moto's own
-#: connect does not serve, so that any other path there gets a JSON error, not moto's bare 404.
-URL_PATTERNS = sorted({"{0}" + regex.pattern[1:] for _, _, regex in ROUTES}) + [
-    "{0}/contacts?(/.*)?$"
-]
+#: (method, operation, path regex) of every Connect operation of the operations table.
+ROUTES = routes("connect")
 
 
 class ConnectPersistentResponse(PluginResponse, ConnectResponse):

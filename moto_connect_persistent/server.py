@@ -1,8 +1,10 @@
 """``moto-connect-persistent-server``: moto's own server, with this plugin loaded first.
 
-moto's server builds each service's app on that service's first request and reads routes only
-then, so the plugin's routes (Connect operations and the ``/moto-api`` seeding endpoints) must
-be in place before it serves anything: importing this package registers them, then moto runs.
+moto's server builds each service's app on that service's first request, from route tables
+it imports then. Importing this package installed the hooks that put the plugin's routes
+(Connect and Participant Service operations, the ``/moto-api`` seeding endpoints) into each
+table as moto imports it (:mod:`.registration`), so every route is in place before the first
+request of its service, and an idle server has loaded nothing of ours it does not need.
 """
 
 from __future__ import annotations
@@ -10,14 +12,12 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-from .moto_api import register_moto_api_routes
-from .registration import register_routes
+from .registration import install_import_hooks
 
 
 def main(argv: Sequence[str] | None = None) -> None:
     """Run moto's server with moto_server's options (-H/--host 127.0.0.1, -p/--port 5000, ...)."""
-    register_routes()
-    register_moto_api_routes()
+    install_import_hooks()
     try:
         from moto.server import main as moto_server_main
     except ImportError as err:

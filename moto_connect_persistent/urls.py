@@ -1,9 +1,29 @@
-"""Routes of the persistent-chat operations, in moto's ``url_bases`` / ``url_paths`` form."""
+"""Routes of the persistent-chat operations, in moto's ``url_bases`` / ``url_paths`` form.
 
-from .responses import URL_PATTERNS, ConnectPersistentResponse
+Built from the operations table, so importing this loads neither a service model nor the
+wire: :func:`connect_dispatch` imports the wire on the first request.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .routing import url_patterns
 
 url_bases = [r"https?://connect\.(.+)\.amazonaws\.com"]
 
-dispatch = ConnectPersistentResponse.dispatch
 
-url_paths = {pattern: dispatch for pattern in URL_PATTERNS}
+def connect_dispatch(request: Any, full_url: str, headers: Any) -> Any:
+    """moto's handler for our Connect routes: the response class's ``dispatch``, imported
+    when first needed. (Not named ``dispatch``: moto's server reads ``__self__`` off those.)"""
+    from .responses import ConnectPersistentResponse
+
+    return ConnectPersistentResponse.dispatch(request, full_url, headers)
+
+
+#: One pattern per operation path, then a catch-all for the rest of ``/contact`` and
+#: ``/contacts``, which moto's own connect does not serve, so that any other path there gets
+#: a JSON error, not moto's bare 404.
+URL_PATTERNS = url_patterns("connect") + ["{0}/contacts?(/.*)?$"]
+
+url_paths = {pattern: connect_dispatch for pattern in URL_PATTERNS}

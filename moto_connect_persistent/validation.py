@@ -9,19 +9,57 @@ and answers every violation (raw HTTP, or boto3 with ``parameter_validation=Fals
 from __future__ import annotations
 
 import json
+import threading
 from functools import cache
 from typing import Any
 
-import botocore.session
-from botocore.model import OperationModel, Shape
+from botocore.model import OperationModel, ServiceModel, Shape
 
 from .exceptions import InvalidParameterException
+
+#: One parsed model per botocore service, for the life of the process.
+_service_models: dict[str, ServiceModel] = {}
+_service_models_lock = threading.Lock()
+_own_loader: Any = None
+
+
+def _loader() -> Any:
+    """The botocore loader to read a model with: boto3's default session's when there is one.
+
+    A boto3 client made with ``boto3.client(...)`` has loaded its service model through that
+    loader, which keeps what it parsed; asking it the same question returns the
+    same dict instead of parsing the JSON again (the client asks with these very arguments:
+    the cache is keyed on how they are passed). Without a default session (server mode, or
+    clients of explicit sessions) the package keeps a loader of its own, made once.
+    """
+    global _own_loader
+    import boto3
+
+    default_session = boto3.DEFAULT_SESSION
+    if default_session is not None:
+        return default_session._session.get_component("data_loader")
+    if _own_loader is None:
+        from botocore.loaders import create_loader
+
+        _own_loader = create_loader()
+    return _own_loader
+
+
+def service_model(service: str) -> ServiceModel:
+    """The botocore model of ``service``, loaded on its first use, once per process."""
+    model = _service_models.get(service)
+    if model is None:
+        with _service_models_lock:
+            model = _service_models.get(service)
+            if model is None:
+                data = _loader().load_service_model(service, "service-2", api_version=None)
+                model = _service_models[service] = ServiceModel(data, service_name=service)
+    return model
 
 
 @cache
 def operation_model(service: str, operation: str) -> OperationModel:
-    model = botocore.session.get_session().get_service_model(service)
-    return model.operation_model(operation)
+    return service_model(service).operation_model(operation)
 
 
 @cache

@@ -44,10 +44,12 @@ EXPECTED = [
 
 def operation_error_codes() -> list[tuple[str, str]]:
     """Every (operation, error code) pair the Connect model lists for the mock's operations."""
-    from moto_connect_persistent.responses import OPERATIONS
+    from moto_connect_persistent.operations import OPERATIONS
     from moto_connect_persistent.validation import modeled_errors
 
-    return [(op, code) for op in OPERATIONS for code in sorted(modeled_errors("connect", op))]
+    return [
+        (op, code) for op in OPERATIONS["connect"] for code in sorted(modeled_errors("connect", op))
+    ]
 
 
 @pytest.fixture

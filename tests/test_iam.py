@@ -18,10 +18,10 @@ from moto.core import set_initial_no_auth_action_count
 from support import ACCOUNT, REGION, expect_error, make_instance
 
 from moto_connect_persistent import mock_connect_persistent
-from moto_connect_persistent.responses import OPERATIONS
+from moto_connect_persistent.operations import OPERATIONS
 
 #: connect:<Operation> for every operation the mock adds.
-ACTIONS = [f"connect:{operation}" for operation in OPERATIONS]
+ACTIONS = [f"connect:{operation}" for operation in OPERATIONS["connect"]]
 
 #: Calls made before enforcement starts: 2 instances + 3 users + 2 policies + 3 access keys.
 SETUP_CALLS = 10

@@ -1,53 +1,42 @@
 """The Participant Service wire: rest-json requests in, backend calls, JSON answers out.
 
-Routes come from the ``connectparticipant`` botocore model's ``requestUri``. The token in
+Routes come from the operations table (``..operations``), copied from the model. The token in
 ``X-Amz-Bearer`` is checked first (a bad token is a 403 whatever else is wrong), then the
 input against the model, then the backend applies the rules.
 """
 
 from __future__ import annotations
 
-import re
+from functools import cache
 from typing import Any
 from urllib.parse import parse_qs
 
 from moto.core.responses import BaseResponse
 
 from ..exceptions import InvalidParameterException
+from ..operations import OPERATIONS
 from ..validation import collect_input, operation_model, parse_json_body
 from ..wire import PluginResponse
 from .exceptions import ValidationException
 
 SERVICE = "connectparticipant"
 
-#: Operation -> the input member carrying its token in the ``X-Amz-Bearer`` header.
-OPERATIONS = {
-    "CreateParticipantConnection": "ParticipantToken",
-    "SendMessage": "ConnectionToken",
-    "SendEvent": "ConnectionToken",
-    "GetTranscript": "ConnectionToken",
-    "DisconnectParticipant": "ConnectionToken",
-}
-
 BEARER_HEADER = "X-Amz-Bearer"
 
-
-def _routes() -> dict[tuple[str, str], str]:
-    routes = {}
-    for name in OPERATIONS:
-        http = operation_model(SERVICE, name).http
-        routes[(http["method"], http["requestUri"].split("?")[0])] = name
-    return routes
-
-
 #: (method, path) -> operation. Every Participant Service operation has a fixed path.
-ROUTES = _routes()
+ROUTES = {(method, uri.split("?")[0]): name for name, (method, uri) in OPERATIONS[SERVICE].items()}
 
-#: Path patterns for moto's ``url_paths``: one per path, plus a catch-all under
-#: /participant/ so that operations the mock lacks get a clear answer of its own.
-URL_PATTERNS = sorted({"{0}" + re.escape(path) + "$" for _, path in ROUTES}) + [
-    "{0}/participant/.*$"
-]
+
+@cache
+def bearer_member(operation: str) -> str:
+    """The input member the operation's token travels in (``X-Amz-Bearer``), from its model:
+    ``ParticipantToken`` for CreateParticipantConnection, ``ConnectionToken`` for the rest."""
+    members = operation_model(SERVICE, operation).input_shape.members
+    return next(
+        str(name)
+        for name, member in members.items()
+        if member.serialization.get("name") == BEARER_HEADER
+    )
 
 
 class ParticipantResponse(PluginResponse, BaseResponse):
@@ -69,7 +58,7 @@ class ParticipantResponse(PluginResponse, BaseResponse):
         assert operation is not None
         token = self.headers.get(BEARER_HEADER)
         backend = self.persistent_backend
-        if OPERATIONS[operation] == "ParticipantToken":
+        if bearer_member(operation) == "ParticipantToken":
             backend.check_participant_token(token)
         else:
             backend.check_connection_token(token)
