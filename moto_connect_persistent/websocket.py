@@ -10,7 +10,8 @@ Three parts, one way round (wire -> backend -> sinks -> here):
   ``websockets`` package) on one address, port chosen by the OS. The hub is also the backend's
   :class:`~moto_connect_persistent.websocket_url.WebsocketUrlProvider`: the first URL asked
   for an address starts that address's server. Every server stops on moto's reset (the end of
-  the outermost mock, ``/moto-api/reset``), with moto's ``ThreadedMotoServer.stop()`` and at exit.
+  the outermost mock, ``/moto-api/reset``), with moto's ``ThreadedMotoServer.stop()`` (hooked
+  by :mod:`.registration`) and at exit.
 - The protocol amazon-connect-chatjs speaks: ``aws/subscribe`` (to ``aws/chat``),
   ``aws/unsubscribe``, ``aws/heartbeat`` and ``aws/ping`` answered; then every item of the chat
   pushed as ``{"topic": "aws/chat", "contentType": "application/json", "content": "<item>"}``.
@@ -22,22 +23,21 @@ backend's: :meth:`~.participant.models.ParticipantBackend.websocket_connection` 
 
 from __future__ import annotations
 
-import asyncio
 import atexit
 import json
 import logging
-import sys
 import threading
 from collections import deque
 from collections.abc import Callable
-from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 
-from . import sinks, websocket_url
-from .exceptions import ConnectError
-from .participant.models import CHAT_ENDED, EVENT_RECEIPTS, iso8601
+from . import cors, sinks, websocket_url
 
+# The package imports this module on import to register the hub: it loads nothing heavy (no
+# moto, asyncio or websockets) before the first websocket URL is asked for.
 if TYPE_CHECKING:
+    import asyncio
+
     from websockets.asyncio.server import ServerConnection
     from websockets.http11 import Request, Response
 
@@ -65,6 +65,10 @@ METADATA_CONTENT_TYPE = "application/vnd.amazonaws.connect.event.message.metadat
 
 CLOSE_NORMAL = 1000
 CLOSE_TRY_AGAIN_LATER = 1013
+HTTP_FORBIDDEN = 403
+HTTP_NOT_FOUND = 404
+#: After this event a chat pushes nothing more (``participant.models.CHAT_ENDED``).
+CHAT_ENDED = "application/vnd.amazonaws.connect.event.chat.ended"
 
 ChatKey = tuple[str, str, str, str]  # account, region, instance id, root contact id
 
@@ -73,6 +77,8 @@ def pushed_item(item: TranscriptItem, initial_contact_id: str) -> dict[str, Any]
     """The item as the websocket pushes it: GetTranscript's form plus ``InitialContactId``
     (chat clients drop items naming neither their contact nor their initial contact); a
     receipt becomes the message metadata it adds."""
+    from .participant.models import EVENT_RECEIPTS, iso8601
+
     receipt = EVENT_RECEIPTS.get(item.content_type)
     if receipt is not None:
         return {
@@ -108,6 +114,8 @@ class ChatSocket:
     """One subscribed websocket's outbox: filled from any thread, drained by its server loop."""
 
     def __init__(self, key: ChatKey, loop: asyncio.AbstractEventLoop) -> None:
+        import asyncio
+
         self.key = key
         self.wake = asyncio.Event()
         self._loop = loop
@@ -155,6 +163,8 @@ class WebsocketServer:
         self._stopping: asyncio.Future[None] | None = None
         self._ready = threading.Event()
         self._error: OSError | None = None
+        import asyncio
+
         self._thread = threading.Thread(
             target=asyncio.run,
             args=(self._main(),),
@@ -191,6 +201,8 @@ class WebsocketServer:
             self._thread.join(THREAD_TIMEOUT)
 
     async def _main(self) -> None:
+        import asyncio
+
         from websockets.asyncio.server import serve
 
         self._loop = asyncio.get_running_loop()
@@ -218,18 +230,27 @@ class WebsocketServer:
     # -- one socket -------------------------------------------------------------------
 
     async def _check_url(self, connection: ServerConnection, request: Request) -> Response | None:
-        """The handshake: a URL that is unknown or expired is refused 403, as a presigned one."""
+        """The handshake: a URL that is unknown or expired is refused 403, as a presigned one;
+        so is a page of an origin the server does not allow (``--cors-origins``)."""
+        import asyncio
+
+        from .exceptions import ConnectError
+
+        if not cors.origin_allowed(request.headers.get("Origin")):
+            return connection.respond(HTTP_FORBIDDEN, "Origin not allowed.\n")
         target = _parse_path(request.path)
         if target is None:
-            return connection.respond(HTTPStatus.NOT_FOUND, "Not a chat websocket URL.\n")
+            return connection.respond(HTTP_NOT_FOUND, "Not a chat websocket URL.\n")
         try:
             backend = _backend(target[0], target[1])
             await asyncio.to_thread(backend.websocket_connection, target[2])
         except ConnectError as err:
-            return connection.respond(HTTPStatus.FORBIDDEN, f"{err.message}\n")
+            return connection.respond(HTTP_FORBIDDEN, f"{err.message}\n")
         return None
 
     async def _serve(self, websocket: ServerConnection) -> None:
+        import asyncio
+
         target = _parse_path(websocket.request.path if websocket.request else "")
         assert target is not None  # _check_url let only chat URLs through
         backend, ticket_id = _backend(target[0], target[1]), target[2]
@@ -277,6 +298,8 @@ async def _pump(websocket: ServerConnection, socket: ChatSocket) -> None:
 
 
 def _is_closed(err: Exception) -> bool:
+    import asyncio
+
     from websockets.exceptions import ConnectionClosed
 
     return isinstance(err, (ConnectionClosed, asyncio.CancelledError))
@@ -370,7 +393,6 @@ class ChatHub:
         if not self._exit_hook:
             atexit.register(self.stop_all)
             self._exit_hook = True
-        _stop_with_moto_server(self)
         return server
 
     def stop_all(self) -> None:
@@ -443,22 +465,6 @@ def _chat(root: Contact) -> tuple[str, str]:
 
 def _is_loopback_name(host: str) -> bool:
     return host == "localhost" or host.endswith(".amazonaws.com")
-
-
-def _stop_with_moto_server(hub: ChatHub) -> None:
-    """Make moto's ``ThreadedMotoServer.stop()`` stop the websockets too (once, if loaded)."""
-    module = sys.modules.get("moto.moto_server.threaded_moto_server")
-    server_class = getattr(module, "ThreadedMotoServer", None)
-    if server_class is None or getattr(server_class.stop, "_stops_websockets", False):
-        return
-    original = server_class.stop
-
-    def stop(self: Any) -> None:
-        original(self)
-        hub.stop_all()
-
-    stop._stops_websockets = True  # type: ignore[attr-defined]
-    server_class.stop = stop
 
 
 #: The process's one hub.
