@@ -42,11 +42,6 @@ class ResourceNotFoundException(ConnectError):
     code = 404
 
 
-class IdempotencyException(ConnectError):
-    error_code = "IdempotencyException"
-    code = 409
-
-
 class LimitExceededException(ConnectError):
     error_code = "LimitExceededException"
     code = 429

@@ -7,6 +7,7 @@ states (sections "Rules and errors" and "Fidelity") live here and nowhere else.
 
 from __future__ import annotations
 
+import json
 import re
 import threading
 from collections.abc import Callable, Iterator
@@ -22,7 +23,6 @@ from moto.moto_api._internal import mock_random
 from . import sinks
 from .exceptions import (
     ConnectError,
-    IdempotencyException,
     InvalidParameterException,
     InvalidRequestException,
     LimitExceededException,
@@ -30,8 +30,9 @@ from .exceptions import (
     ResourceNotFoundException,
 )
 from .operations import OPERATIONS
-from .participant.models import ParticipantBackend, TranscriptState
-from .validation import modeled_errors
+from .participant.exceptions import ValidationException
+from .participant.models import ParticipantBackend, TranscriptState, _check_message
+from .validation import COMMON_ERRORS, answerable_errors, modeled_errors
 
 ENTIRE_PAST_SESSION = "ENTIRE_PAST_SESSION"
 FROM_SEGMENT = "FROM_SEGMENT"
@@ -41,6 +42,37 @@ REHYDRATION_TYPES = (ENTIRE_PAST_SESSION, FROM_SEGMENT)
 SEGMENT_METHODS = ("TRANSFER", "QUEUE_TRANSFER", "DISCONNECT")
 
 CHANNELS = ("VOICE", "CHAT", "TASK", "EMAIL")
+
+#: A chat lasts ChatDurationInMinutes, 25 hours when not given [doc: StartChatContact].
+DEFAULT_CHAT_MINUTES = 1500
+#: DisconnectReason of a chat that ended because its duration ran out [chosen].
+EXPIRED = "EXPIRED"
+
+#: "Attribute keys can include only alphanumeric, dash, and underscore characters" [doc].
+ATTRIBUTE_KEY = re.compile(r"[A-Za-z0-9_-]+\Z")
+#: "up to 32,768 UTF-8 bytes across all attributes for a contact" [doc].
+MAX_ATTRIBUTE_BYTES = 32768
+
+#: SupportedMessagingContentTypes: the documented types; text/plain must be among them [doc].
+TEXT_PLAIN = "text/plain"
+INTERACTIVE = "application/vnd.amazonaws.connect.message.interactive"
+INTERACTIVE_RESPONSE = INTERACTIVE + ".response"
+MESSAGING_CONTENT_TYPES = (
+    TEXT_PLAIN,
+    "text/markdown",
+    "application/json",
+    INTERACTIVE,
+    INTERACTIVE_RESPONSE,
+)
+
+#: Segment attribute keys Connect defines itself; only they may carry ValueList / ValueArn [doc].
+SYSTEM_ATTRIBUTE_PREFIX = "connect:"
+SEGMENT_VALUE_MEMBERS = ("ValueString", "ValueMap", "ValueInteger", "ValueList", "ValueArn")
+SYSTEM_ONLY_VALUE_MEMBERS = ("ValueList", "ValueArn")
+#: Segment attributes that need content types declared: (key, ValueString) -> types [doc].
+SEGMENT_ATTRIBUTE_NEEDS = {
+    ("connect:Subtype", "connect:Guide"): (INTERACTIVE, INTERACTIVE_RESPONSE),
+}
 
 #: "You can subscribe to up to two SNS topics per contact" [doc: chat-message-streaming].
 MAX_STREAMS_PER_CHAT = 2
@@ -82,6 +114,10 @@ class Contact:
         "participant_token",
         "display_name",
         "chat_duration_minutes",
+        "segment_attributes",
+        "supported_content_types",
+        "disconnect_on_customer_exit",
+        "participant_configuration",
     )
 
     def __init__(
@@ -118,6 +154,13 @@ class Contact:
         self.participant_token: str | None = None
         self.display_name: str | None = None
         self.chat_duration_minutes: int | None = None
+        #: SegmentAttributes given for this segment (StartChatContact), as sent.
+        self.segment_attributes: dict[str, Any] = {}
+        #: SupportedMessagingContentTypes the chat declared; None: not declared, any type goes.
+        self.supported_content_types: tuple[str, ...] | None = None
+        #: Stored as given; the mock has no agents to disconnect (README: not emulated).
+        self.disconnect_on_customer_exit: list[str] | None = None
+        self.participant_configuration: dict[str, Any] | None = None
 
     @property
     def ended(self) -> bool:
@@ -158,6 +201,8 @@ class Contact:
             out["QueueInfo"] = {"Id": self.queue_id}
         if self.session.attributes:
             out["Attributes"] = dict(self.session.attributes)
+        if self.segment_attributes:
+            out["SegmentAttributes"] = json.loads(json.dumps(self.segment_attributes))
         return out
 
     def to_summary(self) -> dict[str, Any]:
@@ -240,7 +285,15 @@ class ContactChain:
 
     @property
     def ended(self) -> bool:
+        """Whether the latest segment has ended; see ``session_ended`` for a chat's time limit."""
         return self.current.ended
+
+    @property
+    def deadline(self) -> datetime:
+        """When a chat session runs out of time: its root's start + ChatDurationInMinutes."""
+        root = self.root
+        minutes = root.chat_duration_minutes or DEFAULT_CHAT_MINUTES
+        return root.initiation_timestamp + timedelta(minutes=minutes)
 
     def segment_ended(self, contact: Contact) -> None:
         latest = self.latest_ended
@@ -344,15 +397,43 @@ class ConnectPersistentBackend(ParticipantBackend, BaseBackend):
 
     def _check_instance(self, instance_id: str) -> None:
         if not self._instance_exists(instance_id):
-            raise ResourceNotFoundException(f"Instance not found: InstanceId '{instance_id}'.")
+            # Where it looked, so a client or seeder in another region or account sees why.
+            raise ResourceNotFoundException(
+                f"Instance not found: InstanceId '{instance_id}' in account "
+                f"{self.account_id}, region {self.region_name}."
+            )
 
     def get_contact(self, instance_id: str, contact_id: str, field_name: str) -> Contact:
+        """The contact, its chat brought up to date first: every read path comes here."""
         contact = self.contacts.get((instance_id, contact_id))
         if contact is None:
             raise ResourceNotFoundException(
                 f"Contact not found: {field_name} '{contact_id}' in instance '{instance_id}'."
             )
+        self._expire(contact.session)
         return contact
+
+    def session_ended(self, session: ContactChain) -> bool:
+        """Whether a chat session is over: stopped, or out of time (then ended here)."""
+        self._expire(session)
+        return session.ended
+
+    def _expire(self, session: ContactChain) -> None:
+        """Spec: a chat ends ChatDurationInMinutes after its first contact started.
+
+        Evaluated lazily, whenever a session is read, so no timer runs and freezegun or
+        time-machine move it: a chat found past its deadline ends now, backdated to it
+        (DisconnectTimestamp and ``chat.ended`` at start + duration).
+        """
+        current = session.current
+        if current.ended or current.channel != "CHAT" or utcnow() < session.deadline:
+            return
+        with self.lock:
+            current = session.current
+            if current.ended:
+                return
+            current.end(max(session.deadline, current.initiation_timestamp), EXPIRED)
+            self._contact_stopped(current)
 
     def _new_contact_id(self, instance_id: str, contact_id: str | None) -> str:
         if contact_id is None:
@@ -410,19 +491,20 @@ class ConnectPersistentBackend(ParticipantBackend, BaseBackend):
         instance_id: str | None = None,
         message: str | None = None,
     ) -> None:
-        """Arm a fault; only errors the operation's model lists, so a test never relies on an
-        answer the real operation cannot give."""
+        """Arm a fault; only errors the operation's model lists or AWS's common errors (any
+        call can be throttled), so a test never relies on an answer AWS cannot give."""
         service = answered_operations().get(operation)
         if service is None:
             raise InvalidParameterException(
                 f"operation '{operation}' is not answered by this mock; use one of "
                 f"{', '.join(sorted(answered_operations()))}."
             )
-        errors = modeled_errors(service, operation)
+        errors = answerable_errors(service, operation)
         if error_code not in errors:
             raise InvalidParameterException(
-                f"{operation} does not model error '{error_code}'; it models "
-                f"{', '.join(sorted(errors))}."
+                f"{operation} cannot answer error '{error_code}'; it models "
+                f"{', '.join(sorted(modeled_errors(service, operation)))} and AWS's common "
+                f"errors are {', '.join(COMMON_ERRORS)}."
             )
         if isinstance(count, bool) or not isinstance(count, int) or count < 1:
             raise InvalidParameterException("count must be an integer of at least 1.")
@@ -467,13 +549,8 @@ class ConnectPersistentBackend(ParticipantBackend, BaseBackend):
         client_token: str | None,
         fingerprint: tuple[Any, ...],
         call: Callable[[], dict[str, Any]],
-        conflict: type[ConnectError] = IdempotencyException,
     ) -> dict[str, Any]:
-        """Spec rule 2: a repeated token replays the first answer; other parameters conflict.
-
-        ``conflict`` is the error a reuse with other parameters answers: IdempotencyException
-        where the operation models it, else the closest error it does model.
-        """
+        """Spec rule 2: a repeated token replays the first answer; other parameters conflict."""
         with self.lock:
             if client_token is None:
                 return call()
@@ -481,7 +558,8 @@ class ConnectPersistentBackend(ParticipantBackend, BaseBackend):
             previous = self.idempotent_calls.get(key)
             if previous is not None:
                 if previous.fingerprint != fingerprint:
-                    raise conflict(
+                    # Neither operation models IdempotencyException (spec section 6).
+                    raise InvalidRequestException(
                         f"ClientToken '{client_token}' was already used with different "
                         f"parameters for {operation}."
                     )
@@ -603,6 +681,12 @@ class ConnectPersistentBackend(ParticipantBackend, BaseBackend):
                     f"SourceContactId '{source.id}' has not ended; FROM_SEGMENT needs an ended "
                     "chat contact."
                 )
+            if not source.session.ended:
+                raise InvalidRequestException(
+                    f"SourceContactId '{source.id}': its chat session has not ended (contact "
+                    f"'{source.session.current.id}' is still running); only ended chat "
+                    "sessions rehydrate."
+                )
             result = source
         else:
             if source.session.root is not source:
@@ -615,26 +699,35 @@ class ConnectPersistentBackend(ParticipantBackend, BaseBackend):
                     f"SourceContactId '{source.id}': the past chat session has not ended."
                 )
             result = source.session.latest_ended
-        self._check_settled(result)
+        self._check_settled(source.session)
         return source, result
 
-    def _check_settled(self, result: Contact) -> None:
+    def _check_settled(self, past: ContactChain) -> None:
+        """Spec rule 8: the clock starts when the past session ended, for both types."""
         settle_seconds = self.settle_seconds
         if settle_seconds is None:
             settle_seconds = _settle_defaults[-1] if _settle_defaults else 0.0
-        if not settle_seconds or result.disconnect_timestamp is None:
+        last = past.latest_ended
+        if not settle_seconds or last is None or last.disconnect_timestamp is None:
             return
-        ready_at = result.disconnect_timestamp + timedelta(seconds=settle_seconds)
+        ready_at = last.disconnect_timestamp + timedelta(seconds=settle_seconds)
         if utcnow() < ready_at:
             raise InvalidRequestException(
-                f"SourceContactId: contact '{result.id}' ended less than "
+                f"SourceContactId: its chat session ended (contact '{last.id}') less than "
                 f"{settle_seconds:g} seconds ago; wait until it has settled."
             )
 
     def _link(
-        self, current: Contact, source: Contact, result: Contact, rehydration_type: str
+        self,
+        current: Contact,
+        source: Contact,
+        result: Contact,
+        rehydration_type: str,
+        attributes: dict[str, str],
     ) -> None:
+        """Record the rehydration; ``attributes`` are the new session's, already merged."""
         current.session.rehydration = Rehydration(rehydration_type, source, result, current)
+        current.session.attributes = attributes
         current.related_contact_id = result.id
         current.last_update_timestamp = utcnow()
         self._chat_rehydrated(current.session)
@@ -675,7 +768,12 @@ class ConnectPersistentBackend(ParticipantBackend, BaseBackend):
             source, result = self._resolve_source(
                 instance_id, current.session, source_contact_id, rehydration_type
             )
-            self._link(current, source, result, rehydration_type)
+            # Context carried forward; attributes set on the new session before win.
+            attributes = {**result.session.attributes, **current.session.attributes}
+            check_attribute_size(
+                attributes, "the carried-forward Attributes", InvalidRequestException
+            )
+            self._link(current, source, result, rehydration_type, attributes)
             return {"ContinuedFromContactId": result.id}
 
         fingerprint = (instance_id, initial_contact_id, rehydration_type, source_contact_id)
@@ -695,10 +793,22 @@ class ConnectPersistentBackend(ParticipantBackend, BaseBackend):
         persistent_chat: dict[str, str] | None = None,
         related_contact_id: str | None = None,
         customer_id: str | None = None,
+        initial_message: dict[str, str] | None = None,
+        supported_messaging_content_types: list[str] | None = None,
+        segment_attributes: dict[str, dict[str, Any]] | None = None,
+        connection_types: list[str] | None = None,
+        disconnect_on_customer_exit: list[str] | None = None,
+        participant_configuration: dict[str, Any] | None = None,
         streaming_endpoint_arn: str | None = None,
+        endpoint_host: str | None = None,
     ) -> dict[str, Any]:
         """Spec section 4: a running CHAT root, optionally a persistent chat from the start.
 
+        ``endpoint_host``: where the client reached the mock, for a ``ConnectionTypes``
+        websocket (see :meth:`open_connection`).
+
+        Every member of the input model does what its documentation says (README: rules):
+        checks on the input come first, then idempotency, then the checks against state.
         ``streaming_endpoint_arn`` (ChatStreamingConfiguration) streams the chat from its
         first item, the customer's participant.joined.
         """
@@ -717,14 +827,24 @@ class ConnectPersistentBackend(ParticipantBackend, BaseBackend):
                 raise InvalidRequestException(
                     "PersistentChat and RelatedContactId cannot be used together."
                 )
+        own_attributes = attributes or {}
+        check_attribute_keys(own_attributes, "Attributes")
+        check_attribute_size(own_attributes, "Attributes")
+        declared = (
+            check_content_types(supported_messaging_content_types)
+            if supported_messaging_content_types is not None
+            else None
+        )
+        check_segment_attributes(segment_attributes or {}, declared)
+        if initial_message is not None:
+            check_initial_message(initial_message, declared)
 
         def start() -> dict[str, Any]:
             self._check_instance(instance_id)
-            related = (
-                self.get_contact(instance_id, related_contact_id, "RelatedContactId")
-                if related_contact_id is not None
-                else None
-            )
+            carried: dict[str, str] = {}
+            if related_contact_id is not None:
+                related = self.get_contact(instance_id, related_contact_id, "RelatedContactId")
+                carried = related.session.attributes
             if persistent_chat is not None:
                 # Resolved before the contact exists, so a refused source creates nothing.
                 source, result = self._resolve_source(
@@ -733,11 +853,15 @@ class ConnectPersistentBackend(ParticipantBackend, BaseBackend):
                     persistent_chat["SourceContactId"],
                     persistent_chat["RehydrationType"],
                 )
+                carried = result.session.attributes
+            # The past's context is carried forward; the call's own Attributes win [doc].
+            merged = {**carried, **own_attributes}
+            check_attribute_size(merged, "Attributes (with those carried forward)")
             if streaming_endpoint_arn is not None:
                 self._check_streaming_endpoint(streaming_endpoint_arn)
             contact = self._add_segment(
                 instance_id,
-                ContactChain(),
+                ContactChain(attributes=merged),
                 channel="CHAT",
                 initiation_method="API",
                 contact_id=None,
@@ -750,21 +874,34 @@ class ConnectPersistentBackend(ParticipantBackend, BaseBackend):
             contact.display_name = display_name
             contact.customer_id = customer_id
             contact.chat_duration_minutes = chat_duration_minutes
+            contact.supported_content_types = declared
+            contact.segment_attributes = dict(segment_attributes or {})
+            contact.disconnect_on_customer_exit = disconnect_on_customer_exit
+            contact.participant_configuration = participant_configuration
             contact.participant_id = str(mock_random.uuid4())
             contact.participant_token = str(mock_random.uuid4())
             self._chat_started(contact)
-            if related is not None:
-                contact.session.attributes.update(related.session.attributes)
-                contact.related_contact_id = related.id
-            contact.session.attributes.update(attributes or {})
+            if initial_message is not None:
+                customer = self._participant(contact.session, "CUSTOMER")
+                self._write(
+                    contact,
+                    "MESSAGE",
+                    initial_message["ContentType"],
+                    customer,
+                    initial_message["Content"],
+                )
             response = {
                 "ContactId": contact.id,
                 "ParticipantId": contact.participant_id,
                 "ParticipantToken": contact.participant_token,
             }
+            if related_contact_id is not None:
+                contact.related_contact_id = related_contact_id
             if persistent_chat is not None:
-                self._link(contact, source, result, persistent_chat["RehydrationType"])
+                self._link(contact, source, result, persistent_chat["RehydrationType"], merged)
                 response["ContinuedFromContactId"] = result.id
+            if connection_types:
+                response.update(self.open_connection(contact, connection_types, endpoint_host))
             if streaming_id is not None:
                 response["StreamingId"] = streaming_id
             return response
@@ -773,11 +910,22 @@ class ConnectPersistentBackend(ParticipantBackend, BaseBackend):
             instance_id,
             contact_flow_id,
             display_name,
-            sorted((attributes or {}).items()),
             chat_duration_minutes,
-            sorted((persistent_chat or {}).items()),
             related_contact_id,
             customer_id,
+            json.dumps(
+                [
+                    attributes,
+                    persistent_chat,
+                    initial_message,
+                    supported_messaging_content_types,
+                    segment_attributes,
+                    connection_types,
+                    disconnect_on_customer_exit,
+                    participant_configuration,
+                ],
+                sort_keys=True,
+            ),
             streaming_endpoint_arn,
         )
         return self.idempotent("StartChatContact", client_token, fingerprint, start)
@@ -822,10 +970,14 @@ class ConnectPersistentBackend(ParticipantBackend, BaseBackend):
     def update_contact_attributes(
         self, instance_id: str, initial_contact_id: str, attributes: dict[str, str]
     ) -> None:
+        """Merge, checked as a whole before anything changes: a refused update changes nothing."""
+        check_attribute_keys(attributes, "Attributes")
         with self.lock:
             self._check_instance(instance_id)
             contact = self.get_contact(instance_id, initial_contact_id, "InitialContactId")
-            contact.session.attributes.update(attributes)
+            merged = {**contact.session.attributes, **attributes}
+            check_attribute_size(merged, "Attributes (merged with the contact's)")
+            contact.session.attributes = merged
             contact.last_update_timestamp = utcnow()
 
     # ------------------------------------------------------------------ message streaming
@@ -922,7 +1074,6 @@ class ConnectPersistentBackend(ParticipantBackend, BaseBackend):
             client_token,
             fingerprint,
             start,
-            conflict=InvalidRequestException,
         )
 
     def stop_contact_streaming(self, instance_id: str, contact_id: str, streaming_id: str) -> None:
@@ -958,6 +1109,93 @@ class ConnectPersistentBackend(ParticipantBackend, BaseBackend):
         if session.rehydration is None:
             return []
         return [c.id for c in session.rehydration.visible_past()]
+
+
+# ---------------------------------------------------------------------- input rules [doc]
+
+
+def check_attribute_keys(attributes: dict[str, str], field_name: str) -> None:
+    """Contact attribute keys: letters, digits, '-' and '_' only [doc]."""
+    for key in attributes:
+        if not ATTRIBUTE_KEY.match(key):
+            raise InvalidParameterException(
+                f"{field_name} key '{key}' may hold only letters, digits, '-' and '_'."
+            )
+
+
+def check_attribute_size(
+    attributes: dict[str, str],
+    what: str,
+    error: type[ConnectError] = InvalidParameterException,
+) -> None:
+    """At most 32,768 UTF-8 bytes across all keys and values of a contact [doc]."""
+    size = sum(len(k.encode()) + len(v.encode()) for k, v in attributes.items())
+    if size > MAX_ATTRIBUTE_BYTES:
+        raise error(
+            f"{what}: {size} UTF-8 bytes across all attributes of the contact; at most "
+            f"{MAX_ATTRIBUTE_BYTES} are allowed."
+        )
+
+
+def check_content_types(types: list[str]) -> tuple[str, ...]:
+    """SupportedMessagingContentTypes: documented types only, text/plain always among them."""
+    unknown = [t for t in types if t not in MESSAGING_CONTENT_TYPES]
+    if unknown:
+        raise InvalidParameterException(
+            f"SupportedMessagingContentTypes: {', '.join(unknown)} is not supported; use "
+            f"{', '.join(MESSAGING_CONTENT_TYPES)}."
+        )
+    if TEXT_PLAIN not in types:
+        raise InvalidParameterException(
+            f"SupportedMessagingContentTypes must contain {TEXT_PLAIN}."
+        )
+    return tuple(dict.fromkeys(types))
+
+
+def check_segment_attributes(
+    segment_attributes: dict[str, dict[str, Any]], declared: tuple[str, ...] | None
+) -> None:
+    """SegmentAttributes: key characters, one value each, system-only value kinds, and the
+    content types some system attributes need [doc: StartChatContact]."""
+    for key, value in segment_attributes.items():
+        system = key.startswith(SYSTEM_ATTRIBUTE_PREFIX)
+        name = key[len(SYSTEM_ATTRIBUTE_PREFIX) :] if system else key
+        if not ATTRIBUTE_KEY.match(name):
+            raise InvalidParameterException(
+                f"SegmentAttributes key '{key}' may hold only letters, digits, '-' and '_'."
+            )
+        given = [member for member in SEGMENT_VALUE_MEMBERS if value.get(member) is not None]
+        if len(given) != 1:
+            raise InvalidParameterException(
+                f"SegmentAttributes.{key} must set exactly one of "
+                f"{', '.join(SEGMENT_VALUE_MEMBERS)}."
+            )
+        if not system and given[0] in SYSTEM_ONLY_VALUE_MEMBERS:
+            raise InvalidParameterException(
+                f"SegmentAttributes.{key}.{given[0]} is only for system-defined attributes "
+                f"('{SYSTEM_ATTRIBUTE_PREFIX}...')."
+            )
+        needed = SEGMENT_ATTRIBUTE_NEEDS.get((key, str(value.get("ValueString"))))
+        missing = [t for t in needed or () if t not in (declared or ())]
+        if missing:
+            raise InvalidParameterException(
+                f"SegmentAttributes.{key} = {value['ValueString']} needs "
+                f"SupportedMessagingContentTypes to include {', '.join(missing)}."
+            )
+
+
+def check_initial_message(message: dict[str, str], declared: tuple[str, ...] | None) -> None:
+    """InitialMessage: a message SendMessage would accept, of a type the chat declared."""
+    content_type = message["ContentType"]
+    try:
+        _check_message(content_type, message["Content"])
+    except ValidationException as err:
+        raise InvalidParameterException(f"InitialMessage: {err.message}") from None
+    if declared is not None and content_type not in declared:
+        raise InvalidParameterException(
+            f"InitialMessage.ContentType {content_type} is not among "
+            f"SupportedMessagingContentTypes ({', '.join(declared)})."
+        )
 
 
 connect_persistent_backends = BackendDict(ConnectPersistentBackend, "connect")

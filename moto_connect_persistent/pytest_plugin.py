@@ -177,11 +177,18 @@ def connect_server_url(
     Give it to clients as ``endpoint_url`` and to the seeding API as ``endpoint_url``. Fake
     credentials and ``AWS_DEFAULT_REGION`` are set for the test. The server shares this
     process's moto state: a moto mock starting in the same test resets it.
+
+    Fixture order does not matter: while a moto mock is active (``connect_instance_id``,
+    ``seed_chat`` or your own ``mock_aws`` set up first), that mock already reset the state
+    when it started, so this fixture leaves alone what they made.
     """
     import requests
+
+    from .mock import mock_is_active
 
     for name, value in FAKE_CREDENTIALS.items():
         monkeypatch.setenv(name, value)
     monkeypatch.setenv("AWS_DEFAULT_REGION", connect_region)
-    requests.post(f"{_connect_server_session}/moto-api/reset", timeout=30).raise_for_status()
+    if not mock_is_active():
+        requests.post(f"{_connect_server_session}/moto-api/reset", timeout=30).raise_for_status()
     return _connect_server_session

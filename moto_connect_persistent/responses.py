@@ -13,9 +13,9 @@ from urllib.parse import parse_qs, unquote
 from moto.connect.responses import ConnectResponse
 from werkzeug.exceptions import HTTPException
 
-from .exceptions import ConnectError, auth_error
+from .exceptions import ConnectError, InvalidParameterException, auth_error
 from .routing import routes
-from .validation import collect_input, parse_json_body
+from .validation import collect_input, invalid_input, parse_json_body
 from .wire import PluginResponse
 
 #: (method, operation, path regex) of every Connect operation of the operations table.
@@ -88,13 +88,17 @@ class ConnectPersistentResponse(PluginResponse, ConnectResponse):
         assert self.operation is not None
         # Faults first, as AWS throttles before reading a request (README: failure paths).
         self.persistent_backend.raise_injected_fault(self.operation, self._instance_id_hint())
-        return collect_input(
-            "connect",
-            self.operation,
-            self.path_params,
-            parse_qs(self.parsed_url.query, keep_blank_values=True),
-            parse_json_body(self.body),
-        )
+        try:
+            return collect_input(
+                "connect",
+                self.operation,
+                self.path_params,
+                parse_qs(self.parsed_url.query, keep_blank_values=True),
+                parse_json_body(self.body),
+            )
+        except InvalidParameterException as err:
+            # The code the operation models for bad input (spec section 6).
+            raise invalid_input("connect", self.operation, err.message) from None
 
     # -- operations -----------------------------------------------------------------
 
@@ -123,6 +127,13 @@ class ConnectPersistentResponse(PluginResponse, ConnectResponse):
                 persistent_chat=params.get("PersistentChat"),
                 related_contact_id=params.get("RelatedContactId"),
                 customer_id=params.get("CustomerId"),
+                initial_message=params.get("InitialMessage"),
+                supported_messaging_content_types=params.get("SupportedMessagingContentTypes"),
+                segment_attributes=params.get("SegmentAttributes"),
+                connection_types=params.get("ConnectionTypes"),
+                endpoint_host=self.endpoint_host,
+                disconnect_on_customer_exit=params.get("DisconnectOnCustomerExit"),
+                participant_configuration=params.get("ParticipantConfiguration"),
                 streaming_endpoint_arn=(params.get("ChatStreamingConfiguration") or {}).get(
                     "StreamingEndpointArn"
                 ),

@@ -15,7 +15,7 @@ from typing import Any
 
 from botocore.model import OperationModel, ServiceModel, Shape
 
-from .exceptions import InvalidParameterException
+from .exceptions import ConnectError, InvalidParameterException, InvalidRequestException
 
 #: One parsed model per botocore service, for the life of the process.
 _service_models: dict[str, ServiceModel] = {}
@@ -75,6 +75,47 @@ def modeled_errors(service: str, operation: str) -> dict[str, int]:
         if status is None:
             status = 500 if shape.metadata.get("fault") else 400
         errors[shape.name] = int(status)
+    return errors
+
+
+def invalid_input(service: str, operation: str, message: str) -> ConnectError:
+    """The error for input the model refuses: ``InvalidParameterException`` where the
+    operation models it, else ``InvalidRequestException`` (GetContactAttributes)."""
+    if "InvalidParameterException" in modeled_errors(service, operation):
+        return InvalidParameterException(message)
+    return InvalidRequestException(message)
+
+
+#: AWS's common errors, which any operation may answer [doc: API Reference, Common Errors],
+#: with the page's status; a service's own shape of the same name overrides it (Connect
+#: models ThrottlingException as 429, AccessDeniedException as 403).
+COMMON_ERRORS = {
+    "ThrottlingException": 400,
+    "ServiceUnavailable": 503,
+    "InternalFailure": 500,
+    "AccessDeniedException": 400,
+    "IncompleteSignature": 400,
+    "InvalidAction": 400,
+    "InvalidClientTokenId": 403,
+    "NotAuthorized": 400,
+    "OptInRequired": 403,
+    "RequestExpired": 400,
+    "ValidationError": 400,
+}
+
+
+@cache
+def answerable_errors(service: str, operation: str) -> dict[str, int]:
+    """Every error code an operation can answer, with its status: AWS's common errors (at
+    the service's modeled status where it models the shape), then the operation's own."""
+    model = service_model(service)
+    errors = {}
+    for code, status in COMMON_ERRORS.items():
+        if code in model.shape_names:
+            metadata = model.shape_for(code).metadata
+            status = metadata.get("error", {}).get("httpStatusCode", status)
+        errors[code] = int(status)
+    errors.update(modeled_errors(service, operation))
     return errors
 
 

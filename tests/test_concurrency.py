@@ -188,8 +188,8 @@ def test_a_token_raced_with_different_parameters_has_one_winner(
                 SourceContactId=sources[id(client)],
                 ClientToken="contested",
             )["ContinuedFromContactId"]
-        except client.exceptions.IdempotencyException as err:
-            assert err.response["ResponseMetadata"]["HTTPStatusCode"] == 409
+        except client.exceptions.InvalidRequestException as err:
+            assert "ClientToken 'contested'" in err.response["Error"]["Message"]
             return "409"
         return answer
 

@@ -132,10 +132,11 @@ def test_a_chosen_message_reaches_boto3(client: Any, chats: str) -> None:
     [
         ({"operation": "CreateInstance", "error_code": "ThrottlingException"}, "not answered"),
         ({"operation": "NoSuchOp", "error_code": "ThrottlingException"}, "not answered"),
-        # StopContact models no throttling: AWS would never send it, so neither may a test.
-        ({"operation": "StopContact", "error_code": "ThrottlingException"}, "does not model"),
-        ({"operation": "StartChatContact", "error_code": "ThrottlingException"}, "LimitExceeded"),
-        ({"operation": "DescribeContact", "error_code": "ValidationException"}, "does not model"),
+        # Neither modeled by the operation nor one of AWS's common errors: AWS would never
+        # send it, so neither may a test.
+        ({"operation": "StopContact", "error_code": "LimitExceededException"}, "cannot answer"),
+        ({"operation": "StartChatContact", "error_code": "ConflictException"}, "LimitExceeded"),
+        ({"operation": "DescribeContact", "error_code": "ValidationException"}, "cannot answer"),
         ({"operation": "GetTranscript", "error_code": "InvalidParameterException"}, "Validation"),
         ({"operation": "DescribeContact", "error_code": "ThrottlingException", "count": 0},
          "count"),
@@ -360,5 +361,5 @@ def test_faults_over_http_against_a_server(connect_server_url: str) -> None:
     expect_error(describe_other, "ThrottlingException", 429, "injected")
     clear_faults(endpoint_url=connect_server_url)
     assert describe_other()["Contact"]["Id"] == "C1"
-    with pytest.raises(SeedingError, match="does not model"):
-        inject_fault("StopContact", "ThrottlingException", endpoint_url=connect_server_url)
+    with pytest.raises(SeedingError, match="cannot answer"):
+        inject_fault("StopContact", "LimitExceededException", endpoint_url=connect_server_url)

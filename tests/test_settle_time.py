@@ -114,15 +114,21 @@ def test_the_settle_time_counts_from_the_segment_that_ended_last(
         clock.tick(timedelta(seconds=SETTLE - 1))
 
         expect_error(lambda: via_association(client, iid, "C1"), "InvalidRequestException", 400)
-        # FROM_SEGMENT on C1 needs only C1 to have settled.
+        # FROM_SEGMENT on C1 too: the clock starts when the past *session* ended, as only
+        # ended sessions rehydrate [doc: Enable persistent chat].
         current = seed_chat_session(iid).current_contact_id
-        answer = client.create_persistent_contact_association(
-            InstanceId=iid,
-            InitialContactId=current,
-            RehydrationType="FROM_SEGMENT",
-            SourceContactId="C1",
-        )
-        assert answer["ContinuedFromContactId"] == "C1"
+
+        def from_segment() -> Any:
+            return client.create_persistent_contact_association(
+                InstanceId=iid,
+                InitialContactId=current,
+                RehydrationType="FROM_SEGMENT",
+                SourceContactId="C1",
+            )
+
+        expect_error(from_segment, "InvalidRequestException", 400, "'C2'", "settled")
+        clock.tick(timedelta(seconds=1))
+        assert from_segment()["ContinuedFromContactId"] == "C1"
 
 
 def test_the_mock_setting_holds_in_every_account_and_region(

@@ -275,6 +275,8 @@ class ParticipantBackend:
 
         def get_contact(self, instance_id: str, contact_id: str, field_name: str) -> Contact: ...
 
+        def session_ended(self, session: ContactChain) -> bool: ...
+
         def _check_instance(self, instance_id: str) -> None: ...
 
         def stop_contact(
@@ -312,15 +314,19 @@ class ParticipantBackend:
         participant: Participant | None,
         content: str | None = None,
         stored: bool = True,
+        at: datetime | None = None,
         initial_contact_id: str | None = None,
     ) -> TranscriptItem:
-        """Make an item on ``contact``, keep it unless ``stored`` is False, hand it to the sinks."""
+        """Make an item on ``contact``, keep it unless ``stored`` is False, hand it to the sinks.
+
+        ``at`` backdates an item Connect wrote at a moment already past (a chat that ran out
+        of time is seen ended only when next read)."""
         item = TranscriptItem(
             seq=self.transcripts.next_seq(),
             id=str(mock_random.uuid4()),
             type=item_type,
             content_type=content_type,
-            at=_to_millis(_now()),
+            at=_to_millis(at or _now()),
             contact_id=contact.id,
             participant_role=participant.role if participant else "SYSTEM",
             display_name=participant.display_name
@@ -365,7 +371,7 @@ class ParticipantBackend:
     def _contact_stopped(self, contact: Contact) -> None:
         """The session's latest segment ended: the chat is over."""
         if contact.channel == "CHAT" and contact.session.current is contact:
-            self._write(contact, "EVENT", CHAT_ENDED, None)
+            self._write(contact, "EVENT", CHAT_ENDED, None, at=contact.disconnect_timestamp)
 
     # ------------------------------------------------------------------ seeding
 
@@ -430,14 +436,14 @@ class ParticipantBackend:
     # ------------------------------------------------------------------ tokens
 
     def _check_participant(self, root: Contact, participant: Participant) -> None:
-        """Spec: tokens of an ended chat, a departed participant or an expired chat fail."""
-        if root.session.ended:
-            raise AccessDeniedException("The chat has ended: its tokens no longer work.")
+        """Spec: tokens of an ended chat (stopped or out of time) or a departed participant fail."""
+        if self.session_ended(root.session):
+            raise AccessDeniedException(
+                "The chat has ended (stopped, or its ChatDurationInMinutes expired): its "
+                "tokens no longer work."
+            )
         if participant.participant_id in self.transcripts.departed:
             raise AccessDeniedException("The participant has left the chat.")
-        minutes = root.chat_duration_minutes or DEFAULT_CHAT_MINUTES
-        if _now() >= root.initiation_timestamp + timedelta(minutes=minutes):
-            raise AccessDeniedException("The participant token has expired.")
 
     def _connection(self, token: str | None) -> Connection:
         connection = self.transcripts.connections.get(token or "")
@@ -472,11 +478,8 @@ class ParticipantBackend:
         connection_types: list[str] | None = None,
         endpoint_host: str | None = None,
     ) -> dict[str, Any]:
-        """A new ConnectionToken for the participant and/or a websocket URL for it.
-
-        ``endpoint_host`` is the host name the client reached the mock by: its websocket is
-        served there (see :mod:`~moto_connect_persistent.websocket_url`).
-        """
+        """A new ConnectionToken for the participant and/or a websocket URL for it (both
+        types when none is named); ``endpoint_host`` as for :meth:`open_connection`."""
         with self.lock:
             root = self._participant_token_root(participant_token)
             wanted = connection_types or list(CONNECTION_TYPES)
@@ -485,6 +488,20 @@ class ParticipantBackend:
                 raise ValidationException(
                     f"Type {', '.join(unsupported)} is not available for a chat participant."
                 )
+            return self.open_connection(root, wanted, endpoint_host)
+
+    def open_connection(
+        self, root: Contact, connection_types: list[str], endpoint_host: str | None = None
+    ) -> dict[str, Any]:
+        """Connect the chat's customer: ``ConnectionCredentials`` and/or ``Websocket``, by type.
+
+        The one place a connection is made, for CreateParticipantConnection and for
+        StartChatContact's ``ConnectionTypes``. ``endpoint_host`` is the host name the client
+        reached the mock by: the websocket is served there (see
+        :mod:`~moto_connect_persistent.websocket_url`). Types other than the two above add
+        nothing.
+        """
+        with self.lock:
             now = _now()
             connection = Connection(
                 token=str(mock_random.uuid4()),
@@ -494,9 +511,9 @@ class ParticipantBackend:
             )
             self.transcripts.connections[connection.token] = connection
             response: dict[str, Any] = {}
-            if "WEBSOCKET" in wanted:
+            if "WEBSOCKET" in connection_types:
                 response["Websocket"] = self._websocket(connection, now, endpoint_host)
-            if "CONNECTION_CREDENTIALS" in wanted:
+            if "CONNECTION_CREDENTIALS" in connection_types:
                 response["ConnectionCredentials"] = {
                     "ConnectionToken": connection.token,
                     "Expiry": iso8601(connection.expires_at),
@@ -574,6 +591,12 @@ class ParticipantBackend:
             if previous is not None:
                 return dict(previous)
             _check_message(content_type, content)
+            declared = connection.root.supported_content_types
+            if declared is not None and content_type not in declared:
+                raise ValidationException(
+                    f"ContentType {content_type} is not among the chat's "
+                    f"SupportedMessagingContentTypes ({', '.join(declared)})."
+                )
             session = connection.root.session
             item = self._write(
                 session.current, "MESSAGE", content_type, connection.participant, content
