@@ -677,6 +677,96 @@ def _throughput(
     return total / elapsed
 
 
+# --------------------------------------------------------------------------- 5. streaming
+
+
+#: Items a bridge test lets queue up before reading: the streaming batches' size.
+BRIDGE_BACKLOG = 10
+
+
+def streaming(settings: Settings, report: Report) -> None:
+    """SendMessage with the chat streaming to an SNS topic (one SQS subscriber) against the
+    same call on a chat that does not stream: what publishing each item costs."""
+    section = "5. message streaming, in-process (median per-round ratios)"
+    client = make_client()
+    iid = make_instance(client)
+    sns = boto3.client("sns", region_name=REGION)
+    sqs = boto3.client("sqs", region_name=REGION)
+    topic = sns.create_topic(Name="bench-stream")["TopicArn"]
+    queue_url = sqs.create_queue(QueueName="bench-stream")["QueueUrl"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])[
+        "Attributes"
+    ]["QueueArn"]
+    sns.subscribe(
+        TopicArn=topic,
+        Protocol="sqs",
+        Endpoint=queue_arn,
+        Attributes={"RawMessageDelivery": "true"},
+    )
+    participant = boto3.client("connectparticipant", region_name=REGION)
+
+    def connection(**streaming: Any) -> str:
+        chat = client.start_chat_contact(
+            InstanceId=iid,
+            ContactFlowId="flow",
+            ParticipantDetails={"DisplayName": "Bench"},
+            **streaming,
+        )
+        token: str = participant.create_participant_connection(
+            ParticipantToken=chat["ParticipantToken"], Type=["CONNECTION_CREDENTIALS"]
+        )["ConnectionCredentials"]["ConnectionToken"]
+        return token
+
+    off = connection()
+    on = connection(ChatStreamingConfiguration={"StreamingEndpointArn": topic})
+    message = {"ContentType": "text/plain", "Content": "How can I help you today?"}
+
+    def drained(**kwargs: Any) -> Callable[[int], list[dict[str, Any]]]:
+        """Each batch starts on an empty queue, as for a bridge that reads as items come:
+        moto's SQS counts every queued message on each send (O(backlog)), so a backlog left
+        from earlier batches would time moto's SQS, not the streaming."""
+
+        def prepare(n: int) -> list[dict[str, Any]]:
+            for _ in range(10_000):  # PurgeQueue is once a minute: read and delete instead
+                batch = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10)
+                handles = [m["ReceiptHandle"] for m in batch.get("Messages", [])]
+                if not handles:
+                    break
+                sqs.delete_message_batch(
+                    QueueUrl=queue_url,
+                    Entries=[{"Id": str(i), "ReceiptHandle": h} for i, h in enumerate(handles)],
+                )
+            return [kwargs] * n
+
+        return prepare
+
+    cases = [
+        Case(
+            "send_message, streaming off",
+            participant.send_message,
+            drained(ConnectionToken=off, **message),
+        ),
+        Case(
+            "send_message, streaming on",
+            participant.send_message,
+            drained(ConnectionToken=on, **message),
+        ),
+    ]
+    # A bridge reads its queue as items come: a backlog of at most BRIDGE_BACKLOG items.
+    batches = settings.rounds * max(1, settings.calls // BRIDGE_BACKLOG)
+    times = interleaved(cases, batches, min(settings.calls, BRIDGE_BACKLOG))
+    report.ratio(
+        section,
+        "send_message streaming on / off (1 SQS subscriber)",
+        median_ratio(times, "send_message, streaming on", "send_message, streaming off"),
+        "<= 1.5",
+        f"on {median_us(times, 'send_message, streaming on'):.0f} us, off "
+        f"{median_us(times, 'send_message, streaming off'):.0f} us; "
+        f"queue emptied before each batch of {min(settings.calls, BRIDGE_BACKLOG)}",
+    )
+    report.figures["streaming_us"] = {name: median_us(times, name) for name in times}
+
+
 # --------------------------------------------------------------------------- main
 
 
@@ -697,7 +787,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="tiny run: checks the script works")
     parser.add_argument(
         "--only",
-        choices=("mock", "per-call", "growth", "server"),
+        choices=("mock", "per-call", "growth", "server", "streaming"),
         action="append",
         help="run only these sections (repeatable); default: all",
     )
@@ -706,7 +796,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     settings = Settings.quick() if args.quick else Settings()
-    sections = set(args.only or ("mock", "per-call", "growth", "server"))
+    sections = set(args.only or ("mock", "per-call", "growth", "server", "streaming"))
 
     started = time.perf_counter()
     report = Report()
@@ -720,6 +810,9 @@ def main(argv: list[str] | None = None) -> int:
             growth(settings, report)
     if "server" in sections:
         server_mode(settings, report)
+    if "streaming" in sections:
+        with mock_connect_persistent():
+            streaming(settings, report)
     wall = time.perf_counter() - started
 
     info = machine()
@@ -730,6 +823,12 @@ def main(argv: list[str] | None = None) -> int:
     report.print_table()
     missed = [row["name"] for row in report.rows if row.get("met") is False]
     print(f"\nwall time {wall:.1f} s; targets missed: {len(missed)}")
+    if missed:
+        banner = "!" * 72
+        print(f"\n{banner}\nTARGETS MISSED ({len(missed)}):", file=sys.stderr)
+        for name in missed:
+            print(f"  - {name}", file=sys.stderr)
+        print(banner, file=sys.stderr)
     args.json.write_text(
         json.dumps(
             {

@@ -11,6 +11,12 @@ import re
 
 from .operations import OPERATIONS
 
+#: What a route pattern may hold outside its ``(?P<name>...)`` groups: characters that mean the
+#: same to Python's ``re`` (in-process, moto matches ``url_paths`` as regexes) and to werkzeug
+#: (moto's server turns each pattern into a Flask rule in which only named groups stay regexes,
+#: so ``\-``, ``s?`` or ``.*`` are taken literally there and the route never matches).
+ROUTE_LITERAL = re.compile(r"[A-Za-z0-9/_-]*")
+
 #: (HTTP method, operation, compiled ``^<path regex>``) of one operation.
 Route = tuple[str, str, "re.Pattern[str]"]
 
@@ -22,6 +28,7 @@ def path_pattern(request_uri: str) -> str:
     member) instead of moto's bare "Not yet implemented" 404.
     """
     path = request_uri.split("?")[0]
+    route_literal(re.sub(r"\{(\w+)\+?\}", "", path))
     return re.sub(r"\{(\w+)\+?\}", r"(?P<\1>[^/]*)", path) + "$"
 
 
@@ -36,3 +43,16 @@ def routes(service: str) -> list[Route]:
 def url_patterns(service: str) -> list[str]:
     """One moto ``url_paths`` pattern per distinct path (``{0}`` is moto's URL base)."""
     return sorted({"{0}" + path_pattern(uri) for _, uri in OPERATIONS[service].values()})
+
+
+def route_literal(path: str) -> str:
+    """``path`` unchanged, after checking it routes the same in both modes."""
+    if not ROUTE_LITERAL.fullmatch(path):
+        raise ValueError(f"route {path!r} holds characters moto's server would not match")
+    return path
+
+
+def catch_all(prefix: str) -> str:
+    """A moto ``url_paths`` pattern for every path starting with ``prefix``, in both modes: the
+    rest is one named group, which moto's server keeps as a regex (werkzeug's converter)."""
+    return "{0}" + route_literal(prefix) + "(?P<unrouted>.*)$"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .routing import url_patterns
+from .routing import catch_all, url_patterns
 
 url_bases = [r"https?://connect\.(.+)\.amazonaws\.com"]
 
@@ -21,9 +21,9 @@ def connect_dispatch(request: Any, full_url: str, headers: Any) -> Any:
     return ConnectPersistentResponse.dispatch(request, full_url, headers)
 
 
-#: One pattern per operation path, then a catch-all for the rest of ``/contact`` and
-#: ``/contacts``, which moto's own connect does not serve, so that any other path there gets
-#: a JSON error, not moto's bare 404.
-URL_PATTERNS = url_patterns("connect") + ["{0}/contacts?(/.*)?$"]
+#: One pattern per operation path, then a catch-all for every other path starting ``/contact``
+#: (``/contacts`` too), which moto's own connect does not serve, so that it gets a JSON error,
+#: not a bare or (server mode) HTML 404.
+URL_PATTERNS = url_patterns("connect") + [catch_all("/contact")]
 
 url_paths = {pattern: connect_dispatch for pattern in URL_PATTERNS}

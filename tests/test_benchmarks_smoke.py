@@ -26,6 +26,7 @@ EXPECTED = (
     "enter+leave mock_connect_persistent / mock_aws",
     "describe_contact, 1 thread",
     "create_persistent_contact_association, 8 threads",
+    "send_message streaming on / off (1 SQS subscriber)",
 )
 
 

@@ -78,9 +78,7 @@ def test_url_is_a_loopback_websocket_chat_clients_accept(
     assert int(url.split(":")[2].split("/")[0]) > 0
 
 
-def test_start_chat_contact_connection_types_give_a_live_websocket(
-    connect: Any, iid: str
-) -> None:
+def test_start_chat_contact_connection_types_give_a_live_websocket(connect: Any, iid: str) -> None:
     """StartChatContact's ``ConnectionTypes`` answers a ``Websocket`` as
     CreateParticipantConnection does: the same kind of live URL."""
     chat = start_chat(connect, iid, ConnectionTypes=["WEBSOCKET", "CONNECTION_CREDENTIALS"])

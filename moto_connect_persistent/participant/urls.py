@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..routing import url_patterns
+from ..routing import catch_all, url_patterns
 
 url_bases = [r"https?://participant\.connect\.(.+)\.amazonaws\.com"]
 
@@ -21,8 +21,8 @@ def participant_dispatch(request: Any, full_url: str, headers: Any) -> Any:
     return ParticipantResponse.dispatch(request, full_url, headers)
 
 
-#: One pattern per operation path, plus a catch-all under /participant/ so that operations
-#: the mock lacks get a clear answer of its own.
-URL_PATTERNS = url_patterns("connectparticipant") + ["{0}/participant/.*$"]
+#: One pattern per operation path, plus a catch-all for every other path starting
+#: ``/participant`` so that operations the mock lacks get a clear answer of its own.
+URL_PATTERNS = url_patterns("connectparticipant") + [catch_all("/participant")]
 
 url_paths = {pattern: participant_dispatch for pattern in URL_PATTERNS}
