@@ -60,6 +60,11 @@ REGION = "us-east-1"
 GROWTH_REGIONS = ("us-west-2", "eu-west-2", "ap-southeast-2")
 #: Untouched regions for the memory figures, so container growth is counted as users see it.
 MEMORY_REGIONS = ("ca-central-1", "eu-central-1")
+#: Regions of the transcript-paging chats, one backend per chat size.
+PAGING_REGIONS = ("ap-northeast-1", "ap-northeast-2", "ap-southeast-1")
+#: Items of the small and the large chat; whole reads compare the middle and the large one.
+PAGING_SIZES = (20, 1_000, 10_000)
+PAGE = 10  # MaxResults of every timed page
 HERE = Path(__file__).resolve().parent
 
 
@@ -77,6 +82,8 @@ class Settings:
     mock_cycles: int = 10
     server_rounds: int = 25
     server_calls: int = 120
+    paging_sizes: tuple[int, int, int] = PAGING_SIZES
+    whole_rounds: int = 9
 
     @classmethod
     def quick(cls) -> Settings:
@@ -91,6 +98,8 @@ class Settings:
             mock_cycles=2,
             server_rounds=1,
             server_calls=8,
+            paging_sizes=(20, 40, 200),
+            whole_rounds=1,
         )
 
 
@@ -767,6 +776,157 @@ def streaming(settings: Settings, report: Report) -> None:
     report.figures["streaming_us"] = {name: median_us(times, name) for name in times}
 
 
+# --------------------------------------------------------------------------- 6. paging
+
+
+@dataclass
+class PagingChat:
+    """A persistent chat of about ``size`` items: half in its past session, half its own,
+    spread over two segments (so a ContactId filter has a segment to pick), plus one
+    participant's connection and the arguments of every kind of page, built untimed."""
+
+    size: int
+    client: Any
+    pages: dict[str, dict[str, Any]]
+    receipt: dict[str, Any]
+
+
+def paging_chat(size: int, region: str) -> PagingChat:
+    client = make_client(region=region)
+    iid = make_instance(client)
+    store = backend(region)
+    half = size // 2
+    past = store.seed_chat_session(iid)
+    for index in range(half - 2):  # with joined and chat.ended: half the items
+        store.add_message(iid, past, "AGENT", f"past {index}")
+    store.end_session(iid, past)
+    chat = client.start_chat_contact(
+        InstanceId=iid,
+        ContactFlowId="flow-1",
+        ParticipantDetails={"DisplayName": "Bench"},
+        PersistentChat={"RehydrationType": "ENTIRE_PAST_SESSION", "SourceContactId": past},
+    )
+    root = chat["ContactId"]
+    for index in range(half // 2):
+        store.add_message(iid, root, "AGENT", f"first segment {index}")
+    store.continue_session(iid, root, "TRANSFER")
+    for index in range(half - half // 2 - 3):  # joined, rehydrated, transfer.succeeded
+        store.add_message(iid, root, "AGENT", f"second segment {index}")
+    participant = boto3.client("connectparticipant", region_name=region)
+    token = participant.create_participant_connection(
+        ParticipantToken=chat["ParticipantToken"], Type=["CONNECTION_CREDENTIALS"]
+    )["ConnectionCredentials"]["ConnectionToken"]
+    base = {"ConnectionToken": token, "MaxResults": PAGE}
+
+    # Walk the whole transcript once (untimed) for tokens and items in the middle of each part.
+    current: list[dict[str, Any]] = []
+    past_tokens: list[str] = []
+    request = dict(base, MaxResults=100)
+    while True:
+        answer = participant.get_transcript(**request)
+        if "NextToken" not in answer:
+            break
+        if answer["Transcript"] and "RelatedContactId" in answer["Transcript"][-1]:
+            past_tokens.append(answer["NextToken"])
+        else:
+            current.extend(answer["Transcript"])
+        request["NextToken"] = answer["NextToken"]
+    middle = current[len(current) // 2]
+    middle_token = participant.get_transcript(
+        **base, StartPosition={"Id": middle["Id"]}, ScanDirection="BACKWARD"
+    )["NextToken"]
+    message = next(i for i in current[len(current) // 2 :] if i["Type"] == "MESSAGE")
+    pages = {
+        "first page (chatjs default)": dict(
+            base, StartPosition={}, ScanDirection="BACKWARD", SortOrder="ASCENDING"
+        ),
+        "middle page (NextToken)": dict(base, NextToken=middle_token),
+        "page of the past (NextToken)": dict(
+            base, NextToken=past_tokens[len(past_tokens) // 2] if past_tokens else middle_token
+        ),
+        "FORWARD from the start": dict(base, ScanDirection="FORWARD"),
+        "StartPosition Id": dict(base, StartPosition={"Id": middle["Id"]}),
+        "StartPosition AbsoluteTime": dict(
+            base, StartPosition={"AbsoluteTime": middle["AbsoluteTime"]}, ScanDirection="BACKWARD"
+        ),
+        "StartPosition MostRecent": dict(base, StartPosition={"MostRecent": 50}),
+        "ContactId filter": dict(base, ContactId=root),
+    }
+    receipt = {
+        "ConnectionToken": token,
+        "ContentType": "application/vnd.amazonaws.connect.event.message.read",
+        "Content": json.dumps({"messageId": message["Id"]}),
+    }
+    return PagingChat(size, participant, pages, receipt)
+
+
+def read_all(chat: PagingChat) -> int:
+    """Read the whole transcript, current session then past, as a client does; items read."""
+    request = dict(chat.pages["first page (chatjs default)"], MaxResults=100)
+    count = 0
+    for _ in range(chat.size):  # bounded: at least one item per page
+        answer = chat.client.get_transcript(**request)
+        count += len(answer["Transcript"])
+        if "NextToken" not in answer:
+            return count
+        request = {
+            "ConnectionToken": request["ConnectionToken"],
+            "MaxResults": 100,
+            "NextToken": answer["NextToken"],
+        }
+    raise RuntimeError("NextToken never ran out")
+
+
+def transcript_paging(settings: Settings, report: Report) -> None:
+    section = "6. transcript paging (large chat / small chat, same page)"
+    small_size, middle_size, large_size = settings.paging_sizes
+    chats = {
+        size: paging_chat(size, region)
+        for size, region in zip(settings.paging_sizes, PAGING_REGIONS, strict=True)
+    }
+    small, large = chats[small_size], chats[large_size]
+    cases = []
+    for kind in small.pages:
+        for chat in (small, large):
+            cases.append(
+                Case(f"{kind} @{chat.size}", chat.client.get_transcript, fixed(**chat.pages[kind]))
+            )
+    for chat in (small, large):
+        cases.append(
+            Case(f"read receipt @{chat.size}", chat.client.send_event, fixed(**chat.receipt))
+        )
+    times = interleaved(cases, settings.rounds, settings.calls)
+    for kind in [*small.pages, "read receipt"]:
+        top, bottom = f"{kind} @{large_size}", f"{kind} @{small_size}"
+        report.ratio(
+            section,
+            f"{kind}, {large_size:,} / {small_size} items",
+            median_ratio(times, top, bottom),
+            "<= 1.2",
+            f"{median_us(times, bottom):.0f} us vs {median_us(times, top):.0f} us",
+        )
+
+    # A whole transcript read, per item: linear means the same cost per item at any size.
+    middle = chats[middle_size]
+    counts = {chat.size: read_all(chat) for chat in (middle, large)}
+    whole = [
+        Case(f"whole read @{chat.size}", lambda chat=chat: read_all(chat), fixed())
+        for chat in (middle, large)
+    ]
+    times = interleaved(whole, settings.whole_rounds, 1)
+    per_item = {size: [t / counts[size] for t in times[f"whole read @{size}"]] for size in counts}
+    report.ratio(
+        section,
+        f"whole transcript read per item, {large_size:,} / {middle_size:,} items",
+        statistics.median(
+            a / b for a, b in zip(per_item[large_size], per_item[middle_size], strict=True)
+        ),
+        "<= 1.2",
+        f"{statistics.median(per_item[middle_size]) * 1e6:.0f} us/item vs "
+        f"{statistics.median(per_item[large_size]) * 1e6:.0f} us/item",
+    )
+
+
 # --------------------------------------------------------------------------- main
 
 
@@ -787,7 +947,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="tiny run: checks the script works")
     parser.add_argument(
         "--only",
-        choices=("mock", "per-call", "growth", "server", "streaming"),
+        choices=("mock", "per-call", "growth", "server", "streaming", "paging"),
         action="append",
         help="run only these sections (repeatable); default: all",
     )
@@ -796,7 +956,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     settings = Settings.quick() if args.quick else Settings()
-    sections = set(args.only or ("mock", "per-call", "growth", "server", "streaming"))
+    sections = set(args.only or ("mock", "per-call", "growth", "server", "streaming", "paging"))
 
     started = time.perf_counter()
     report = Report()
@@ -813,6 +973,9 @@ def main(argv: list[str] | None = None) -> int:
     if "streaming" in sections:
         with mock_connect_persistent():
             streaming(settings, report)
+    if "paging" in sections:
+        with mock_connect_persistent():
+            transcript_paging(settings, report)
     wall = time.perf_counter() - started
 
     info = machine()

@@ -29,7 +29,13 @@ def make_past_chat(instance_id: str) -> None:
 
 
 def past_messages(connect: Any, instance_id: str, rehydration: str, source: str) -> list[str]:
-    """Start a persistent chat and read its whole transcript; the past messages, newest first."""
+    """Start a persistent chat and read it as a chat client does; the past messages, newest
+    first.
+
+    Step 1 reads the current session: its first page never holds past items, even with room
+    to spare -- it ends with a NextToken when the chat has a past (as on AWS). Step 2 follows
+    that NextToken backwards into the past.
+    """
     chat = connect.start_chat_contact(
         InstanceId=instance_id,
         ContactFlowId="inbound-chat-flow",
@@ -41,9 +47,23 @@ def past_messages(connect: Any, instance_id: str, rehydration: str, source: str)
         ParticipantToken=chat["ParticipantToken"], Type=["CONNECTION_CREDENTIALS"]
     )["ConnectionCredentials"]["ConnectionToken"]
 
+    # Step 1: the current session (amazon-connect-chatjs's default request).
+    request: dict[str, Any] = {
+        "ConnectionToken": token,
+        "StartPosition": {},
+        "ScanDirection": "BACKWARD",
+        "SortOrder": "ASCENDING",
+        "MaxResults": 15,
+    }
+    first = participant.get_transcript(**request)
+    assert all("RelatedContactId" not in item for item in first["Transcript"])
+    assert "NextToken" in first, "a persistent chat with a past always has more to read"
+
+    # Step 2: the past, through NextToken, BACKWARD.
     items: list[dict[str, Any]] = []
-    request: dict[str, Any] = {"ConnectionToken": token, "MaxResults": 100}
-    for _ in range(20):  # the past is reached by following NextToken backwards
+    request["SortOrder"] = "DESCENDING"
+    request["NextToken"] = first["NextToken"]
+    for _ in range(20):
         page = participant.get_transcript(**request)
         items.extend(page["Transcript"])
         if "NextToken" not in page:

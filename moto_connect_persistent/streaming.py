@@ -59,6 +59,8 @@ class SnsStreamingSink:
     def deliver(
         self, backend: ConnectPersistentBackend, contact: Contact, item: TranscriptItem
     ) -> None:
+        if not contact.session.streams:  # the common case, on every item of every chat
+            return
         streams = contact.session.active_streams
         if not streams:
             return

@@ -26,6 +26,10 @@ EXPECTED = (
     "enter+leave mock_connect_persistent / mock_aws",
     "describe_contact, 1 thread",
     "create_persistent_contact_association, 8 threads",
+    "first page (chatjs default), ",
+    "page of the past (NextToken), ",
+    "read receipt, ",
+    "whole transcript read per item, ",
     "send_message streaming on / off (1 SQS subscriber)",
 )
 

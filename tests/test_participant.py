@@ -306,7 +306,7 @@ def test_same_client_token_sends_a_message_once(connect: Any, iid: str, particip
 
 @pytest.mark.parametrize(
     ("content_type", "content"),
-    [("image/png", "x"), ("text/plain", "x" * 1025), ("application/json", "x" * 12001)],
+    [("image/png", "x"), ("text/plain", "x" * 16385), ("application/json", "é" * 8193)],
 )
 def test_message_content_is_checked(
     connect: Any, iid: str, participant: Any, content_type: str, content: str

@@ -101,7 +101,7 @@ def test_default_page_is_the_ten_newest_items_newest_first(chat: Chat) -> None:
 def test_max_results_zero_returns_no_items_and_a_token_to_go_on(chat: Chat) -> None:
     answer = chat.page(MaxResults=0)
     assert answer["Transcript"] == []
-    rest = chat.page(MaxResults=100, NextToken=answer["NextToken"])["Transcript"]
+    rest = chat.read_all(MaxResults=100, NextToken=answer["NextToken"])
     assert contents(rest) == CURRENT_MESSAGES[::-1] + PAST_MESSAGES
 
 
@@ -113,10 +113,9 @@ def test_max_results_caps_the_page(chat: Chat) -> None:
 
 
 def test_next_token_walks_from_the_current_session_into_the_past(chat: Chat) -> None:
-    whole = chat.page(MaxResults=100)
-    assert "NextToken" not in whole
+    whole = chat.read_all(MaxResults=100)  # the current session, then the past by its token
     paged = chat.read_all(MaxResults=4)
-    assert [i["Id"] for i in paged] == [i["Id"] for i in whole["Transcript"]]
+    assert [i["Id"] for i in paged] == [i["Id"] for i in whole]
     current = [i for i in paged if "ContactId" in i]
     past = [i for i in paged if "RelatedContactId" in i]
     assert paged == current + past  # the past only after the whole current session

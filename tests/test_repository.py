@@ -80,3 +80,23 @@ def test_the_changelog_has_an_entry_for_the_version_being_built() -> None:
     version = project_field("version")
     changelog = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
     assert re.search(rf"^## \[?{re.escape(str(version))}\]? ", changelog, re.MULTILINE)
+
+
+def test_ci_runs_every_shell_block_of_running_the_tests_as_written() -> None:
+    """.ci/run reads its commands from the README, so the two cannot disagree."""
+    from readme_blocks import shell_blocks
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = text.index("\n## Running the tests\n")
+    end = text.find("\n## ", start + 1)
+    first = text[:start].count("\n") + 1
+    last = text[: end if end != -1 else len(text)].count("\n") + 1
+    expected = [b.code for b in shell_blocks() if first < b.line <= last]
+    assert len(expected) >= 4  # examples, release check, Pythons, lint and the moto range
+    out = subprocess.run(
+        ["bash", "-c", "source .ci/run && readme_test_commands"],
+        cwd=ROOT,
+        capture_output=True,
+        check=True,
+    ).stdout.decode()
+    assert out.split("\0")[:-1] == expected

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -635,3 +636,40 @@ def test_server_mode_streams_a_whole_chat_to_a_queue(server_clients: dict[str, A
         404,
         "missing",
     )
+
+
+def test_concurrent_senders_are_published_in_transcript_order(
+    server_clients: dict[str, Any],
+) -> None:
+    """Server mode serves each request on its own thread: items made at the same time by
+    several senders reach the queue in the order GetTranscript shows them (each item is
+    published while the chat is locked, right after it is made)."""
+    connect, sns, sqs = server_clients["connect"], server_clients["sns"], server_clients["sqs"]
+    participant = server_clients["connectparticipant"]
+    iid = connect.create_instance(
+        IdentityManagementType="CONNECT_MANAGED",
+        InboundCallsEnabled=True,
+        OutboundCallsEnabled=True,
+    )["Id"]
+    topic = make_topic(sns)
+    bridge = subscribe(sns, sqs, topic, "ordered")
+    chat = Chat(
+        connect, participant, iid, ChatStreamingConfiguration={"StreamingEndpointArn": topic}
+    )
+
+    def send(sender: int) -> None:
+        for n in range(10):
+            chat.say(f"{sender}-{n}")
+
+    threads = [threading.Thread(target=send, args=(s,)) for s in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+
+    transcript = participant.get_transcript(
+        ConnectionToken=chat.token, ScanDirection="FORWARD", SortOrder="ASCENDING", MaxResults=100
+    )["Transcript"]
+    published = [b["Id"] for b in bridge.bodies()]
+    assert len(published) == 41  # participant.joined and 40 messages
+    assert published == [item["Id"] for item in transcript]

@@ -12,13 +12,10 @@ items of the visible past (``RelatedContactId``).
 
 from __future__ import annotations
 
-import base64
-import binascii
+import itertools
 import json
-import sys
 import threading
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
@@ -28,6 +25,19 @@ from .. import sinks
 from ..exceptions import AccessDeniedException, InvalidParameterException, InvalidRequestException
 from ..websocket_url import websocket_base
 from .exceptions import ValidationException
+from .paging import (
+    AFTER_ALL,
+    BACKWARD,
+    FORWARD,
+    Cursor,
+    ItemLog,
+    TokenTable,
+    backward_page,
+    forward_page,
+    past_items,
+    past_segments,
+    start_key,
+)
 
 if TYPE_CHECKING:
     from ..models import Contact, ContactChain
@@ -43,13 +53,15 @@ DEFAULT_DISPLAY_NAMES = {
     "SUPERVISOR": "Supervisor",
 }
 
-#: SendMessage content types and the longest Content each allows [doc: SendMessage].
-MESSAGE_CONTENT_LIMITS = {
-    "text/plain": 1024,
-    "text/markdown": 1024,
-    "application/json": 12000,
-    "application/vnd.amazonaws.connect.message.interactive.response": 12288,
-}
+#: SendMessage content types [doc: SendMessage].
+MESSAGE_CONTENT_TYPES = (
+    "text/plain",
+    "text/markdown",
+    "application/json",
+    "application/vnd.amazonaws.connect.message.interactive.response",
+)
+#: "Maximum of 16,384 bytes for all content types" [doc: SendMessage]: bytes of UTF-8.
+MAX_MESSAGE_BYTES = 16384
 
 _EVENT = "application/vnd.amazonaws.connect.event."
 
@@ -71,7 +83,8 @@ TRANSFER_SUCCEEDED = _EVENT + "transfer.succeeded"
 #: ``onChatRehydrated``) take it as their cue to load the past through ``NextToken``.
 CHAT_REHYDRATED = _EVENT + "chat.rehydrated"
 
-#: The event written into a new segment, by its InitiationMethod (None: no event).
+#: The event written into a new segment, by its InitiationMethod (None: no event); then the
+#: previous segment's agent (if any) leaves and the new segment's agent (if named) joins.
 SEGMENT_START_EVENTS: dict[str, str | None] = {
     "TRANSFER": TRANSFER_SUCCEEDED,
     "QUEUE_TRANSFER": TRANSFER_SUCCEEDED,
@@ -88,8 +101,8 @@ WEBSOCKET_LIFETIME = timedelta(seconds=100)
 SEEDED_EVENTS = (_EVENT + "typing", _EVENT + "message.delivered", _EVENT + "message.read")
 CONNECTION_TYPES = ("WEBSOCKET", "CONNECTION_CREDENTIALS")
 
-BACKWARD = "BACKWARD"
-FORWARD = "FORWARD"
+#: StartPosition's members: a request sets one of them, or none.
+START_FIELDS = ("Id", "AbsoluteTime", "MostRecent")
 DESCENDING = "DESCENDING"
 ASCENDING = "ASCENDING"
 DEFAULT_MAX_RESULTS = 10
@@ -205,50 +218,23 @@ class WebsocketTicket:
     after_seq: int
 
 
-@dataclass
-class Cursor:
-    """Where a transcript page starts; a NextToken is this, encoded.
-
-    ``phase`` "current": the next items have ``seq`` below ``key`` (BACKWARD) or above it
-    (FORWARD). ``phase`` "past": ``key`` indexes the visible past, newest first.
-    """
-
-    root_id: str
-    instance_id: str
-    direction: str
-    contact_id: str | None
-    phase: str
-    key: int
-
-    def encode(self) -> str:
-        raw = json.dumps(
-            [self.root_id, self.instance_id, self.direction, self.contact_id, self.phase, self.key]
-        )
-        return base64.urlsafe_b64encode(raw.encode()).decode()
-
-    @classmethod
-    def decode(cls, token: str) -> Cursor:
-        try:
-            fields = json.loads(base64.urlsafe_b64decode(token.encode()))
-            cursor = cls(*fields)
-        except (ValueError, TypeError, binascii.Error):
-            raise ValidationException("NextToken is not valid.") from None
-        if cursor.phase not in ("current", "past") or not isinstance(cursor.key, int):
-            raise ValidationException("NextToken is not valid.")
-        return cursor
-
-
 class TranscriptState:
     """Transcript items and tokens of one backend; owned by it, reset with it."""
 
     def __init__(self) -> None:
-        #: items by (instance id, contact id), oldest first.
-        self.items: dict[tuple[str, str], list[TranscriptItem]] = {}
+        #: items by (instance id, contact id) of their segment, oldest first.
+        self.items: dict[tuple[str, str], ItemLog] = {}
+        #: items by (instance id, root contact id) of their chat session, oldest first.
+        self.sessions: dict[tuple[str, str], ItemLog] = {}
+        #: items by (instance id, item id): StartPosition.Id and receipts find theirs here.
+        self.by_id: dict[tuple[str, str], TranscriptItem] = {}
+        #: NextTokens handed out, and the cursors they stand for.
+        self.next_tokens = TokenTable(lambda: str(mock_random.uuid4()))
         #: ParticipantToken -> the root contact StartChatContact made for it.
         self.participant_tokens: dict[str, Contact] = {}
         self.connections: dict[str, Connection] = {}
-        #: Participants of a session by (instance id, root contact id, role).
-        self.participants: dict[tuple[str, str, str], Participant] = {}
+        #: Participants of a session by (instance id, root contact id, role, agent id or "").
+        self.participants: dict[tuple[str, str, str, str], Participant] = {}
         #: Participant ids that left their chat (DisconnectParticipant).
         self.departed: set[str] = set()
         #: (participant id, operation, ClientToken) -> the first answer.
@@ -257,6 +243,7 @@ class TranscriptState:
         self.websocket_tickets: dict[str, WebsocketTicket] = {}
         #: Participants whose websocket was told of the chat's rehydration already.
         self.rehydration_told: set[str] = set()
+        #: The newest item's ``seq`` (items are made under the backend's lock).
         self.last_seq = 0
 
     def next_seq(self) -> int:
@@ -272,6 +259,7 @@ class ParticipantBackend:
         account_id: str
         transcripts: TranscriptState
         lock: threading.RLock
+        contacts: dict[tuple[str, str], Contact]
 
         def get_contact(self, instance_id: str, contact_id: str, field_name: str) -> Contact: ...
 
@@ -286,11 +274,20 @@ class ParticipantBackend:
     # ------------------------------------------------------------------ writing items
 
     def _participant(
-        self, session: ContactChain, role: str, display_name: str | None = None
+        self,
+        session: ContactChain,
+        role: str,
+        display_name: str | None = None,
+        agent_id: str | None = None,
     ) -> Participant:
-        """The session's participant of a role; a StartChatContact customer keeps its id."""
+        """The session's participant of a role. A StartChatContact customer keeps its id; each
+        agent is its own participant (the running segment's agent unless ``agent_id`` is given),
+        whose DisplayName is its agent id (the mock has no users to take a name from)."""
         root = session.root
-        key = (root.instance_id, root.id, role)
+        if role == "AGENT" and agent_id is None:
+            agent_id = session.current.agent_id
+        agent = (agent_id or "") if role == "AGENT" else ""
+        key = (root.instance_id, root.id, role, agent)
         participant = self.transcripts.participants.get(key)
         if participant is None:
             if role == "CUSTOMER" and root.participant_id:
@@ -298,9 +295,8 @@ class ParticipantBackend:
                     root.participant_id, role, root.display_name or DEFAULT_DISPLAY_NAMES[role]
                 )
             else:
-                participant = Participant(
-                    str(mock_random.uuid4()), role, DEFAULT_DISPLAY_NAMES[role]
-                )
+                name = agent or DEFAULT_DISPLAY_NAMES[role]
+                participant = Participant(str(mock_random.uuid4()), role, name)
             self.transcripts.participants[key] = participant
         if display_name is not None:
             participant = Participant(participant.participant_id, role, display_name)
@@ -338,7 +334,12 @@ class ParticipantBackend:
             initial_contact_id=initial_contact_id,
         )
         if stored:
-            self.transcripts.items.setdefault((contact.instance_id, contact.id), []).append(item)
+            transcripts = self.transcripts
+            instance_id = contact.instance_id
+            transcripts.items.setdefault((instance_id, contact.id), ItemLog()).append(item)
+            root_key = (instance_id, contact.session.root.id)
+            transcripts.sessions.setdefault(root_key, ItemLog()).append(item)
+            transcripts.by_id[(instance_id, item.id)] = item
         sinks.deliver(self, contact, item)  # type: ignore[arg-type]
         return item
 
@@ -352,11 +353,25 @@ class ParticipantBackend:
             self.transcripts.participant_tokens[root.participant_token] = root
         customer = self._participant(root.session, "CUSTOMER")
         self._write(root, "EVENT", PARTICIPANT_JOINED, customer)
+        if root.agent_id:
+            agent = self._participant(root.session, "AGENT", agent_id=root.agent_id)
+            self._write(root, "EVENT", PARTICIPANT_JOINED, agent)
 
     def _segment_continued(self, new: Contact) -> None:
+        """A transfer or disconnect flow: its event, the previous agent leaves, the new joins."""
+        if new.channel != "CHAT":
+            return
+        session = new.session
         event = SEGMENT_START_EVENTS.get(new.initiation_method)
-        if new.channel == "CHAT" and event is not None:
+        if event is not None:
             self._write(new, "EVENT", event, None)
+        previous = session.segments[new.index - 1]
+        if previous.agent_id:
+            leaving = self._participant(session, "AGENT", agent_id=previous.agent_id)
+            self._write(new, "EVENT", PARTICIPANT_LEFT, leaving)
+        if new.agent_id:
+            joining = self._participant(session, "AGENT", agent_id=new.agent_id)
+            self._write(new, "EVENT", PARTICIPANT_JOINED, joining)
 
     def _chat_rehydrated(self, session: ContactChain) -> None:
         """The chat just became persistent: Connect tells its clients so with an event."""
@@ -429,7 +444,7 @@ class ParticipantBackend:
                 )
             participant = self._participant(session, role)
             try:
-                return self._event(session, participant, content_type, content).id
+                return self._event(session.root, participant, content_type, content).id
             except ValidationException as err:
                 raise InvalidParameterException(err.message) from None
 
@@ -454,10 +469,14 @@ class ParticipantBackend:
         self._check_participant(connection.root, connection.participant)
         return connection
 
-    def check_connection_token(self, token: str | None) -> None:
-        """Token first, as AWS does: a bad token answers 403 whatever else is wrong."""
+    def check_connection_token(
+        self, token: str | None, operation: str | None = None, client_token: str | None = None
+    ) -> None:
+        """Token first, as AWS does: a bad token answers 403 whatever else is wrong -- unless
+        the call replays an answered ``operation`` with the same ``client_token``."""
         with self.lock:
-            self._connection(token)
+            if operation is None or self._replayed(token, operation, client_token) is None:
+                self._connection(token)
 
     def check_participant_token(self, token: str | None) -> None:
         with self.lock:
@@ -561,22 +580,46 @@ class ParticipantBackend:
         """
         ticket = self.transcripts.websocket_tickets[ticket_id]
         connection = self.transcripts.connections[ticket.connection_token]
-        items = list(self._session_items(connection.root.session, None))
-        backlog = [item for item in items if item.seq > ticket.after_seq]
+        root = connection.root.session.root
+        log = self.transcripts.sessions.get((root.instance_id, root.id)) or ItemLog()
+        backlog = log[log.first_after(ticket.after_seq) :]
         participant_id = connection.participant.participant_id
         if participant_id not in self.transcripts.rehydration_told:
             self.transcripts.rehydration_told.add(participant_id)
-            told = [i for i in items if i.content_type == CHAT_REHYDRATED and i not in backlog]
+            told = [
+                item
+                for item in log
+                if item.content_type == CHAT_REHYDRATED and item.seq <= ticket.after_seq
+            ]
             backlog = told[-1:] + backlog
         return backlog
 
-    def _replay(
-        self, connection: Connection, operation: str, client_token: str | None
-    ) -> tuple[tuple[str, str, str] | None, dict[str, Any] | None]:
-        if not client_token:
-            return None, None
+    def _replayed(
+        self, connection_token: str | None, operation: str, client_token: str | None
+    ) -> dict[str, Any] | None:
+        """The first answer to this participant's call with this ClientToken, if any.
+
+        Looked up before the token's other checks: a retry of a call whose answer was lost
+        (a DisconnectParticipant that ended the chat) answers as the first call did. An
+        expired ConnectionToken replays nothing.
+        """
+        connection = self.transcripts.connections.get(connection_token or "")
+        if not client_token or connection is None or _now() >= connection.expires_at:
+            return None
         key = (connection.participant.participant_id, operation, client_token)
-        return key, self.transcripts.replies.get(key)
+        reply = self.transcripts.replies.get(key)
+        return dict(reply) if reply is not None else None
+
+    def _remember(
+        self,
+        connection: Connection,
+        operation: str,
+        client_token: str | None,
+        reply: dict[str, Any],
+    ) -> None:
+        if client_token:
+            key = (connection.participant.participant_id, operation, client_token)
+            self.transcripts.replies[key] = dict(reply)
 
     def send_message(
         self,
@@ -586,10 +629,10 @@ class ParticipantBackend:
         client_token: str | None = None,
     ) -> dict[str, Any]:
         with self.lock:
-            connection = self._connection(connection_token)
-            key, previous = self._replay(connection, "SendMessage", client_token)
+            previous = self._replayed(connection_token, "SendMessage", client_token)
             if previous is not None:
-                return dict(previous)
+                return previous
+            connection = self._connection(connection_token)
             _check_message(content_type, content)
             declared = connection.root.supported_content_types
             if declared is not None and content_type not in declared:
@@ -602,8 +645,7 @@ class ParticipantBackend:
                 session.current, "MESSAGE", content_type, connection.participant, content
             )
             response = {"Id": item.id, "AbsoluteTime": iso8601(item.at)}
-            if key is not None:
-                self.transcripts.replies[key] = dict(response)
+            self._remember(connection, "SendMessage", client_token, response)
             return response
 
     def send_event(
@@ -615,21 +657,18 @@ class ParticipantBackend:
     ) -> dict[str, Any]:
         """Typing and acknowledgements are accepted only; receipts mark the message."""
         with self.lock:
-            connection = self._connection(connection_token)
-            key, previous = self._replay(connection, "SendEvent", client_token)
+            previous = self._replayed(connection_token, "SendEvent", client_token)
             if previous is not None:
-                return dict(previous)
-            event = self._event(
-                connection.root.session, connection.participant, content_type, content
-            )
+                return previous
+            connection = self._connection(connection_token)
+            event = self._event(connection.root, connection.participant, content_type, content)
             response = {"Id": event.id, "AbsoluteTime": iso8601(event.at)}
-            if key is not None:
-                self.transcripts.replies[key] = dict(response)
+            self._remember(connection, "SendEvent", client_token, response)
             return response
 
     def _event(
         self,
-        session: ContactChain,
+        root: Contact,
         participant: Participant,
         content_type: str,
         content: str | None,
@@ -639,30 +678,34 @@ class ParticipantBackend:
             raise ValidationException(f"ContentType must be one of {', '.join(EVENT_RECEIPTS)}.")
         receipt = EVENT_RECEIPTS[content_type]
         # Checked before the event is made: a refused receipt reaches no sink.
-        message = self._receipt_target(session, content) if receipt is not None else None
+        message = self._receipt_target(root, content) if receipt is not None else None
         event = self._write(
-            session.current, "EVENT", content_type, participant, content, stored=False
+            root.session.current, "EVENT", content_type, participant, content, stored=False
         )
         if receipt is not None and message is not None:
             recipient = participant.participant_id
             message.receipts.setdefault(recipient, {})[receipt] = iso8601(event.at)
         return event
 
-    def _receipt_target(self, session: ContactChain, content: str | None) -> TranscriptItem:
+    def _receipt_target(self, root: Contact, content: str | None) -> TranscriptItem:
         try:
             message_id = json.loads(content or "")["messageId"]
         except (ValueError, TypeError, KeyError):
             raise ValidationException(
                 'Content of a receipt must be JSON such as {"messageId": "..."}.'
             ) from None
-        for item in self._session_items(session, None):
-            if item.id == message_id and item.type == "MESSAGE":
-                return item
+        item = self.transcripts.by_id.get((root.instance_id, message_id))
+        if item is not None and item.type == "MESSAGE" and self._in_session(item, root):
+            return item
         raise ValidationException(f"No message '{message_id}' in this chat.")
 
-    def disconnect_participant(self, connection_token: str | None) -> None:
+    def disconnect_participant(
+        self, connection_token: str | None, client_token: str | None = None
+    ) -> None:
         """The participant leaves and, as a customer disconnect does, the chat ends."""
         with self.lock:
+            if self._replayed(connection_token, "DisconnectParticipant", client_token) is not None:
+                return
             connection = self._connection(connection_token)
             session = connection.root.session
             self._write(session.current, "EVENT", PARTICIPANT_LEFT, connection.participant)
@@ -670,24 +713,23 @@ class ParticipantBackend:
             self.stop_contact(
                 session.current.instance_id, session.current.id, "CUSTOMER_DISCONNECT"
             )
+            self._remember(connection, "DisconnectParticipant", client_token, {})
 
     # ------------------------------------------------------------------ transcript
 
-    def _session_items(
-        self, session: ContactChain, contact_id: str | None
-    ) -> Iterator[TranscriptItem]:
-        for segment in session.segments:
-            if contact_id is None or segment.id == contact_id:
-                yield from self.transcripts.items.get((segment.instance_id, segment.id), ())
+    def _in_session(self, item: TranscriptItem, root: Contact) -> bool:
+        """Whether ``item`` was sent in the chat session of ``root`` (not its past)."""
+        contact = self.contacts.get((root.instance_id, item.contact_id))
+        return contact is not None and contact.session is root.session
 
-    def _past_items(self, session: ContactChain) -> list[TranscriptItem]:
-        """Spec section 5's visible past, newest segment first, each segment newest first."""
-        if session.rehydration is None:
-            return []
-        past: list[TranscriptItem] = []
-        for segment in session.rehydration.visible_past():
-            past.extend(reversed(self.transcripts.items.get((segment.instance_id, segment.id), [])))
-        return past
+    def _log(self, root: Contact, contact_id: str | None) -> ItemLog:
+        """The current-session items a page reads: the whole session, or one segment."""
+        key = (root.instance_id, root.id if contact_id is None else contact_id)
+        logs = self.transcripts.sessions if contact_id is None else self.transcripts.items
+        return logs.get(key) or ItemLog()
+
+    def _segment_log(self, segment: Contact) -> ItemLog:
+        return self.transcripts.items.get((segment.instance_id, segment.id)) or ItemLog()
 
     def get_transcript(
         self,
@@ -699,42 +741,115 @@ class ParticipantBackend:
         sort_order: str | None = None,
         start_position: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
-        """A page of the chat's transcript, paged as the README ("Transcripts") describes."""
+        """A page of the chat's transcript, paged as the README ("Paging") describes.
+
+        A page reads either the chat's own session or its visible past, never both: the past
+        is reached only through the NextToken of the current session's last page.
+        """
         with self.lock:
             connection = self._connection(connection_token)
-            session = connection.root.session
-            root = session.root
+            root = connection.root.session.root
             if next_token is not None:
                 cursor = self._resume(next_token, root, scan_direction, contact_id)
             else:
-                if contact_id is not None and contact_id not in {c.id for c in session.segments}:
-                    raise AccessDeniedException(
-                        f"ContactId '{contact_id}' is not a contact of this chat."
-                    )
-                current = list(self._session_items(session, contact_id))
-                cursor = _start(root, contact_id, current, scan_direction, start_position)
-            current = list(self._session_items(session, cursor.contact_id))
-            entries = _entries(cursor, current, self._past_items(session))
+                cursor = self._first_cursor(connection, contact_id, scan_direction, start_position)
             limit = DEFAULT_MAX_RESULTS if max_results is None else max_results
-            page = entries[:limit]
+            if cursor.segment_id is None:
+                page, following = self._current_page(root, cursor, limit)
+            else:
+                page, following = self._past_page(cursor, limit)
             natural = DESCENDING if cursor.direction == BACKWARD else ASCENDING
             if (sort_order or DESCENDING) != natural:
                 page.reverse()
+            current = cursor.segment_id is None
             response: dict[str, Any] = {
                 "InitialContactId": root.id,
-                "Transcript": [item.to_dict(is_current) for item, is_current, _ in page],
+                "Transcript": [item.to_dict(current) for item in page],
             }
-            if len(entries) > limit:
-                phase, key = entries[limit][2]
-                response["NextToken"] = Cursor(
-                    root.id, root.instance_id, cursor.direction, cursor.contact_id, phase, key
-                ).encode()
+            if following is not None:
+                response["NextToken"] = self.transcripts.next_tokens.token(following)
             return response
+
+    def _current_page(
+        self, root: Contact, cursor: Cursor, limit: int
+    ) -> tuple[list[TranscriptItem], Cursor | None]:
+        log = self._log(root, cursor.contact_id)
+        if cursor.direction == FORWARD:
+            page, key = forward_page(log, cursor.key, limit)
+            return page, (replace(cursor, key=key) if key is not None else None)
+        page, key = backward_page(log, cursor.key, limit)
+        if key is not None:
+            return page, replace(cursor, key=key)
+        # The session is read to its oldest item: the past follows only through a token.
+        rehydration = root.session.rehydration
+        if rehydration is None:
+            return page, None
+        oldest = next(
+            past_items(past_segments(rehydration.result), AFTER_ALL, self._segment_log), None
+        )
+        if oldest is None:
+            return page, None
+        return page, replace(cursor, segment_id=oldest.contact_id, key=oldest.seq + 1)
+
+    def _past_page(self, cursor: Cursor, limit: int) -> tuple[list[TranscriptItem], Cursor | None]:
+        assert cursor.segment_id is not None
+        segment = self.get_contact(cursor.instance_id, cursor.segment_id, "ContactId")
+        walk = past_items(past_segments(segment), cursor.key, self._segment_log)
+        page = list(itertools.islice(walk, limit + 1))
+        if len(page) <= limit:
+            return page, None
+        following = page.pop()
+        return page, replace(cursor, segment_id=following.contact_id, key=following.seq + 1)
+
+    def _first_cursor(
+        self,
+        connection: Connection,
+        contact_id: str | None,
+        scan_direction: str | None,
+        start_position: dict[str, Any] | None,
+    ) -> Cursor:
+        """The first page's cursor. Default direction as documented: BACKWARD, FORWARD with a
+        StartPosition. A StartPosition picks an item of the current session (inclusive)."""
+        session = connection.root.session
+        root = session.root
+        if contact_id is not None:
+            contact = self.contacts.get((root.instance_id, contact_id))
+            if contact is None or contact.session is not session:
+                raise AccessDeniedException(
+                    f"ContactId '{contact_id}' is not a contact of this chat."
+                )
+        given = [k for k in START_FIELDS if (start_position or {}).get(k) is not None]
+        if len(given) > 1:
+            raise ValidationException(
+                "StartPosition must set exactly one of Id, AbsoluteTime, MostRecent."
+            )
+        # An empty StartPosition ({}: what amazon-connect-chatjs sends by default) is none.
+        kind = given[0] if given else None
+        direction = scan_direction or (FORWARD if kind is not None else BACKWARD)
+        log = self._log(root, contact_id)
+        value: Any = (start_position or {}).get(kind) if kind is not None else None
+        if kind == "Id":
+            item = self.transcripts.by_id.get((root.instance_id, value))
+            if (
+                item is None
+                or not self._in_session(item, connection.root)
+                or (contact_id is not None and item.contact_id != contact_id)
+            ):
+                raise ValidationException(
+                    f"StartPosition.Id '{value}' is not an item of this chat."
+                )
+            value = item
+        elif kind == "AbsoluteTime":
+            value = parse_iso8601(value, "StartPosition.AbsoluteTime")
+        key = start_key(log, direction, kind, value)
+        return Cursor(root.instance_id, root.id, direction, contact_id, None, key)
 
     def _resume(
         self, next_token: str, root: Contact, scan_direction: str | None, contact_id: str | None
     ) -> Cursor:
-        cursor = Cursor.decode(next_token)
+        cursor = self.transcripts.next_tokens.cursor(next_token)
+        if cursor is None:
+            raise ValidationException("NextToken is not valid.")
         if (cursor.root_id, cursor.instance_id) != (root.id, root.instance_id):
             raise ValidationException("NextToken belongs to another chat.")
         if scan_direction is not None and scan_direction != cursor.direction:
@@ -745,83 +860,9 @@ class ParticipantBackend:
 
 
 def _check_message(content_type: str, content: str) -> None:
-    limit = MESSAGE_CONTENT_LIMITS.get(content_type)
-    if limit is None:
+    if content_type not in MESSAGE_CONTENT_TYPES:
+        raise ValidationException(f"ContentType must be one of {', '.join(MESSAGE_CONTENT_TYPES)}.")
+    if not content or len(content.encode("utf-8")) > MAX_MESSAGE_BYTES:
         raise ValidationException(
-            f"ContentType must be one of {', '.join(MESSAGE_CONTENT_LIMITS)}."
+            f"Content must be 1 to {MAX_MESSAGE_BYTES} bytes long (UTF-8), for every content type."
         )
-    if not content or len(content) > limit:
-        raise ValidationException(
-            f"Content of type {content_type} must be 1 to {limit} characters long."
-        )
-
-
-def _start(
-    root: Contact,
-    contact_id: str | None,
-    current: list[TranscriptItem],
-    scan_direction: str | None,
-    start_position: dict[str, Any] | None,
-) -> Cursor:
-    """The first page's cursor. Default direction as documented: BACKWARD, FORWARD with a
-    StartPosition. A StartPosition picks an item of the current session (inclusive)."""
-    if not any(v is not None for v in (start_position or {}).values()):
-        start_position = None  # {}: what amazon-connect-chatjs sends when given no start
-    direction = scan_direction or (FORWARD if start_position is not None else BACKWARD)
-
-    def cursor(key: int) -> Cursor:
-        return Cursor(root.id, root.instance_id, direction, contact_id, "current", key)
-
-    if start_position is None:
-        return cursor(sys.maxsize if direction == BACKWARD else 0)
-    given = [k for k in ("Id", "AbsoluteTime", "MostRecent") if start_position.get(k) is not None]
-    if len(given) != 1:
-        raise ValidationException(
-            "StartPosition must set exactly one of Id, AbsoluteTime, MostRecent."
-        )
-    index = _start_index(given[0], start_position[given[0]], current, direction)
-    if direction == BACKWARD:
-        return cursor(current[index].seq + 1 if index >= 0 else 0)
-    return cursor(current[index].seq - 1 if index < len(current) else sys.maxsize)
-
-
-def _start_index(kind: str, value: Any, current: list[TranscriptItem], direction: str) -> int:
-    """Index of the first item to return; -1 or len(current) when none qualifies."""
-    if kind == "Id":
-        for index, item in enumerate(current):
-            if item.id == value:
-                return index
-        raise ValidationException(f"StartPosition.Id '{value}' is not an item of this chat.")
-    if kind == "MostRecent":
-        index = len(current) - 1 - int(value)
-        return index if direction == BACKWARD else max(index, 0)
-    moment = parse_iso8601(value, "StartPosition.AbsoluteTime")
-    if direction == BACKWARD:
-        return max((i for i, item in enumerate(current) if item.at <= moment), default=-1)
-    return min((i for i, item in enumerate(current) if item.at >= moment), default=len(current))
-
-
-def _entries(
-    cursor: Cursor, current: list[TranscriptItem], past: list[TranscriptItem]
-) -> list[tuple[TranscriptItem, bool, tuple[str, int]]]:
-    """Everything from the cursor on, in scan order: (item, is current, cursor at the item)."""
-    if cursor.direction == FORWARD:
-        if cursor.phase != "current":
-            raise ValidationException("NextToken is not valid.")
-        return [
-            (item, True, ("current", item.seq - 1)) for item in current if item.seq > cursor.key
-        ]
-    entries: list[tuple[TranscriptItem, bool, tuple[str, int]]] = []
-    first_past = 0
-    if cursor.phase == "current":
-        entries = [
-            (item, True, ("current", item.seq + 1))
-            for item in reversed(current)
-            if item.seq < cursor.key
-        ]
-    else:
-        first_past = cursor.key
-    entries.extend(
-        (item, False, ("past", index)) for index, item in enumerate(past) if index >= first_past
-    )
-    return entries

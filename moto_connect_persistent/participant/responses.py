@@ -68,10 +68,17 @@ class ParticipantResponse(PluginResponse, BaseResponse):
         assert operation is not None
         token = self.headers.get(BEARER_HEADER)
         backend = self.persistent_backend
+        try:
+            body = parse_json_body(self.body)
+        except InvalidParameterException:
+            body = None  # refused below, once the token has been checked
         if bearer_member(operation) == "ParticipantToken":
             backend.check_participant_token(token)
         else:
-            backend.check_connection_token(token)
+            client_token = (body or {}).get("ClientToken")
+            backend.check_connection_token(
+                token, operation, client_token if isinstance(client_token, str) else None
+            )
         backend.raise_injected_fault(operation, None)
         try:
             return collect_input(
@@ -79,7 +86,7 @@ class ParticipantResponse(PluginResponse, BaseResponse):
                 operation,
                 {},
                 parse_qs(self.parsed_url.query, keep_blank_values=True),
-                parse_json_body(self.body),
+                parse_json_body(self.body) if body is None else body,
                 headers={BEARER_HEADER: token} if token else {},
             )
         except InvalidParameterException as err:
@@ -133,5 +140,7 @@ class ParticipantResponse(PluginResponse, BaseResponse):
 
     def disconnect_participant(self) -> str:
         params = self._input()
-        self.persistent_backend.disconnect_participant(params["ConnectionToken"])
+        self.persistent_backend.disconnect_participant(
+            params["ConnectionToken"], params.get("ClientToken")
+        )
         return self._json(None)
