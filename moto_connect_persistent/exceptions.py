@@ -47,6 +47,18 @@ class LimitExceededException(ConnectError):
     code = 429
 
 
+class ResourceConflictException(ConnectError):
+    error_code = "ResourceConflictException"
+    code = 409
+
+
+class ConflictException(ConnectError):
+    """Connect's and the Participant Service's ConflictException, 409 in both models."""
+
+    error_code = "ConflictException"
+    code = 409
+
+
 class AccessDeniedException(ConnectError):
     error_code = "AccessDeniedException"
     code = 403

@@ -29,6 +29,7 @@ from .exceptions import (
     ModeledError,
     ResourceNotFoundException,
 )
+from .instance_storage import InstanceStorageBackend, StorageState
 from .operations import OPERATIONS
 from .participant.exceptions import ValidationException
 from .participant.models import ParticipantBackend, TranscriptState, _check_message
@@ -367,7 +368,7 @@ class IdempotentCall:
     response: dict[str, Any]
 
 
-class ConnectPersistentBackend(ParticipantBackend, BaseBackend):
+class ConnectPersistentBackend(ParticipantBackend, InstanceStorageBackend, BaseBackend):
     """Contacts, chat sessions and persistent-chat links of one account and region."""
 
     def __init__(self, region_name: str, account_id: str) -> None:
@@ -382,6 +383,8 @@ class ConnectPersistentBackend(ParticipantBackend, BaseBackend):
         self.lock = threading.RLock()
         #: Participant Service state: transcript items, participant and connection tokens.
         self.transcripts = TranscriptState()
+        #: Instance storage configs: where chat transcripts and attachments go.
+        self.storage = StorageState()
 
     def reset(self) -> None:
         """moto's reset: the sinks drop what they hold for this backend (sockets), then the
@@ -901,7 +904,9 @@ class ConnectPersistentBackend(ParticipantBackend, BaseBackend):
                 self._link(contact, source, result, persistent_chat["RehydrationType"], merged)
                 response["ContinuedFromContactId"] = result.id
             if connection_types:
-                response.update(self.open_connection(contact, connection_types, endpoint_host))
+                response.update(
+                    self.open_connection(contact, connection_types, endpoint_host=endpoint_host)
+                )
             if streaming_id is not None:
                 response["StreamingId"] = streaming_id
             return response

@@ -22,6 +22,14 @@ To answer one more operation:
 #: botocore service name -> operation name -> (HTTP method, request URI with its {labels}).
 OPERATIONS: dict[str, dict[str, tuple[str, str]]] = {
     "connect": {
+        "AssociateInstanceStorageConfig": (
+            "PUT",
+            "/instance/{InstanceId}/storage-config",
+        ),
+        "CreateParticipant": (
+            "POST",
+            "/contact/create-participant",
+        ),
         "CreatePersistentContactAssociation": (
             "POST",
             "/contact/persistent-contact-association/{InstanceId}/{InitialContactId}",
@@ -30,6 +38,14 @@ OPERATIONS: dict[str, dict[str, tuple[str, str]]] = {
             "GET",
             "/contacts/{InstanceId}/{ContactId}",
         ),
+        "DescribeInstanceStorageConfig": (
+            "GET",
+            "/instance/{InstanceId}/storage-config/{AssociationId}",
+        ),
+        "DisassociateInstanceStorageConfig": (
+            "DELETE",
+            "/instance/{InstanceId}/storage-config/{AssociationId}",
+        ),
         "GetContactAttributes": (
             "GET",
             "/contact/attributes/{InstanceId}/{InitialContactId}",
@@ -37,6 +53,10 @@ OPERATIONS: dict[str, dict[str, tuple[str, str]]] = {
         "ListAssociatedContacts": (
             "GET",
             "/contact/associated/{InstanceId}",
+        ),
+        "ListInstanceStorageConfigs": (
+            "GET",
+            "/instance/{InstanceId}/storage-configs",
         ),
         "StartChatContact": (
             "PUT",
@@ -57,6 +77,10 @@ OPERATIONS: dict[str, dict[str, tuple[str, str]]] = {
         "UpdateContactAttributes": (
             "POST",
             "/contact/attributes",
+        ),
+        "UpdateInstanceStorageConfig": (
+            "POST",
+            "/instance/{InstanceId}/storage-config/{AssociationId}",
         ),
     },
     "connectparticipant": {

@@ -198,3 +198,66 @@ class ConnectPersistentResponse(PluginResponse, ConnectResponse):
             params["InstanceId"], params["ContactId"], params["StreamingId"]
         )
         return self._json(None)
+
+    def create_participant(self) -> str:
+        params = self._input()
+        return self._json(
+            self.persistent_backend.create_participant(
+                instance_id=params["InstanceId"],
+                contact_id=params["ContactId"],
+                participant_details=params["ParticipantDetails"],
+                client_token=params.get("ClientToken"),
+            )
+        )
+
+    # -- instance storage -------------------------------------------------------------
+
+    def associate_instance_storage_config(self) -> str:
+        params = self._input()
+        return self._json(
+            self.persistent_backend.associate_instance_storage_config(
+                params["InstanceId"],
+                params["ResourceType"],
+                params["StorageConfig"],
+                params.get("ClientToken"),
+            )
+        )
+
+    def describe_instance_storage_config(self) -> str:
+        params = self._input()
+        return self._json(
+            self.persistent_backend.describe_instance_storage_config(
+                params["InstanceId"], params["AssociationId"], params["ResourceType"]
+            )
+        )
+
+    def list_instance_storage_configs(self) -> str:
+        params = self._input()
+        return self._json(
+            self.persistent_backend.list_instance_storage_configs(
+                params["InstanceId"],
+                params["ResourceType"],
+                params.get("MaxResults"),
+                params.get("NextToken"),
+            )
+        )
+
+    def update_instance_storage_config(self) -> str:
+        params = self._input()
+        self.persistent_backend.update_instance_storage_config(
+            params["InstanceId"],
+            params["AssociationId"],
+            params["ResourceType"],
+            params["StorageConfig"],
+        )
+        return self._json(None)
+
+    def disassociate_instance_storage_config(self) -> str:
+        params = self._input()
+        self.persistent_backend.disassociate_instance_storage_config(
+            params["InstanceId"],
+            params["AssociationId"],
+            params["ResourceType"],
+            params.get("ClientToken"),
+        )
+        return self._json(None)

@@ -21,9 +21,13 @@ def connect_dispatch(request: Any, full_url: str, headers: Any) -> Any:
     return ConnectPersistentResponse.dispatch(request, full_url, headers)
 
 
-#: One pattern per operation path, then a catch-all for every other path starting ``/contact``
-#: (``/contacts`` too), which moto's own connect does not serve, so that it gets a JSON error,
-#: not a bare or (server mode) HTML 404.
-URL_PATTERNS = url_patterns("connect") + [catch_all("/contact")]
+#: One pattern per operation path, then catch-alls for every other path starting ``/contact``
+#: (``/contacts`` too) and for the storage-config paths a client makes of an empty or ``.``
+#: instance id (``/instance/storage-config``), which moto's own connect does not serve, so
+#: that they get a JSON error, not a bare or (server mode) HTML 404.
+URL_PATTERNS = url_patterns("connect") + [
+    catch_all("/contact"),
+    catch_all("/instance/storage-config"),
+]
 
 url_paths = {pattern: connect_dispatch for pattern in URL_PATTERNS}

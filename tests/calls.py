@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from moto.sns.models import sns_backends
-from support import ACCOUNT, REGION
+from support import ACCOUNT, REGION, make_bucket
 
 from moto_connect_persistent import connect_persistent_backends, seed_chat_session
 
@@ -14,6 +14,15 @@ from moto_connect_persistent import connect_persistent_backends, seed_chat_sessi
 TOPICS = ("chat-stream", "chat-stream-2")
 #: StreamingId of NEW's seeded stream, by instance id.
 SEEDED_STREAMS: dict[str, str] = {}
+#: The bucket the storage-config calls name; ``seed_chats`` makes it.
+FILES_BUCKET = "calls-chat-files"
+#: AssociationId of the seeded CHAT_TRANSCRIPTS storage config, by instance id.
+SEEDED_ASSOCIATIONS: dict[str, str] = {}
+
+
+def s3_storage(prefix: str = "a") -> dict[str, Any]:
+    """A StorageConfig naming FILES_BUCKET."""
+    return {"StorageType": "S3", "S3Config": {"BucketName": FILES_BUCKET, "BucketPrefix": prefix}}
 
 
 def topic_arn(name: str) -> str:
@@ -21,8 +30,9 @@ def topic_arn(name: str) -> str:
 
 
 def seed_chats(iid: str) -> None:
-    """C1: an ended chat; NEW: a running chat that may continue it, streaming to a topic.
-    What ``calls`` acts on. Made in-process (no call to spend or fail)."""
+    """C1: an ended chat; NEW: a running chat that may continue it, streaming to a topic; a
+    bucket for storage configs. What ``calls`` acts on. Made in-process (no call to spend or
+    fail)."""
     seed_chat_session(iid, contact_id="C1").end()
     seed_chat_session(iid, contact_id="NEW")
     for name in TOPICS:
@@ -30,10 +40,34 @@ def seed_chats(iid: str) -> None:
     backend = connect_persistent_backends[ACCOUNT][REGION]
     started = backend.start_contact_streaming(iid, "NEW", topic_arn(TOPICS[0]))
     SEEDED_STREAMS[iid] = started["StreamingId"]
+    make_bucket(FILES_BUCKET)
+    associated = backend.associate_instance_storage_config(
+        iid, "CHAT_TRANSCRIPTS", s3_storage("transcripts")
+    )
+    SEEDED_ASSOCIATIONS[iid] = associated["AssociationId"]
 
 
 def calls(client: Any, iid: str) -> dict[str, Callable[[], Any]]:
     """By operation name; run in this order, every call succeeds on ``seed_chats``' data."""
+    association: dict[str, str] = {}
+    s3_config = s3_storage()
+
+    def associate() -> Any:
+        answer = client.associate_instance_storage_config(
+            InstanceId=iid, ResourceType="ATTACHMENTS", StorageConfig=s3_config
+        )
+        association["id"] = answer["AssociationId"]
+        return answer
+
+    def stored(method: str, **kwargs: Any) -> Callable[[], Any]:
+        """A call on the association ``associate`` made (a made-up id before it ran)."""
+        return lambda: getattr(client, method)(
+            InstanceId=iid,
+            AssociationId=association.get("id", "not-associated"),
+            ResourceType="ATTACHMENTS",
+            **kwargs,
+        )
+
     return {
         "CreatePersistentContactAssociation": lambda: client.create_persistent_contact_association(
             InstanceId=iid,
@@ -53,6 +87,11 @@ def calls(client: Any, iid: str) -> dict[str, Callable[[], Any]]:
         "StopContactStreaming": lambda: client.stop_contact_streaming(
             InstanceId=iid, ContactId="NEW", StreamingId=SEEDED_STREAMS.get(iid, "none")
         ),
+        "CreateParticipant": lambda: client.create_participant(
+            InstanceId=iid,
+            ContactId="NEW",
+            ParticipantDetails={"ParticipantRole": "CUSTOM_BOT", "DisplayName": "Bot"},
+        ),
         "StopContact": lambda: client.stop_contact(InstanceId=iid, ContactId="NEW"),
         "ListAssociatedContacts": lambda: client.list_associated_contacts(
             InstanceId=iid, ContactId="C1"
@@ -63,4 +102,13 @@ def calls(client: Any, iid: str) -> dict[str, Callable[[], Any]]:
         "UpdateContactAttributes": lambda: client.update_contact_attributes(
             InstanceId=iid, InitialContactId="NEW", Attributes={"k": "v"}
         ),
+        "AssociateInstanceStorageConfig": associate,
+        "DescribeInstanceStorageConfig": stored("describe_instance_storage_config"),
+        "ListInstanceStorageConfigs": lambda: client.list_instance_storage_configs(
+            InstanceId=iid, ResourceType="ATTACHMENTS"
+        ),
+        "UpdateInstanceStorageConfig": stored(
+            "update_instance_storage_config", StorageConfig=s3_config
+        ),
+        "DisassociateInstanceStorageConfig": stored("disassociate_instance_storage_config"),
     }

@@ -20,6 +20,15 @@ def make_instance(client: Any) -> str:
     return instance
 
 
+def make_bucket(name: str, account_id: str = ACCOUNT) -> None:
+    """A bucket in moto's S3 of the account, made in-process (no IAM call spent), once."""
+    from moto.s3.models import s3_backends
+
+    backend = s3_backends[account_id]["aws"]
+    if name not in backend.buckets:
+        backend.create_bucket(name, REGION)
+
+
 def expect_error(call: Any, code: str, status: int, *words: str) -> str:
     """Run ``call``; assert boto3 raised ``code``, ``status``, a Message holding ``words``."""
     with pytest.raises(Exception) as info:

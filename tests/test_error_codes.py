@@ -14,7 +14,7 @@ from typing import Any
 import boto3
 from botocore.config import Config
 from botocore.exceptions import ClientError
-from calls import SEEDED_STREAMS, TOPICS, seed_chats, topic_arn
+from calls import SEEDED_ASSOCIATIONS, SEEDED_STREAMS, TOPICS, s3_storage, seed_chats, topic_arn
 from support import REGION
 
 from moto_connect_persistent.operations import OPERATIONS
@@ -76,6 +76,33 @@ def connect_inputs(iid: str) -> dict[str, dict[str, Any]]:
             "InstanceId": iid,
             "InitialContactId": "NEW",
             "Attributes": {"k": "v"},
+        },
+        "CreateParticipant": {
+            "InstanceId": iid,
+            "ContactId": "NEW",
+            "ParticipantDetails": {"ParticipantRole": "CUSTOM_BOT", "DisplayName": "Bot"},
+        },
+        "AssociateInstanceStorageConfig": {
+            "InstanceId": iid,
+            "ResourceType": "ATTACHMENTS",
+            "StorageConfig": s3_storage(),
+        },
+        "DescribeInstanceStorageConfig": {
+            "InstanceId": iid,
+            "AssociationId": SEEDED_ASSOCIATIONS.get(iid, "none"),
+            "ResourceType": "CHAT_TRANSCRIPTS",
+        },
+        "ListInstanceStorageConfigs": {"InstanceId": iid, "ResourceType": "CHAT_TRANSCRIPTS"},
+        "UpdateInstanceStorageConfig": {
+            "InstanceId": iid,
+            "AssociationId": SEEDED_ASSOCIATIONS.get(iid, "none"),
+            "ResourceType": "CHAT_TRANSCRIPTS",
+            "StorageConfig": s3_storage("moved"),
+        },
+        "DisassociateInstanceStorageConfig": {
+            "InstanceId": iid,
+            "AssociationId": SEEDED_ASSOCIATIONS.get(iid, "none"),
+            "ResourceType": "CHAT_TRANSCRIPTS",
         },
     }
 

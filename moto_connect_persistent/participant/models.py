@@ -15,6 +15,7 @@ from __future__ import annotations
 import itertools
 import json
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
@@ -22,7 +23,11 @@ from typing import TYPE_CHECKING, Any
 from moto.moto_api._internal import mock_random
 
 from .. import sinks
-from ..exceptions import AccessDeniedException, InvalidParameterException, InvalidRequestException
+from ..exceptions import (
+    AccessDeniedException,
+    InvalidParameterException,
+    InvalidRequestException,
+)
 from ..websocket_url import websocket_base
 from .exceptions import ValidationException
 from .paging import (
@@ -232,6 +237,9 @@ class TranscriptState:
         self.next_tokens = TokenTable(lambda: str(mock_random.uuid4()))
         #: ParticipantToken -> the root contact StartChatContact made for it.
         self.participant_tokens: dict[str, Contact] = {}
+        #: ParticipantToken -> its participant, for tokens of CreateParticipant (custom bots);
+        #: a token not in here is the chat's customer.
+        self.token_participants: dict[str, Participant] = {}
         self.connections: dict[str, Connection] = {}
         #: Participants of a session by (instance id, root contact id, role, agent id or "").
         self.participants: dict[tuple[str, str, str, str], Participant] = {}
@@ -270,6 +278,14 @@ class ParticipantBackend:
         def stop_contact(
             self, instance_id: str, contact_id: str, disconnect_reason: str | None = None
         ) -> None: ...
+
+        def idempotent(
+            self,
+            operation: str,
+            client_token: str | None,
+            fingerprint: tuple[Any, ...],
+            call: Callable[[], dict[str, Any]],
+        ) -> dict[str, Any]: ...
 
     # ------------------------------------------------------------------ writing items
 
@@ -388,6 +404,59 @@ class ParticipantBackend:
         if contact.channel == "CHAT" and contact.session.current is contact:
             self._write(contact, "EVENT", CHAT_ENDED, None, at=contact.disconnect_timestamp)
 
+    # ------------------------------------------------------------------ custom participants
+
+    def create_participant(
+        self,
+        instance_id: str,
+        contact_id: str,
+        participant_details: dict[str, Any],
+        client_token: str | None = None,
+    ) -> dict[str, Any]:
+        """Connect's CreateParticipant: a CUSTOM_BOT joins a running chat with its own token
+        [doc: the only valid value for ParticipantRole is CUSTOM_BOT for chat contact]."""
+        role = participant_details.get("ParticipantRole")
+
+        def create() -> dict[str, Any]:
+            self._check_instance(instance_id)
+            contact = self.get_contact(instance_id, contact_id, "ContactId")
+            if contact.channel != "CHAT":
+                raise InvalidRequestException(
+                    f"ContactId '{contact_id}' is a {contact.channel} contact; this mock adds "
+                    "participants to CHAT contacts only."
+                )
+            if role != "CUSTOM_BOT":
+                raise InvalidRequestException(
+                    "ParticipantDetails.ParticipantRole must be CUSTOM_BOT for a chat contact."
+                )
+            session = contact.session
+            if session.ended:
+                raise InvalidRequestException(
+                    f"ContactId '{contact_id}': the chat has ended; participants join running "
+                    "chats only."
+                )
+            root = session.root
+            bot = Participant(
+                str(mock_random.uuid4()),
+                "CUSTOM_BOT",
+                participant_details.get("DisplayName") or DEFAULT_DISPLAY_NAMES["CUSTOM_BOT"],
+            )
+            token = str(mock_random.uuid4())
+            self.transcripts.participant_tokens[token] = root
+            self.transcripts.token_participants[token] = bot
+            self._write(session.current, "EVENT", PARTICIPANT_JOINED, bot)
+            minutes = root.chat_duration_minutes or DEFAULT_CHAT_MINUTES
+            return {
+                "ParticipantCredentials": {
+                    "ParticipantToken": token,
+                    "Expiry": iso8601(root.initiation_timestamp + timedelta(minutes=minutes)),
+                },
+                "ParticipantId": bot.participant_id,
+            }
+
+        fingerprint = (instance_id, contact_id, json.dumps(participant_details, sort_keys=True))
+        return self.idempotent("CreateParticipant", client_token, fingerprint, create)
+
     # ------------------------------------------------------------------ seeding
 
     def add_message(
@@ -486,8 +555,13 @@ class ParticipantBackend:
         root = self.transcripts.participant_tokens.get(token or "")
         if root is None:
             raise AccessDeniedException("The ParticipantToken is missing or not valid.")
-        self._check_participant(root, self._participant(root.session, "CUSTOMER"))
+        self._check_participant(root, self._token_participant(root, token or ""))
         return root
+
+    def _token_participant(self, root: Contact, token: str) -> Participant:
+        """Whom a ParticipantToken stands for: a custom bot's own, else the customer."""
+        participant = self.transcripts.token_participants.get(token)
+        return participant or self._participant(root.session, "CUSTOMER")
 
     # ------------------------------------------------------------------ operations
 
@@ -507,12 +581,22 @@ class ParticipantBackend:
                 raise ValidationException(
                     f"Type {', '.join(unsupported)} is not available for a chat participant."
                 )
-            return self.open_connection(root, wanted, endpoint_host)
+            return self.open_connection(
+                root,
+                wanted,
+                self._token_participant(root, participant_token or ""),
+                endpoint_host=endpoint_host,
+            )
 
     def open_connection(
-        self, root: Contact, connection_types: list[str], endpoint_host: str | None = None
+        self,
+        root: Contact,
+        connection_types: list[str],
+        participant: Participant | None = None,
+        endpoint_host: str | None = None,
     ) -> dict[str, Any]:
-        """Connect the chat's customer: ``ConnectionCredentials`` and/or ``Websocket``, by type.
+        """Connect a participant of the chat (its customer unless ``participant`` is given):
+        ``ConnectionCredentials`` and/or ``Websocket``, by type.
 
         The one place a connection is made, for CreateParticipantConnection and for
         StartChatContact's ``ConnectionTypes``. ``endpoint_host`` is the host name the client
@@ -525,7 +609,7 @@ class ParticipantBackend:
             connection = Connection(
                 token=str(mock_random.uuid4()),
                 root=root,
-                participant=self._participant(root.session, "CUSTOMER"),
+                participant=participant or self._participant(root.session, "CUSTOMER"),
                 expires_at=now + CONNECTION_TOKEN_LIFETIME,
             )
             self.transcripts.connections[connection.token] = connection

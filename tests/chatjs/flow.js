@@ -52,9 +52,16 @@ globalThis.chatFlow = async function chatFlow(connect, input, seed, report) {
 
   const rehydrated = await waitFor("rehydrated");
   report("rehydrated", { contentType: rehydrated.ContentType });
-  // What a widget does on onChatRehydrated: load the past with getTranscript's defaults.
-  const page = await session.getTranscript({});
-  const past = page.data.Transcript.filter((item) => item.RelatedContactId && item.Type === "MESSAGE");
+  // What a widget does on onChatRehydrated: load the past with getTranscript's defaults,
+  // then older pages through NextToken (the first page holds the current session only).
+  const past = [];
+  let request = {};
+  for (let pages = 0; pages < 10; pages++) {
+    const page = await session.getTranscript(request);
+    past.push(...page.data.Transcript.filter((item) => item.RelatedContactId && item.Type === "MESSAGE"));
+    if (!page.data.NextToken) break;
+    request = { nextToken: page.data.NextToken };
+  }
   report("past", { past: past.map((item) => item.Content) });
 
   await seed("add_message", { role: "AGENT", content: "Hi, I am Bo" });
