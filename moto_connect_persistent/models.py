@@ -34,6 +34,7 @@ from .operations import OPERATIONS
 from .participant.attachments import Attachment, AttachmentBackend
 from .participant.exceptions import ValidationException
 from .participant.models import ParticipantBackend, TranscriptState, _check_message
+from .stored_transcripts import StoredTranscript, TranscriptStorageBackend
 from .validation import COMMON_ERRORS, answerable_errors, modeled_errors
 
 ENTIRE_PAST_SESSION = "ENTIRE_PAST_SESSION"
@@ -370,7 +371,11 @@ class IdempotentCall:
 
 
 class ConnectPersistentBackend(
-    ParticipantBackend, AttachmentBackend, InstanceStorageBackend, BaseBackend
+    ParticipantBackend,
+    AttachmentBackend,
+    TranscriptStorageBackend,
+    InstanceStorageBackend,
+    BaseBackend,
 ):
     """Contacts, chat sessions and persistent-chat links of one account and region."""
 
@@ -390,6 +395,10 @@ class ConnectPersistentBackend(
         self.storage = StorageState()
         #: Chat attachments by AttachmentId.
         self.attachments: dict[str, Attachment] = {}
+        #: Transcript files of ended CHAT contacts, by (instance id, contact id).
+        self.stored_transcripts: dict[tuple[str, str], StoredTranscript] = {}
+        #: Strict persistent chat: the visible past shows only stored transcripts.
+        self.require_stored_transcripts = False
 
     def reset(self) -> None:
         """moto's reset: the sinks drop what they hold for this backend (sockets), then the

@@ -50,6 +50,7 @@ SEEDING_METHODS = frozenset(
         "add_message",
         "add_event",
         "add_attachment",
+        "set_transcript_storage_strict",
     }
 )
 
