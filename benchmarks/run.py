@@ -40,6 +40,7 @@ os.environ["AWS_EC2_METADATA_DISABLED"] = "true"
 import boto3  # noqa: E402
 import botocore  # noqa: E402
 import moto  # noqa: E402
+import startup  # noqa: E402  (benchmarks/startup.py, next to this script)
 from botocore.awsrequest import AWSResponse  # noqa: E402
 from moto import mock_aws  # noqa: E402
 from moto.connect.responses import ConnectResponse  # noqa: E402
@@ -66,6 +67,7 @@ PAGING_REGIONS = ("ap-northeast-1", "ap-northeast-2", "ap-southeast-1")
 PAGING_SIZES = (20, 1_000, 10_000)
 PAGE = 10  # MaxResults of every timed page
 HERE = Path(__file__).resolve().parent
+SECTIONS = ("mock", "per-call", "growth", "server", "streaming", "paging", "startup", "memory")
 
 
 @dataclass
@@ -81,6 +83,8 @@ class Settings:
     mock_rounds: int = 31
     mock_cycles: int = 10
     server_rounds: int = 25
+    #: Fresh processes per side for the start-up and memory figures (issue: >= 10).
+    startup_rounds: int = 15
     server_calls: int = 120
     paging_sizes: tuple[int, int, int] = PAGING_SIZES
     whole_rounds: int = 9
@@ -100,6 +104,7 @@ class Settings:
             server_calls=8,
             paging_sizes=(20, 40, 200),
             whole_rounds=1,
+            startup_rounds=1,
         )
 
 
@@ -947,7 +952,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="tiny run: checks the script works")
     parser.add_argument(
         "--only",
-        choices=("mock", "per-call", "growth", "server", "streaming", "paging"),
+        choices=SECTIONS,
         action="append",
         help="run only these sections (repeatable); default: all",
     )
@@ -956,7 +961,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     settings = Settings.quick() if args.quick else Settings()
-    sections = set(args.only or ("mock", "per-call", "growth", "server", "streaming", "paging"))
+    sections = set(args.only or SECTIONS)
 
     started = time.perf_counter()
     report = Report()
@@ -976,6 +981,10 @@ def main(argv: list[str] | None = None) -> int:
     if "paging" in sections:
         with mock_connect_persistent():
             transcript_paging(settings, report)
+    if "startup" in sections:
+        startup.startup(settings.startup_rounds, report)
+    if "memory" in sections:
+        startup.memory(settings.startup_rounds, report)
     wall = time.perf_counter() - started
 
     info = machine()

@@ -67,9 +67,6 @@ class StorageState:
     """Associations of one backend by instance id, in the order they were made."""
 
     associations: dict[str, dict[str, StorageAssociation]] = field(default_factory=dict)
-    #: Strict persistent chat: the visible past only shows segments whose transcript was
-    #: stored in the instance's CHAT_TRANSCRIPTS bucket (README: stored transcripts).
-    require_stored_transcripts: bool = False
 
 
 class InstanceStorageBackend:
@@ -241,11 +238,3 @@ class InstanceStorageBackend:
                 s3 = association.config["S3Config"]
                 return StorageLocation(s3["BucketName"], s3["BucketPrefix"].strip("/"))
         return None
-
-    def set_transcript_storage_strict(self, strict: bool) -> None:
-        """Test control: with ``strict``, a persistent chat sees only past segments whose
-        transcript is in the instance's CHAT_TRANSCRIPTS bucket."""
-        if not isinstance(strict, bool):
-            raise InvalidParameterException(f"strict must be true or false, got {strict!r}.")
-        with self.lock:
-            self.storage.require_stored_transcripts = strict

@@ -30,6 +30,7 @@ from .exceptions import (
 )
 from .instance_storage import InstanceStorageBackend, StorageState
 from .operations import OPERATIONS
+from .participant.attachments import Attachment, AttachmentBackend
 from .participant.exceptions import ValidationException
 from .participant.models import ParticipantBackend, TranscriptState, _check_message
 from .validation import COMMON_ERRORS, answerable_errors, modeled_errors
@@ -367,7 +368,9 @@ class IdempotentCall:
     response: dict[str, Any]
 
 
-class ConnectPersistentBackend(ParticipantBackend, InstanceStorageBackend, BaseBackend):
+class ConnectPersistentBackend(
+    ParticipantBackend, AttachmentBackend, InstanceStorageBackend, BaseBackend
+):
     """Contacts, chat sessions and persistent-chat links of one account and region."""
 
     def __init__(self, region_name: str, account_id: str) -> None:
@@ -384,6 +387,8 @@ class ConnectPersistentBackend(ParticipantBackend, InstanceStorageBackend, BaseB
         self.transcripts = TranscriptState()
         #: Instance storage configs: where chat transcripts and attachments go.
         self.storage = StorageState()
+        #: Chat attachments by AttachmentId.
+        self.attachments: dict[str, Attachment] = {}
 
     # ------------------------------------------------------------------ lookups
 

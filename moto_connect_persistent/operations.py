@@ -84,6 +84,10 @@ OPERATIONS: dict[str, dict[str, tuple[str, str]]] = {
         ),
     },
     "connectparticipant": {
+        "CompleteAttachmentUpload": (
+            "POST",
+            "/participant/complete-attachment-upload",
+        ),
         "CreateParticipantConnection": (
             "POST",
             "/participant/connection",
@@ -91,6 +95,10 @@ OPERATIONS: dict[str, dict[str, tuple[str, str]]] = {
         "DisconnectParticipant": (
             "POST",
             "/participant/disconnect",
+        ),
+        "GetAttachment": (
+            "POST",
+            "/participant/attachment",
         ),
         "GetTranscript": (
             "POST",
@@ -103,6 +111,10 @@ OPERATIONS: dict[str, dict[str, tuple[str, str]]] = {
         "SendMessage": (
             "POST",
             "/participant/message",
+        ),
+        "StartAttachmentUpload": (
+            "POST",
+            "/participant/start-attachment-upload",
         ),
     },
 }

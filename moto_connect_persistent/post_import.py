@@ -1,8 +1,8 @@
-"""Post-import hooks: run a function on a module right after it is first imported.
+"""Post-import hooks: run a function on a module each time it is imported (and at once if it is).
 
 How the plugin changes moto's route tables without importing moto itself (see
 :mod:`.registration`), the mechanism instrumentation libraries use. A finder at the front of
-``sys.meta_path`` answers only for module names that have a hook waiting: it finds the real
+``sys.meta_path`` answers only for module names that have a hook: it finds the real
 spec through the other finders and wraps its loader, so the module executes as usual and the
 hook runs on it just after. Every other import costs one dict lookup.
 
@@ -22,26 +22,30 @@ from typing import Any
 
 Hook = Callable[[ModuleType], None]
 
-_pending: dict[str, list[Hook]] = {}
+_hooks: dict[str, list[Hook]] = {}
 _lock = threading.RLock()
 
 
 def when_imported(name: str, hook: Hook) -> None:
-    """Call ``hook(module)`` once module ``name`` is imported: now, if it already is."""
+    """Call ``hook(module)`` whenever module ``name`` is imported, now too if it already is.
+
+    A module imported afresh (dropped from ``sys.modules`` and imported again, as pytester
+    does between runs, or reloaded) is a new table: the hook runs on it again, so hooks must
+    be idempotent.
+    """
     with _lock:
+        _hooks.setdefault(name, []).append(hook)
+        if not any(isinstance(finder, _Finder) for finder in sys.meta_path):
+            sys.meta_path.insert(0, _Finder())
         module = sys.modules.get(name)
-        spec = getattr(module, "__spec__", None)
-        if module is None or getattr(spec, "_initializing", False):
-            _pending.setdefault(name, []).append(hook)
-            if not any(isinstance(finder, _Finder) for finder in sys.meta_path):
-                sys.meta_path.insert(0, _Finder())
-            return
+        if module is None or getattr(getattr(module, "__spec__", None), "_initializing", False):
+            return  # the finder calls it when the import finishes
     hook(module)
 
 
 def _run_hooks(module: ModuleType) -> None:
     with _lock:
-        hooks = _pending.pop(module.__name__, [])
+        hooks = list(_hooks.get(module.__name__, ()))
     for hook in hooks:
         hook(module)
 
@@ -52,7 +56,7 @@ class _Finder:
     def find_spec(
         self, fullname: str, path: Sequence[str] | None, target: ModuleType | None = None
     ) -> ModuleSpec | None:
-        if fullname not in _pending:
+        if fullname not in _hooks:
             return None
         for finder in sys.meta_path:
             if finder is self or not hasattr(finder, "find_spec"):

@@ -46,6 +46,7 @@ SEEDING_METHODS = frozenset(
         "clear_faults",
         "set_settle_time",
         "add_message",
+        "add_attachment",
     }
 )
 
@@ -210,6 +211,30 @@ class ChatSession:
             instance_id=self.instance_id,
             contact_id=self._contact_id,
             role=role,
+            content=content,
+            content_type=content_type,
+            display_name=display_name,
+        )
+        return self
+
+    def attachment(
+        self,
+        role: str,
+        name: str,
+        content: str,
+        *,
+        content_type: str = "text/plain",
+        display_name: str | None = None,
+    ) -> ChatSession:
+        """Share a file from ``role`` (an agent, say) in the running segment: its text
+        ``content`` is written to the instance's ATTACHMENTS bucket and an APPROVED
+        ``ATTACHMENT`` item to the transcript, as a completed upload would."""
+        self._seeder.call(
+            "add_attachment",
+            instance_id=self.instance_id,
+            contact_id=self._contact_id,
+            role=role,
+            name=name,
             content=content,
             content_type=content_type,
             display_name=display_name,

@@ -1,4 +1,5 @@
-"""The benchmark command still runs end to end (tiny ``--quick`` mode; no timing is judged).
+"""The benchmark command still runs end to end (tiny ``--quick`` mode; no timing is judged),
+the start-up and memory sections included (one fresh process per side in quick mode).
 
 Benchmarks are run by hand and their figures recorded in ``benchmarks/README.md``; this only
 keeps the script from rotting as the package changes under it.
@@ -31,6 +32,12 @@ EXPECTED = (
     "page of the past (NextToken), ",
     "read receipt, ",
     "whole transcript read per item, ",
+    "pytest, a test not using the plugin: installed / -p no:moto_connect_persistent",
+    "python -c 'import moto_connect_persistent' / 'import moto'",
+    "first association after the mock starts / moto's first describe_instance",
+    "server: time to first answered call, ours / moto_server",
+    "added by the package after import and first call, MiB",
+    "idle server RSS, moto-connect-persistent-server / moto_server",
     "send_message streaming on / off (1 SQS subscriber)",
 )
 
@@ -41,7 +48,7 @@ def test_quick_run_prints_and_writes_every_ratio(tmp_path: Path) -> None:
         [sys.executable, str(SCRIPT), "--quick", "--json", str(out)],
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=600,
     )
     assert done.returncode == 0, done.stderr[-3000:]
     results = json.loads(out.read_text())

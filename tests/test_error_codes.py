@@ -14,8 +14,16 @@ from typing import Any
 import boto3
 from botocore.config import Config
 from botocore.exceptions import ClientError
-from calls import SEEDED_ASSOCIATIONS, SEEDED_STREAMS, TOPICS, s3_storage, seed_chats, topic_arn
-from support import REGION
+from calls import (
+    FILES_BUCKET,
+    SEEDED_ASSOCIATIONS,
+    SEEDED_STREAMS,
+    TOPICS,
+    s3_storage,
+    seed_chats,
+    topic_arn,
+)
+from support import REGION, make_bucket
 
 from moto_connect_persistent.operations import OPERATIONS
 
@@ -222,6 +230,16 @@ def test_every_refusal_of_the_participant_service_is_modeled_or_common(
     token = chat["ConnectionCredentials"]["ConnectionToken"]
     client = boto3.client("connectparticipant", region_name=REGION, config=UNVALIDATED)
     model = client.meta.service_model
+    make_bucket(FILES_BUCKET)
+    connect.associate_instance_storage_config(
+        InstanceId=iid, ResourceType="ATTACHMENTS", StorageConfig=s3_storage()
+    )
+    started = client.start_attachment_upload(
+        ConnectionToken=token,
+        ContentType="text/plain",
+        AttachmentSizeInBytes=2,
+        AttachmentName="a.txt",
+    )
     goods: dict[str, dict[str, Any]] = {
         "CreateParticipantConnection": {
             "ParticipantToken": chat["ParticipantToken"],
@@ -233,6 +251,17 @@ def test_every_refusal_of_the_participant_service_is_modeled_or_common(
             "ContentType": "application/vnd.amazonaws.connect.event.typing",
         },
         "GetTranscript": {"ConnectionToken": token, "MaxResults": 5},
+        "StartAttachmentUpload": {
+            "ConnectionToken": token,
+            "ContentType": "text/plain",
+            "AttachmentSizeInBytes": 2,
+            "AttachmentName": "b.txt",
+        },
+        "CompleteAttachmentUpload": {
+            "ConnectionToken": token,
+            "AttachmentIds": [started["AttachmentId"]],
+        },
+        "GetAttachment": {"ConnectionToken": token, "AttachmentId": started["AttachmentId"]},
         "DisconnectParticipant": {"ConnectionToken": token},
     }
     assert set(goods) == set(OPERATIONS["connectparticipant"])

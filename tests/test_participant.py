@@ -557,8 +557,8 @@ def test_raw_http_reaches_the_participant_service(connect: Any, iid: str) -> Non
 
 def test_operations_the_mock_lacks_are_answered_not_passed_on(connect: Any) -> None:
     answer = requests.post(
-        f"https://participant.connect.{REGION}.amazonaws.com/participant/attachment",
-        json={"AttachmentId": "a"},
+        f"https://participant.connect.{REGION}.amazonaws.com/participant/authentication-url",
+        json={"SessionId": "a", "RedirectUri": "https://example.com"},
         headers={"X-Amz-Bearer": "token"},
         timeout=10,
     )

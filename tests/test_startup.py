@@ -11,6 +11,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -229,3 +230,25 @@ def test_the_plugins_default_account_is_motos() -> None:
     from moto_connect_persistent import pytest_plugin
 
     assert pytest_plugin.DEFAULT_ACCOUNT_ID == DEFAULT_ACCOUNT_ID
+
+
+def test_a_module_imported_afresh_gets_its_hook_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """pytester drops the modules a run imported and the next run imports moto afresh: each
+    new route table must get the routes again (a hook that ran once left it without)."""
+    from moto_connect_persistent.post_import import when_imported
+
+    folder = tmp_path
+    (folder / "w12_watched_table.py").write_text("TABLE = []\n")
+    monkeypatch.syspath_prepend(str(folder))
+    when_imported("w12_watched_table", lambda module: module.TABLE.append("ours"))
+
+    import w12_watched_table  # type: ignore[import-not-found]
+
+    assert w12_watched_table.TABLE == ["ours"]
+    del sys.modules["w12_watched_table"]
+    import w12_watched_table as again  # type: ignore[import-not-found]
+
+    assert again is not w12_watched_table and again.TABLE == ["ours"]
+    del sys.modules["w12_watched_table"]

@@ -158,6 +158,8 @@ class TranscriptItem:
     #: The chat's InitialContactId, carried by ``chat.rehydrated`` where the item is sent as
     #: raw JSON (the websocket); GetTranscript's ``Item`` has no such member.
     initial_contact_id: str | None = None
+    #: ``Attachments`` of an ATTACHMENT item (participant/attachments.py).
+    attachments: list[dict[str, str]] | None = None
 
     def to_dict(self, current: bool) -> dict[str, Any]:
         """GetTranscript's ``Item``: ContactId in the current session, else RelatedContactId."""
@@ -175,6 +177,8 @@ class TranscriptItem:
             "ParticipantId": self.participant_id,
         }
         out.update({k: v for k, v in optional.items() if v is not None})
+        if self.attachments:
+            out["Attachments"] = [dict(a) for a in self.attachments]
         if self.receipts:
             out["MessageMetadata"] = {
                 "MessageId": self.id,
@@ -308,6 +312,7 @@ class ParticipantBackend:
         stored: bool = True,
         at: datetime | None = None,
         initial_contact_id: str | None = None,
+        attachments: list[dict[str, str]] | None = None,
     ) -> TranscriptItem:
         """Make an item on ``contact``, keep it unless ``stored`` is False, hand it to the sinks.
 
@@ -328,6 +333,7 @@ class ParticipantBackend:
             content=content,
             stored=stored,
             initial_contact_id=initial_contact_id,
+            attachments=attachments,
         )
         if stored:
             transcripts = self.transcripts

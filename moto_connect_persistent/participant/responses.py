@@ -134,3 +134,47 @@ class ParticipantResponse(PluginResponse, BaseResponse):
             params["ConnectionToken"], params.get("ClientToken")
         )
         return self._json(None)
+
+    # -- attachments ----------------------------------------------------------------
+
+    def _s3_endpoint(self) -> str | None:
+        """Where the pre-signed S3 URLs point: None (AWS's own S3 address, which moto's mock
+        intercepts) when the request came to an AWS host, else this server's own address --
+        moto's server answers S3 for an unsigned request with query-string auth."""
+        host = self.parsed_url.hostname or ""
+        if host.endswith(".amazonaws.com"):
+            return None
+        return f"{self.parsed_url.scheme}://{self.parsed_url.netloc}"
+
+    def start_attachment_upload(self) -> str:
+        params = self._input()
+        return self._json(
+            self.persistent_backend.start_attachment_upload(
+                params["ConnectionToken"],
+                params["ContentType"],
+                params["AttachmentSizeInBytes"],
+                params["AttachmentName"],
+                params.get("ClientToken"),
+                endpoint_url=self._s3_endpoint(),
+            )
+        )
+
+    def complete_attachment_upload(self) -> str:
+        params = self._input()
+        return self._json(
+            self.persistent_backend.complete_attachment_upload(
+                params["ConnectionToken"], params["AttachmentIds"], params.get("ClientToken")
+            )
+        )
+
+    def get_attachment(self) -> str:
+        params = self._input()
+        return self._json(
+            self.persistent_backend.get_attachment(
+                params["ConnectionToken"],
+                params["AttachmentId"],
+                params.get("UrlExpiryInSeconds"),
+                params.get("UrlContentDisposition"),
+                endpoint_url=self._s3_endpoint(),
+            )
+        )

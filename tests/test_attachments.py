@@ -1,0 +1,375 @@
+"""Chat attachments through boto3 ``connectparticipant`` and moto's S3, in both modes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+import boto3
+import pytest
+import requests
+from support import REGION, expect_error, make_instance
+
+from moto_connect_persistent import chat_session, sinks
+
+BUCKET = "chat-files"
+PREFIX = "connect/shop/Attachments"
+PDF = b"%PDF-1.4 an invoice"
+
+
+def enable_attachments(connect: Any, s3: Any, iid: str) -> None:
+    s3.create_bucket(Bucket=BUCKET)
+    connect.associate_instance_storage_config(
+        InstanceId=iid,
+        ResourceType="ATTACHMENTS",
+        StorageConfig={
+            "StorageType": "S3",
+            "S3Config": {"BucketName": BUCKET, "BucketPrefix": PREFIX},
+        },
+    )
+
+
+def start_chat(connect: Any, iid: str) -> dict[str, Any]:
+    answer: dict[str, Any] = connect.start_chat_contact(
+        InstanceId=iid,
+        ContactFlowId="flow",
+        ParticipantDetails={"DisplayName": "Ann"},
+        ConnectionTypes=["CONNECTION_CREDENTIALS"],
+    )
+    return answer
+
+
+def upload(participant: Any, token: str, body: bytes = PDF, **overrides: Any) -> str:
+    """The three steps a chat widget takes; returns the AttachmentId."""
+    request = {
+        "ConnectionToken": token,
+        "ContentType": "application/pdf",
+        "AttachmentSizeInBytes": len(body),
+        "AttachmentName": "invoice.pdf",
+        **overrides,
+    }
+    started = participant.start_attachment_upload(**request)
+    metadata = started["UploadMetadata"]
+    put = requests.put(metadata["Url"], data=body, headers=metadata["HeadersToInclude"], timeout=10)
+    assert put.status_code == 200, put.text
+    participant.complete_attachment_upload(
+        ConnectionToken=token, AttachmentIds=[started["AttachmentId"]]
+    )
+    attachment_id: str = started["AttachmentId"]
+    return attachment_id
+
+
+@pytest.fixture
+def s3(connect: Any) -> Any:
+    return boto3.client("s3", region_name=REGION)
+
+
+@pytest.fixture
+def participant(connect: Any) -> Any:
+    return boto3.client("connectparticipant", region_name=REGION)
+
+
+@pytest.fixture
+def chat(connect: Any, s3: Any, iid: str) -> dict[str, Any]:
+    enable_attachments(connect, s3, iid)
+    return start_chat(connect, iid)
+
+
+def token_of(chat: dict[str, Any]) -> str:
+    token: str = chat["ConnectionCredentials"]["ConnectionToken"]
+    return token
+
+
+def test_a_customer_upload_is_in_the_bucket_the_transcript_and_downloadable(
+    connect: Any, s3: Any, participant: Any, chat: dict[str, Any]
+) -> None:
+    """[doc: StartAttachmentUpload] Provides a pre-signed Amazon S3 URL for uploading the file
+    directly to S3; [CompleteAttachmentUpload] confirms it; [GetAttachment] provides a
+    pre-signed URL for download of a completed attachment."""
+    token = token_of(chat)
+
+    attachment_id = upload(participant, token)
+
+    items = participant.get_transcript(ConnectionToken=token)["Transcript"]
+    shared = [i for i in items if i["Type"] == "ATTACHMENT"]
+    assert len(shared) == 1
+    assert shared[0]["Attachments"] == [
+        {
+            "ContentType": "application/pdf",
+            "AttachmentId": attachment_id,
+            "AttachmentName": "invoice.pdf",
+            "Status": "APPROVED",
+        }
+    ]
+    assert shared[0]["ParticipantRole"] == "CUSTOMER"
+    assert shared[0]["ContactId"] == chat["ContactId"]
+
+    download = participant.get_attachment(ConnectionToken=token, AttachmentId=attachment_id)
+    assert download["AttachmentSizeInBytes"] == len(PDF)
+    fetched = requests.get(download["Url"], timeout=10)
+    assert fetched.content == PDF
+    assert fetched.headers["Content-Disposition"] == 'attachment; filename="invoice.pdf"'
+
+    day = datetime.now(timezone.utc).strftime("%Y/%m/%d")
+    key = f"{PREFIX}/chat/{day}/{chat['ContactId']}_{attachment_id}_invoice.pdf"
+    stored = s3.get_object(Bucket=BUCKET, Key=key)
+    assert stored["Body"].read() == PDF
+    assert stored["ContentType"] == "application/pdf"
+
+
+def test_url_expiry_and_disposition_follow_the_request(
+    participant: Any, chat: dict[str, Any]
+) -> None:
+    """[doc: GetAttachment] UrlExpiryInSeconds (5-300); UrlContentDisposition INLINE displays
+    the file in the browser, ATTACHMENT (the default) downloads it."""
+    token = token_of(chat)
+    attachment_id = upload(participant, token)
+    before = datetime.now(timezone.utc)
+
+    download = participant.get_attachment(
+        ConnectionToken=token,
+        AttachmentId=attachment_id,
+        UrlExpiryInSeconds=60,
+        UrlContentDisposition="INLINE",
+    )
+
+    expiry = datetime.fromisoformat(download["UrlExpiry"].replace("Z", "+00:00"))
+    assert before + timedelta(seconds=59) <= expiry <= before + timedelta(seconds=62)
+    assert "X-Amz-Expires=60" in download["Url"]
+    fetched = requests.get(download["Url"], timeout=10)
+    assert fetched.headers["Content-Disposition"] == 'inline; filename="invoice.pdf"'
+
+
+def test_attachments_need_an_attachments_storage_config(
+    connect: Any, participant: Any, iid: str
+) -> None:
+    """Admin Guide, enable attachments: files are stored in the instance's attachments
+    bucket; without one the mock refuses the upload (README: fidelity)."""
+    token = token_of(start_chat(connect, iid))
+
+    expect_error(
+        lambda: participant.start_attachment_upload(
+            ConnectionToken=token,
+            ContentType="application/pdf",
+            AttachmentSizeInBytes=10,
+            AttachmentName="a.pdf",
+        ),
+        "AccessDeniedException",
+        403,
+        "ATTACHMENTS",
+    )
+
+
+def test_file_type_and_size_are_the_documented_ones(participant: Any, chat: dict[str, Any]) -> None:
+    """[Admin Guide: feature specifications] supported file types (.csv ... .xlsx) and a
+    maximum file size of 20MB for an attachment to a chat."""
+    token = token_of(chat)
+
+    def start(content_type: str, size: int) -> Any:
+        return lambda: participant.start_attachment_upload(
+            ConnectionToken=token,
+            ContentType=content_type,
+            AttachmentSizeInBytes=size,
+            AttachmentName="file",
+        )
+
+    expect_error(start("application/x-msdownload", 10), "ValidationException", 400, "ContentType")
+    expect_error(start("image/png", 20 * 1024 * 1024 + 1), "ValidationException", 400, "20 MB")
+    assert start("image/png", 20 * 1024 * 1024)()["AttachmentId"]
+
+
+def test_completion_needs_the_uploaded_file_with_its_declared_size(
+    participant: Any, chat: dict[str, Any]
+) -> None:
+    token = token_of(chat)
+    started = participant.start_attachment_upload(
+        ConnectionToken=token,
+        ContentType="text/plain",
+        AttachmentSizeInBytes=5,
+        AttachmentName="note.txt",
+    )
+    complete = lambda: participant.complete_attachment_upload(  # noqa: E731
+        ConnectionToken=token, AttachmentIds=[started["AttachmentId"]]
+    )
+
+    expect_error(complete, "ValidationException", 400, "not been uploaded")
+    requests.put(started["UploadMetadata"]["Url"], data=b"too long", timeout=10)
+    expect_error(complete, "ValidationException", 400, "8 bytes", "5")
+    items = participant.get_transcript(ConnectionToken=token)["Transcript"]
+    assert not [i for i in items if i["Type"] == "ATTACHMENT"]
+
+
+def test_an_attachment_is_completed_once(participant: Any, chat: dict[str, Any]) -> None:
+    """[doc: CompleteAttachmentUpload] A conflict exception is thrown when an attachment with
+    that identifier is already being uploaded; a retry with the same ClientToken replays."""
+    token = token_of(chat)
+    started = participant.start_attachment_upload(
+        ConnectionToken=token,
+        ContentType="text/plain",
+        AttachmentSizeInBytes=2,
+        AttachmentName="hi.txt",
+    )
+    requests.put(started["UploadMetadata"]["Url"], data=b"hi", timeout=10)
+    ids = [started["AttachmentId"]]
+    participant.complete_attachment_upload(
+        ConnectionToken=token, AttachmentIds=ids, ClientToken="c"
+    )
+
+    participant.complete_attachment_upload(
+        ConnectionToken=token, AttachmentIds=ids, ClientToken="c"
+    )
+    expect_error(
+        lambda: participant.complete_attachment_upload(ConnectionToken=token, AttachmentIds=ids),
+        "ConflictException",
+        409,
+    )
+    items = participant.get_transcript(ConnectionToken=token)["Transcript"]
+    assert len([i for i in items if i["Type"] == "ATTACHMENT"]) == 1
+
+
+def test_unknown_incomplete_and_foreign_attachments_are_refused(
+    connect: Any, participant: Any, chat: dict[str, Any], iid: str
+) -> None:
+    token = token_of(chat)
+    started = participant.start_attachment_upload(
+        ConnectionToken=token,
+        ContentType="text/plain",
+        AttachmentSizeInBytes=2,
+        AttachmentName="hi.txt",
+    )
+    other = token_of(start_chat(connect, iid))
+
+    expect_error(
+        lambda: participant.get_attachment(ConnectionToken=token, AttachmentId="nope"),
+        "ValidationException",
+        400,
+        "nope",
+    )
+    expect_error(
+        lambda: participant.get_attachment(
+            ConnectionToken=token, AttachmentId=started["AttachmentId"]
+        ),
+        "ValidationException",
+        400,
+        "CompleteAttachmentUpload",
+    )
+    expect_error(
+        lambda: participant.complete_attachment_upload(
+            ConnectionToken=other, AttachmentIds=[started["AttachmentId"]]
+        ),
+        "ValidationException",
+        400,
+    )
+
+
+def test_a_custom_bot_may_not_download_attachments(
+    connect: Any, participant: Any, chat: dict[str, Any], iid: str
+) -> None:
+    """[doc: GetAttachment] The participant role CUSTOM_BOT is not permitted to access
+    attachments customers may upload."""
+    attachment_id = upload(participant, token_of(chat))
+    bot = connect.create_participant(
+        InstanceId=iid,
+        ContactId=chat["ContactId"],
+        ParticipantDetails={"ParticipantRole": "CUSTOM_BOT", "DisplayName": "Bot"},
+    )
+    bot_token = participant.create_participant_connection(
+        ParticipantToken=bot["ParticipantCredentials"]["ParticipantToken"],
+        Type=["CONNECTION_CREDENTIALS"],
+    )["ConnectionCredentials"]["ConnectionToken"]
+
+    expect_error(
+        lambda: participant.get_attachment(ConnectionToken=bot_token, AttachmentId=attachment_id),
+        "AccessDeniedException",
+        403,
+        "CUSTOM_BOT",
+    )
+
+
+@pytest.fixture
+def delivered() -> Iterator[list[Any]]:
+    items: list[Any] = []
+
+    class Recorder:
+        def deliver(self, backend: Any, contact: Any, item: Any) -> None:
+            items.append(item)
+
+    recorder = Recorder()
+    sinks.add_sink(recorder)
+    yield items
+    sinks.remove_sink(recorder)
+
+
+def test_the_attachment_item_goes_to_the_sinks(
+    participant: Any, chat: dict[str, Any], delivered: list[Any]
+) -> None:
+    """Websocket and streaming sinks see the ATTACHMENT item as it is written."""
+    attachment_id = upload(participant, token_of(chat))
+
+    shared = [i for i in delivered if i.type == "ATTACHMENT"]
+    assert [a["AttachmentId"] for a in shared[0].attachments] == [attachment_id]
+
+
+def test_a_seeded_agent_attachment_reaches_the_customer(
+    s3: Any, participant: Any, chat: dict[str, Any], iid: str
+) -> None:
+    """Seeding: an agent shares a file (agents use the CCP, which the mock does not have)."""
+    token = token_of(chat)
+
+    chat_session(iid, chat["ContactId"]).attachment(
+        "AGENT", "terms.txt", "the terms", display_name="Sam"
+    )
+
+    items = participant.get_transcript(ConnectionToken=token)["Transcript"]
+    shared = [i for i in items if i["Type"] == "ATTACHMENT"][0]
+    assert (shared["ParticipantRole"], shared["DisplayName"]) == ("AGENT", "Sam")
+    attachment_id = shared["Attachments"][0]["AttachmentId"]
+    download = participant.get_attachment(ConnectionToken=token, AttachmentId=attachment_id)
+    assert requests.get(download["Url"], timeout=10).content == b"the terms"
+
+
+def test_seeding_an_attachment_needs_the_storage_config(connect: Any, iid: str) -> None:
+    from moto_connect_persistent import SeedingError
+
+    chat = start_chat(connect, iid)
+    with pytest.raises(SeedingError, match="ATTACHMENTS"):
+        chat_session(iid, chat["ContactId"]).attachment("AGENT", "a.txt", "x")
+
+
+def test_server_mode_uploads_through_the_servers_own_url(connect_server_url: str) -> None:
+    """Against a server, the pre-signed URLs name the server's own host; boto3 alone (plus an
+    HTTP PUT, as a chat widget makes) uploads, completes, lists and downloads."""
+
+    def client(name: str) -> Any:
+        return boto3.client(
+            name,
+            region_name=REGION,
+            endpoint_url=connect_server_url,
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+        )
+
+    connect, s3, participant = client("connect"), client("s3"), client("connectparticipant")
+    iid = make_instance(connect)
+    enable_attachments(connect, s3, iid)
+    chat = start_chat(connect, iid)
+    token = token_of(chat)
+    body = bytes(range(256)) * 4
+
+    started = participant.start_attachment_upload(
+        ConnectionToken=token,
+        ContentType="image/png",
+        AttachmentSizeInBytes=len(body),
+        AttachmentName="photo.png",
+    )
+    assert started["UploadMetadata"]["Url"].startswith(connect_server_url + "/" + BUCKET + "/")
+    attachment_id = upload(
+        participant, token, body, ContentType="image/png", AttachmentName="photo.png"
+    )
+
+    download = participant.get_attachment(ConnectionToken=token, AttachmentId=attachment_id)
+    assert download["Url"].startswith(connect_server_url)
+    assert requests.get(download["Url"], timeout=10).content == body
+    keys = [o["Key"] for o in s3.list_objects_v2(Bucket=BUCKET, Prefix=PREFIX)["Contents"]]
+    assert any(key.endswith(f"{attachment_id}_photo.png") for key in keys)
