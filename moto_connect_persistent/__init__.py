@@ -16,7 +16,12 @@ from .sinks import add_sink
 from .streaming import SNS_STREAMING
 
 if TYPE_CHECKING:
-    from .controls import clear_faults, inject_fault, set_settle_time
+    from .controls import (
+        clear_faults,
+        inject_fault,
+        require_stored_transcripts,
+        set_settle_time,
+    )
     from .exceptions import SeedingError
     from .mock import mock_connect_persistent
     from .models import ConnectPersistentBackend, connect_persistent_backends
@@ -31,6 +36,7 @@ _EXPORTS = {
     "clear_faults": ".controls",
     "inject_fault": ".controls",
     "set_settle_time": ".controls",
+    "require_stored_transcripts": ".controls",
     "connect_persistent_backends": ".models",
     "mock_connect_persistent": ".mock",
     "seed_chat_session": ".seeding",
@@ -45,6 +51,7 @@ __all__ = [
     "clear_faults",
     "inject_fault",
     "set_settle_time",
+    "require_stored_transcripts",
     "connect_persistent_backends",
     "mock_connect_persistent",
     "seed_chat_session",

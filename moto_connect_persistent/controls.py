@@ -52,3 +52,18 @@ def set_settle_time(
 ) -> None:
     """Spec rule 8: refuse rehydration sources that ended less than ``seconds`` ago (0 = off)."""
     seeder_for(region_name, account_id, endpoint_url).call("set_settle_time", seconds=seconds)
+
+
+def require_stored_transcripts(
+    strict: bool = True,
+    *,
+    region_name: str | None = None,
+    account_id: str | None = None,
+    endpoint_url: str | None = None,
+) -> None:
+    """Strict persistent chat: a rehydrated chat shows only past segments whose transcript is
+    in the instance's CHAT_TRANSCRIPTS bucket, as in Amazon Connect. Off by default, so
+    persistent chat works without any storage configured."""
+    seeder_for(region_name, account_id, endpoint_url).call(
+        "set_transcript_storage_strict", strict=strict
+    )

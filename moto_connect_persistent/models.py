@@ -33,6 +33,7 @@ from .operations import OPERATIONS
 from .participant.attachments import Attachment, AttachmentBackend
 from .participant.exceptions import ValidationException
 from .participant.models import ParticipantBackend, TranscriptState, _check_message
+from .stored_transcripts import StoredTranscript, TranscriptStorageBackend
 from .validation import COMMON_ERRORS, answerable_errors, modeled_errors
 
 ENTIRE_PAST_SESSION = "ENTIRE_PAST_SESSION"
@@ -369,7 +370,11 @@ class IdempotentCall:
 
 
 class ConnectPersistentBackend(
-    ParticipantBackend, AttachmentBackend, InstanceStorageBackend, BaseBackend
+    ParticipantBackend,
+    AttachmentBackend,
+    TranscriptStorageBackend,
+    InstanceStorageBackend,
+    BaseBackend,
 ):
     """Contacts, chat sessions and persistent-chat links of one account and region."""
 
@@ -389,6 +394,10 @@ class ConnectPersistentBackend(
         self.storage = StorageState()
         #: Chat attachments by AttachmentId.
         self.attachments: dict[str, Attachment] = {}
+        #: Transcript files of ended CHAT contacts, by (instance id, contact id).
+        self.stored_transcripts: dict[tuple[str, str], StoredTranscript] = {}
+        #: Strict persistent chat: the visible past shows only stored transcripts.
+        self.require_stored_transcripts = False
 
     # ------------------------------------------------------------------ lookups
 

@@ -47,6 +47,7 @@ SEEDING_METHODS = frozenset(
         "set_settle_time",
         "add_message",
         "add_attachment",
+        "set_transcript_storage_strict",
     }
 )
 

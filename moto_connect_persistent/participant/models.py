@@ -263,6 +263,10 @@ class ParticipantBackend:
             self, instance_id: str, contact_id: str, disconnect_reason: str | None = None
         ) -> None: ...
 
+        def _segment_closed(self, contact: Contact) -> None: ...
+
+        def _past_is_stored(self, segment: Contact) -> bool: ...
+
         def idempotent(
             self,
             operation: str,
@@ -364,6 +368,7 @@ class ParticipantBackend:
         if new.channel != "CHAT":
             return
         session = new.session
+        self._segment_closed(session.segments[new.index - 1])
         event = SEGMENT_START_EVENTS.get(new.initiation_method)
         if event is not None:
             self._write(new, "EVENT", event, None)
@@ -389,6 +394,7 @@ class ParticipantBackend:
         """The session's latest segment ended: the chat is over."""
         if contact.channel == "CHAT" and contact.session.current is contact:
             self._write(contact, "EVENT", CHAT_ENDED, None, at=contact.disconnect_timestamp)
+            self._segment_closed(contact)
 
     # ------------------------------------------------------------------ custom participants
 
@@ -702,7 +708,13 @@ class ParticipantBackend:
         return logs.get(key) or ItemLog()
 
     def _segment_log(self, segment: Contact) -> ItemLog:
-        return self.transcripts.items.get((segment.instance_id, segment.id)) or ItemLog()
+        """A past segment's items; none, under the strict setting, without its stored file."""
+        if not self._past_is_stored(segment):
+            return ItemLog()
+        return self._contact_items(segment)
+
+    def _contact_items(self, contact: Contact) -> ItemLog:
+        return self.transcripts.items.get((contact.instance_id, contact.id)) or ItemLog()
 
     def get_transcript(
         self,
