@@ -56,6 +56,10 @@ def test_quick_run_prints_and_writes_every_ratio(tmp_path: Path) -> None:
         assert any(name.startswith(expected) for name in names), (expected, names)
         assert expected.split(" / ")[0] in done.stdout
     for row in results["results"]:
-        assert row["value"] > 0, row
         assert ("target" in row) == ("met" in row), row
+        # A judged row is a ratio or a size: never zero or negative. Informational rows may
+        # be differences of medians (moto's dispatch estimate), which noise on a busy machine
+        # can push below zero in quick mode.
+        if "target" in row:
+            assert row["value"] > 0, row
     assert results["machine"]["moto"] and results["quick"] is True
