@@ -1,9 +1,8 @@
 """Print the oldest and the newest CPython that requires-python admits and this machine offers.
 
-Candidates: ``python3.X`` on PATH and every ``$PYENV_ROOT/versions/*/bin/python3``. The
-interpreter running this script (the default python3) is left out unless it is one of the two
-ends, since the moto-range run already covers it. Exits non-zero when the oldest admitted
-version is missing: CI must not pass by testing less than it says.
+Candidates: ``python3.X`` on PATH and every ``$PYENV_ROOT/versions/*/bin/python3``; one path
+per line, oldest first (one line if both ends are the same version). Exits non-zero when the
+oldest admitted version is missing: CI must not pass by testing less than it says.
 """
 
 from __future__ import annotations

@@ -8,6 +8,7 @@ keeps the script from rotting as the package changes under it.
 from __future__ import annotations
 
 import json
+import math
 import subprocess
 import sys
 from pathlib import Path
@@ -56,10 +57,10 @@ def test_quick_run_prints_and_writes_every_ratio(tmp_path: Path) -> None:
         assert any(name.startswith(expected) for name in names), (expected, names)
         assert expected.split(" / ")[0] in done.stdout
     for row in results["results"]:
-        assert ("target" in row) == ("met" in row), row
-        # A judged row is a ratio or a size: never zero or negative. Informational rows may
-        # be differences of medians (moto's dispatch estimate), which noise on a busy machine
-        # can push below zero in quick mode.
-        if "target" in row:
+        if "(estimate)" in row["name"]:
+            # A difference of timings: in a quick run on a busy machine it may fall below zero.
+            assert math.isfinite(row["value"]), row
+        else:
             assert row["value"] > 0, row
+        assert ("target" in row) == ("met" in row), row
     assert results["machine"]["moto"] and results["quick"] is True
