@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from .registration import install_import_hooks
 from .sinks import add_sink
 from .streaming import SNS_STREAMING
+from .websocket import install as install_websockets
 
 if TYPE_CHECKING:
     from .controls import (
@@ -75,3 +76,4 @@ def __dir__() -> list[str]:
 
 install_import_hooks()
 add_sink(SNS_STREAMING)
+install_websockets()

@@ -20,6 +20,7 @@ from moto.connect.models import connect_backends
 from moto.core.base_backend import BackendDict, BaseBackend
 from moto.moto_api._internal import mock_random
 
+from . import sinks
 from .exceptions import (
     ConnectError,
     InvalidParameterException,
@@ -398,6 +399,12 @@ class ConnectPersistentBackend(
         self.stored_transcripts: dict[tuple[str, str], StoredTranscript] = {}
         #: Strict persistent chat: the visible past shows only stored transcripts.
         self.require_stored_transcripts = False
+
+    def reset(self) -> None:
+        """moto's reset: the sinks drop what they hold for this backend (sockets), then the
+        state goes."""
+        sinks.backend_reset(self)
+        super().reset()
 
     # ------------------------------------------------------------------ lookups
 
@@ -810,8 +817,12 @@ class ConnectPersistentBackend(
         disconnect_on_customer_exit: list[str] | None = None,
         participant_configuration: dict[str, Any] | None = None,
         streaming_endpoint_arn: str | None = None,
+        endpoint_host: str | None = None,
     ) -> dict[str, Any]:
         """Spec section 4: a running CHAT root, optionally a persistent chat from the start.
+
+        ``endpoint_host``: where the client reached the mock, for a ``ConnectionTypes``
+        websocket (see :meth:`open_connection`).
 
         Every member of the input model does what its documentation says (README: rules):
         checks on the input come first, then idempotency, then the checks against state.
@@ -907,7 +918,9 @@ class ConnectPersistentBackend(
                 self._link(contact, source, result, persistent_chat["RehydrationType"], merged)
                 response["ContinuedFromContactId"] = result.id
             if connection_types:
-                response.update(self.open_connection(contact, connection_types))
+                response.update(
+                    self.open_connection(contact, connection_types, endpoint_host=endpoint_host)
+                )
             if streaming_id is not None:
                 response["StreamingId"] = streaming_id
             return response

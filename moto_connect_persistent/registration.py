@@ -82,6 +82,63 @@ def _into_moto_api(_: ModuleType) -> None:
     register_moto_api_routes()
 
 
+#: What moto's server reads to choose the app of a request: the scope of a SigV4 signature.
+_PARTICIPANT_SCOPE = (
+    "AWS4-HMAC-SHA256 Credential=unsigned/20000101/us-east-1/execute-api/aws4_request"
+)
+PARTICIPANT_PATH = "/participant/"
+
+
+def _into_server_dispatch(werkzeug_app: ModuleType) -> None:
+    """Send unsigned ``/participant/...`` requests to the app serving the Participant Service.
+
+    moto's server picks an app from a request's SigV4 scope and sends unsigned requests to
+    S3, but the Participant Service takes no signature and a browser's CORS preflight
+    (``OPTIONS``) never carries one: every preflight of a chat widget was answered by S3 with
+    a 403. Only the choice of app changes; the request itself is untouched.
+    """
+    dispatcher = werkzeug_app.DomainDispatcherApplication
+    with _lock:
+        if getattr(dispatcher.get_application, "_routes_participant", False):
+            return
+        original = dispatcher.get_application
+
+        def get_application(self: Any, environ: dict[str, Any]) -> Any:
+            if environ.get("PATH_INFO", "").startswith(PARTICIPANT_PATH) and not environ.get(
+                "HTTP_AUTHORIZATION"
+            ):
+                environ = {**environ, "HTTP_AUTHORIZATION": _PARTICIPANT_SCOPE}
+            return original(self, environ)
+
+        get_application._routes_participant = True  # type: ignore[attr-defined]
+        dispatcher.get_application = get_application
+
+
+def _stop_websockets_with(threaded_server: ModuleType) -> None:
+    """moto's ``ThreadedMotoServer.stop()`` stops the chat websockets it served too."""
+    from .websocket import HUB
+
+    server_class = threaded_server.ThreadedMotoServer
+    with _lock:
+        if getattr(server_class.stop, "_stops_websockets", False):
+            return
+        original = server_class.stop
+
+        def stop(self: Any) -> None:
+            original(self)
+            HUB.stop_all()
+
+        stop._stops_websockets = True  # type: ignore[attr-defined]
+        server_class.stop = stop
+
+
+#: moto's server modules -> what to change in them when they are imported. Never imported by
+#: the plugin itself (they load Flask): only hooked, unlike :data:`HOOKS`.
+SERVER_HOOKS: dict[str, Callable[[ModuleType], None]] = {
+    "moto.moto_server.werkzeug_app": _into_server_dispatch,
+    "moto.moto_server.threaded_moto_server": _stop_websockets_with,
+}
+
 #: moto module -> what to add to it as soon as it is imported.
 HOOKS: dict[str, Callable[[ModuleType], None]] = {
     "moto.backend_index": _into_backend_index,
@@ -101,7 +158,7 @@ def install_import_hooks() -> None:
         if _hooks_installed:
             return
         _hooks_installed = True
-    for name, hook in HOOKS.items():
+    for name, hook in {**HOOKS, **SERVER_HOOKS}.items():
         when_imported(name, hook)
 
 

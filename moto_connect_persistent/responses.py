@@ -131,6 +131,7 @@ class ConnectPersistentResponse(PluginResponse, ConnectResponse):
                 supported_messaging_content_types=params.get("SupportedMessagingContentTypes"),
                 segment_attributes=params.get("SegmentAttributes"),
                 connection_types=params.get("ConnectionTypes"),
+                endpoint_host=self.endpoint_host,
                 disconnect_on_customer_exit=params.get("DisconnectOnCustomerExit"),
                 participant_configuration=params.get("ParticipantConfiguration"),
                 streaming_endpoint_arn=(params.get("ChatStreamingConfiguration") or {}).get(

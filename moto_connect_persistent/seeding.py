@@ -18,6 +18,8 @@ from .models import ConnectPersistentBackend, connect_persistent_backends
 
 #: Where a running server answers the seeding methods: ``POST <endpoint><ENDPOINT_PATH><method>``.
 ENDPOINT_PATH = "/moto-api/connect-persistent/"
+#: ContentType prefix of Connect's chat events.
+EVENT_PREFIX = "application/vnd.amazonaws.connect.event."
 #: Request headers choosing the backend over HTTP (moto's own header for the account).
 ACCOUNT_HEADER = "x-moto-account-id"
 REGION_HEADER = "x-moto-region"
@@ -46,6 +48,7 @@ SEEDING_METHODS = frozenset(
         "clear_faults",
         "set_settle_time",
         "add_message",
+        "add_event",
         "add_attachment",
         "set_transcript_storage_strict",
     }
@@ -217,6 +220,30 @@ class ChatSession:
             display_name=display_name,
         )
         return self
+
+    def _event(self, role: str, event: str, message_id: str | None = None) -> ChatSession:
+        self._seeder.call(
+            "add_event",
+            instance_id=self.instance_id,
+            contact_id=self._contact_id,
+            role=role,
+            content_type=EVENT_PREFIX + event,
+            message_id=message_id,
+        )
+        return self
+
+    def typing(self, role: str = "AGENT") -> ChatSession:
+        """``role``'s participant is typing: pushed to the chat's websockets, never kept."""
+        return self._event(role, "typing")
+
+    def delivered(self, message_id: str, role: str = "AGENT") -> ChatSession:
+        """``role``'s participant got message ``message_id``: a delivered receipt, pushed and
+        kept in that message's ``MessageMetadata``, as SendEvent does."""
+        return self._event(role, "message.delivered", message_id)
+
+    def read(self, message_id: str, role: str = "AGENT") -> ChatSession:
+        """``role``'s participant read message ``message_id``: a read receipt (see delivered)."""
+        return self._event(role, "message.read", message_id)
 
     def attachment(
         self,

@@ -9,14 +9,23 @@ request of its service, and an idle server has loaded nothing of ours it does no
 
 from __future__ import annotations
 
+import argparse
 import sys
 from collections.abc import Sequence
 
+from . import cors
 from .registration import install_import_hooks
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    """Run moto's server with moto_server's options (-H/--host 127.0.0.1, -p/--port 5000, ...)."""
+    """Run moto's server with moto_server's options (-H/--host 127.0.0.1, -p/--port 5000, ...)
+    and this plugin's own: ``--cors-origins URL[,URL...]``, the page origins allowed to call
+    the Participant Service (any by default)."""
+    options = argparse.ArgumentParser(add_help=False)
+    options.add_argument("--cors-origins", default=None)
+    ours, rest = options.parse_known_args(list(sys.argv[1:] if argv is None else argv))
+    if ours.cors_origins is not None:
+        cors.set_allowed_origins(ours.cors_origins.split(","))
     install_import_hooks()
     try:
         from moto.server import main as moto_server_main
@@ -24,6 +33,6 @@ def main(argv: Sequence[str] | None = None) -> None:
         raise SystemExit(
             f"moto's server needs its extras ({err}): pip install 'moto-connect-persistent[server]'"
         ) from None
-    args = list(sys.argv[1:] if argv is None else argv)
+    args = rest
     # moto reads sys.argv itself when handed an empty list: give it an explicit default.
     moto_server_main(args or ["--host", "127.0.0.1"])

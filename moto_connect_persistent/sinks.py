@@ -22,7 +22,11 @@ log = logging.getLogger(__name__)
 
 
 class TranscriptSink(Protocol):
-    """Anything that wants every item of every chat of every backend, as it is made."""
+    """Anything that wants every item of every chat of every backend, as it is made.
+
+    A sink may also define ``backend_reset(backend)``, called when moto resets a backend
+    (mock start and stop, ``/moto-api/reset``) to drop what it holds for it.
+    """
 
     def deliver(
         self, backend: ConnectPersistentBackend, contact: Contact, item: TranscriptItem
@@ -56,3 +60,17 @@ def deliver(backend: ConnectPersistentBackend, contact: Contact, item: Transcrip
             sink.deliver(backend, contact, item)
         except Exception:  # noqa: BLE001 - best effort, as Connect's own streaming is
             log.exception("transcript sink %r failed on item %s", sink, item.id)
+
+
+def backend_reset(backend: ConnectPersistentBackend) -> None:
+    """Tell every sink that ``backend``'s state is going; a sink's failure is logged."""
+    with _lock:
+        sinks = list(_sinks)
+    for sink in sinks:
+        hook = getattr(sink, "backend_reset", None)
+        if hook is None:
+            continue
+        try:
+            hook(backend)
+        except Exception:  # noqa: BLE001 - a reset must complete
+            log.exception("transcript sink %r failed on reset", sink)

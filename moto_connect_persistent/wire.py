@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import ParseResult
 
 from .exceptions import InvalidRequestException, UnknownOperationException
 from .models import ConnectPersistentBackend, connect_persistent_backends
@@ -27,6 +28,7 @@ class PluginResponse:
     region: str
     method: str
     path: str
+    parsed_url: ParseResult
 
     @property
     def persistent_backend(self) -> ConnectPersistentBackend:
@@ -37,6 +39,12 @@ class PluginResponse:
                 f"Region '{self.region}' is not an Amazon Connect region known to moto; "
                 "set MOTO_ALLOW_NONEXISTENT_REGION=true to allow it."
             ) from None
+
+    @property
+    def endpoint_host(self) -> str | None:
+        """The host name the client reached the mock by (an AWS name in-process, the server's
+        address in server mode): where the chat's websocket is served."""
+        return self.parsed_url.hostname
 
     def setup_class(self, request: Any, full_url: Any = None, headers: Any = None, *_: Any) -> None:
         """Keep the body as bytes: moto decodes it as UTF-8 and crashed (a 500) on any other

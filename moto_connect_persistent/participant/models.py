@@ -28,6 +28,7 @@ from ..exceptions import (
     InvalidParameterException,
     InvalidRequestException,
 )
+from ..websocket_url import websocket_base
 from .exceptions import ValidationException
 from .paging import (
     AFTER_ALL,
@@ -101,6 +102,8 @@ DEFAULT_CHAT_MINUTES = 1500
 CONNECTION_TOKEN_LIFETIME = timedelta(days=1)
 #: The websocket URL must be used within 100 s [doc].
 WEBSOCKET_LIFETIME = timedelta(seconds=100)
+#: Events a seeder may write for a participant (the agent's typing and receipts), as SendEvent.
+SEEDED_EVENTS = (_EVENT + "typing", _EVENT + "message.delivered", _EVENT + "message.read")
 CONNECTION_TYPES = ("WEBSOCKET", "CONNECTION_CREDENTIALS")
 
 #: StartPosition's members: a request sets one of them, or none.
@@ -214,6 +217,16 @@ class Connection:
     expires_at: datetime
 
 
+@dataclass
+class WebsocketTicket:
+    """What a ``Websocket.Url`` stands for: sockets of one connection, opened before expiry."""
+
+    connection_token: str
+    expires_at: datetime
+    #: The newest item when the URL was made: a socket's first pushes are what came after.
+    after_seq: int
+
+
 class TranscriptState:
     """Transcript items and tokens of one backend; owned by it, reset with it."""
 
@@ -238,10 +251,16 @@ class TranscriptState:
         self.departed: set[str] = set()
         #: (participant id, operation, ClientToken) -> the first answer.
         self.replies: dict[tuple[str, str, str], dict[str, Any]] = {}
-        self._seq = itertools.count(1)
+        #: The id in a Websocket.Url -> what the URL opens.
+        self.websocket_tickets: dict[str, WebsocketTicket] = {}
+        #: Participants whose websocket was told of the chat's rehydration already.
+        self.rehydration_told: set[str] = set()
+        #: The newest item's ``seq`` (items are made under the backend's lock).
+        self.last_seq = 0
 
     def next_seq(self) -> int:
-        return next(self._seq)
+        self.last_seq += 1
+        return self.last_seq
 
 
 class ParticipantBackend:
@@ -249,6 +268,7 @@ class ParticipantBackend:
 
     if TYPE_CHECKING:
         region_name: str
+        account_id: str
         transcripts: TranscriptState
         lock: threading.RLock
         contacts: dict[tuple[str, str], Contact]
@@ -476,6 +496,39 @@ class ParticipantBackend:
             participant = self._participant(session, role, display_name)
             return self._write(session.current, "MESSAGE", content_type, participant, content).id
 
+    def add_event(
+        self,
+        instance_id: str,
+        contact_id: str,
+        role: str,
+        content_type: str,
+        message_id: str | None = None,
+    ) -> str:
+        """Seed what ``role``'s participant would send with SendEvent: typing (pushed, never
+        kept) or a delivered/read receipt of ``message_id`` (kept in its MessageMetadata).
+        Returns the event's Id."""
+        if role not in PARTICIPANT_ROLES:
+            raise InvalidParameterException(
+                f"role must be one of {', '.join(PARTICIPANT_ROLES)}, got '{role}'."
+            )
+        if content_type not in SEEDED_EVENTS:
+            raise InvalidParameterException(
+                f"content_type must be one of {', '.join(SEEDED_EVENTS)}, got '{content_type}'."
+            )
+        content = None if message_id is None else json.dumps({"messageId": message_id})
+        with self.lock:
+            self._check_instance(instance_id)
+            session = self.get_contact(instance_id, contact_id, "ContactId").session
+            if session.ended:
+                raise InvalidRequestException(
+                    f"The chat session of '{contact_id}' has ended: no more events."
+                )
+            participant = self._participant(session, role)
+            try:
+                return self._event(session.root, participant, content_type, content).id
+            except ValidationException as err:
+                raise InvalidParameterException(err.message) from None
+
     # ------------------------------------------------------------------ tokens
 
     def _check_participant(self, root: Contact, participant: Participant) -> None:
@@ -525,9 +578,13 @@ class ParticipantBackend:
     # ------------------------------------------------------------------ operations
 
     def create_participant_connection(
-        self, participant_token: str | None, connection_types: list[str] | None = None
+        self,
+        participant_token: str | None,
+        connection_types: list[str] | None = None,
+        endpoint_host: str | None = None,
     ) -> dict[str, Any]:
-        """A new ConnectionToken for the participant (both types when none is named)."""
+        """A new ConnectionToken for the participant and/or a websocket URL for it (both
+        types when none is named); ``endpoint_host`` as for :meth:`open_connection`."""
         with self.lock:
             root = self._participant_token_root(participant_token)
             wanted = connection_types or list(CONNECTION_TYPES)
@@ -537,7 +594,10 @@ class ParticipantBackend:
                     f"Type {', '.join(unsupported)} is not available for a chat participant."
                 )
             return self.open_connection(
-                root, wanted, self._token_participant(root, participant_token or "")
+                root,
+                wanted,
+                self._token_participant(root, participant_token or ""),
+                endpoint_host=endpoint_host,
             )
 
     def open_connection(
@@ -545,13 +605,16 @@ class ParticipantBackend:
         root: Contact,
         connection_types: list[str],
         participant: Participant | None = None,
+        endpoint_host: str | None = None,
     ) -> dict[str, Any]:
         """Connect a participant of the chat (its customer unless ``participant`` is given):
         ``ConnectionCredentials`` and/or ``Websocket``, by type.
 
         The one place a connection is made, for CreateParticipantConnection and for
-        StartChatContact's ``ConnectionTypes``; the websocket URL is a placeholder. Types
-        other than the two above add nothing.
+        StartChatContact's ``ConnectionTypes``. ``endpoint_host`` is the host name the client
+        reached the mock by: the websocket is served there (see
+        :mod:`~moto_connect_persistent.websocket_url`). Types other than the two above add
+        nothing.
         """
         with self.lock:
             now = _now()
@@ -564,16 +627,68 @@ class ParticipantBackend:
             self.transcripts.connections[connection.token] = connection
             response: dict[str, Any] = {}
             if "WEBSOCKET" in connection_types:
-                response["Websocket"] = {
-                    "Url": f"wss://websocket.moto-connect-persistent.invalid/{connection.token}",
-                    "ConnectionExpiry": iso8601(now + WEBSOCKET_LIFETIME),
-                }
+                response["Websocket"] = self._websocket(connection, now, endpoint_host)
             if "CONNECTION_CREDENTIALS" in connection_types:
                 response["ConnectionCredentials"] = {
                     "ConnectionToken": connection.token,
                     "Expiry": iso8601(connection.expires_at),
                 }
             return response
+
+    def _websocket(
+        self, connection: Connection, now: datetime, endpoint_host: str | None
+    ) -> dict[str, str]:
+        """A fresh ``Websocket`` answer: a URL that opens sockets of ``connection`` until
+        ``ConnectionExpiry`` [doc: 100 s]; the one place a websocket URL is built."""
+        ticket_id = str(mock_random.uuid4())
+        ticket = WebsocketTicket(
+            connection.token, now + WEBSOCKET_LIFETIME, self.transcripts.last_seq
+        )
+        self.transcripts.websocket_tickets[ticket_id] = ticket
+        base = websocket_base(endpoint_host)
+        return {
+            "Url": f"{base}/{self.account_id}/{self.region_name}/{ticket_id}",
+            "ConnectionExpiry": iso8601(ticket.expires_at),
+        }
+
+    def websocket_connection(self, ticket_id: str) -> Connection:
+        """The connection a websocket URL opens, checked as its handshake: an unknown or
+        expired URL (past ``ConnectionExpiry``) or a connection that no longer works fails."""
+        with self.lock:
+            ticket = self.transcripts.websocket_tickets.get(ticket_id)
+            if ticket is None:
+                raise AccessDeniedException("The websocket URL is not valid.")
+            if _now() >= ticket.expires_at:
+                raise AccessDeniedException(
+                    "The websocket URL has expired (ConnectionExpiry): call "
+                    "CreateParticipantConnection again for a new one."
+                )
+            return self._connection(ticket.connection_token)
+
+    def websocket_backlog(self, ticket_id: str) -> list[TranscriptItem]:
+        """What a socket of this URL is pushed first, when it subscribes (call under the lock,
+        so that nothing is written between these items and the socket's first live one).
+
+        The chat's ``chat.rehydrated`` event, once per participant, when the chat became
+        persistent before the participant's socket existed (Connect tells each participant
+        that joins a rehydrated chat), then the current session's items written since the
+        URL was made [chosen].
+        """
+        ticket = self.transcripts.websocket_tickets[ticket_id]
+        connection = self.transcripts.connections[ticket.connection_token]
+        root = connection.root.session.root
+        log = self.transcripts.sessions.get((root.instance_id, root.id)) or ItemLog()
+        backlog = log[log.first_after(ticket.after_seq) :]
+        participant_id = connection.participant.participant_id
+        if participant_id not in self.transcripts.rehydration_told:
+            self.transcripts.rehydration_told.add(participant_id)
+            told = [
+                item
+                for item in log
+                if item.content_type == CHAT_REHYDRATED and item.seq <= ticket.after_seq
+            ]
+            backlog = told[-1:] + backlog
+        return backlog
 
     def _replayed(
         self, connection_token: str | None, operation: str, client_token: str | None
@@ -642,38 +757,41 @@ class ParticipantBackend:
             if previous is not None:
                 return previous
             connection = self._connection(connection_token)
-            if content_type not in EVENT_RECEIPTS:
-                raise ValidationException(
-                    f"ContentType must be one of {', '.join(EVENT_RECEIPTS)}."
-                )
-            receipt = EVENT_RECEIPTS[content_type]
-            # Checked before the event is made: a refused receipt reaches no sink.
-            message = self._receipt_target(connection, content) if receipt is not None else None
-            session = connection.root.session
-            event = self._write(
-                session.current,
-                "EVENT",
-                content_type,
-                connection.participant,
-                content,
-                stored=False,
-            )
-            if receipt is not None and message is not None:
-                recipient = connection.participant.participant_id
-                message.receipts.setdefault(recipient, {})[receipt] = iso8601(event.at)
+            event = self._event(connection.root, connection.participant, content_type, content)
             response = {"Id": event.id, "AbsoluteTime": iso8601(event.at)}
             self._remember(connection, "SendEvent", client_token, response)
             return response
 
-    def _receipt_target(self, connection: Connection, content: str | None) -> TranscriptItem:
+    def _event(
+        self,
+        root: Contact,
+        participant: Participant,
+        content_type: str,
+        content: str | None,
+    ) -> TranscriptItem:
+        """SendEvent's rule, for the customer and for seeded participants alike."""
+        if content_type not in EVENT_RECEIPTS:
+            raise ValidationException(f"ContentType must be one of {', '.join(EVENT_RECEIPTS)}.")
+        receipt = EVENT_RECEIPTS[content_type]
+        # Checked before the event is made: a refused receipt reaches no sink.
+        message = self._receipt_target(root, content) if receipt is not None else None
+        event = self._write(
+            root.session.current, "EVENT", content_type, participant, content, stored=False
+        )
+        if receipt is not None and message is not None:
+            recipient = participant.participant_id
+            message.receipts.setdefault(recipient, {})[receipt] = iso8601(event.at)
+        return event
+
+    def _receipt_target(self, root: Contact, content: str | None) -> TranscriptItem:
         try:
             message_id = json.loads(content or "")["messageId"]
         except (ValueError, TypeError, KeyError):
             raise ValidationException(
                 'Content of a receipt must be JSON such as {"messageId": "..."}.'
             ) from None
-        item = self.transcripts.by_id.get((connection.root.instance_id, message_id))
-        if item is not None and item.type == "MESSAGE" and self._in_session(item, connection):
+        item = self.transcripts.by_id.get((root.instance_id, message_id))
+        if item is not None and item.type == "MESSAGE" and self._in_session(item, root):
             return item
         raise ValidationException(f"No message '{message_id}' in this chat.")
 
@@ -695,9 +813,8 @@ class ParticipantBackend:
 
     # ------------------------------------------------------------------ transcript
 
-    def _in_session(self, item: TranscriptItem, connection: Connection) -> bool:
-        """Whether ``item`` was sent in the connection's own chat session (not its past)."""
-        root = connection.root
+    def _in_session(self, item: TranscriptItem, root: Contact) -> bool:
+        """Whether ``item`` was sent in the chat session of ``root`` (not its past)."""
         contact = self.contacts.get((root.instance_id, item.contact_id))
         return contact is not None and contact.session is root.session
 
@@ -817,7 +934,7 @@ class ParticipantBackend:
             item = self.transcripts.by_id.get((root.instance_id, value))
             if (
                 item is None
-                or not self._in_session(item, connection)
+                or not self._in_session(item, connection.root)
                 or (contact_id is not None and item.contact_id != contact_id)
             ):
                 raise ValidationException(

@@ -13,6 +13,7 @@ from urllib.parse import parse_qs
 
 from moto.core.responses import BaseResponse
 
+from .. import cors
 from ..exceptions import InvalidParameterException
 from ..operations import OPERATIONS
 from ..validation import collect_input, operation_model, parse_json_body
@@ -49,6 +50,15 @@ class ParticipantResponse(PluginResponse, BaseResponse):
 
     def _authenticate_and_authorize_normal_action(self, resource: str = "*") -> None:
         """The real service ignores SigV4 and IAM: the bearer token is the only check."""
+
+    def call_action(self) -> Any:
+        """Pages call this service: a browser's preflight is answered here, before any
+        operation, and every answer carries the CORS headers (see :mod:`..cors`)."""
+        origin = self.headers.get("Origin")
+        if self.method == "OPTIONS":
+            return cors.preflight(origin, self.headers.get("Access-Control-Request-Headers"))
+        status, headers, body = super().call_action()
+        return status, {**headers, **cors.response_headers(origin)}, body
 
     def _resolve_operation(self) -> str | None:
         return ROUTES.get((self.method, self.parsed_url.path))
@@ -88,7 +98,7 @@ class ParticipantResponse(PluginResponse, BaseResponse):
         params = self._input()
         return self._json(
             self.persistent_backend.create_participant_connection(
-                params["ParticipantToken"], params.get("Type")
+                params["ParticipantToken"], params.get("Type"), self.endpoint_host
             )
         )
 
