@@ -205,7 +205,7 @@ print(ours["connect"], ours["connectparticipant"])
 
 def test_each_service_model_is_parsed_once_per_process() -> None:
     """Without a default session to share (clients of an explicit session, server mode), the
-    package parses each model once, for every operation and every later mock."""
+    package parses each model at most once, for every operation and every later mock."""
     out = run_python(
         PARSE_COUNTER
         + """
@@ -221,7 +221,10 @@ for _ in range(2):
 print(ours["connect"], ours["connectparticipant"])
 """
     )
-    assert out.split() == ["1", "1"]
+    # At most once: on moto 5.1.21 moto's own connect handler has already parsed the connect
+    # model through the loader this package shares, so the package parses it zero times there.
+    assert [int(count) <= 1 for count in out.split()] == [True, True], out
+    assert out.split()[1] == "1", out
 
 
 def test_the_plugins_default_account_is_motos() -> None:
