@@ -18,9 +18,7 @@ import gc
 import json
 import os
 import platform
-import socket
 import statistics
-import subprocess
 import sys
 import threading
 import time
@@ -555,48 +553,18 @@ def mock_overhead(settings: Settings, report: Report) -> None:
 # --------------------------------------------------------------------------- 4. server mode
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 @contextmanager
 def running_server() -> Iterator[tuple[str, str]]:
-    """The plugin's server (the console script's code) in its own process, on a free port.
+    """The plugin's server (the console script's code) in its own process, on a free port,
+    started as the start-up benchmark starts it (:func:`startup.server`).
 
     A separate process, so the client threads and the server do not share one GIL.
     """
-    port = free_port()
-    script = Path(sys.executable).with_name("moto-connect-persistent-server")
-    command = (
-        [str(script)] if script.exists() else [sys.executable, "-m", "moto_connect_persistent"]
-    )
-    how = script.name if script.exists() else "python -m moto_connect_persistent"
-    process = subprocess.Popen(
-        [*command, "--host", "127.0.0.1", "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("the server did not start") from None
-                time.sleep(0.1)
+    name = "moto-connect-persistent-server"
+    how = " ".join(startup.server_command(name, 0)[:-4]).replace(sys.executable, "python")
+    with startup.server(name) as (process, port):
+        startup.wait_listening(process, port, time.monotonic() + 30)
         yield f"http://127.0.0.1:{port}", how
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 def server_mode(settings: Settings, report: Report) -> None:
