@@ -1,4 +1,5 @@
-"""Test-only controls with no AWS equivalent (spec section 7): faults and settle time."""
+"""Test-only controls with no AWS equivalent (README: Testing failure paths): faults,
+settle time."""
 
 from __future__ import annotations
 
@@ -50,7 +51,7 @@ def set_settle_time(
     account_id: str | None = None,
     endpoint_url: str | None = None,
 ) -> None:
-    """Spec rule 8: refuse rehydration sources that ended less than ``seconds`` ago (0 = off)."""
+    """README rule 8: refuse rehydration sources that ended less than ``seconds`` ago (0 = off)."""
     seeder_for(region_name, account_id, endpoint_url).call("set_settle_time", seconds=seconds)
 
 

@@ -235,7 +235,8 @@ class Rehydration:
     enabled_on: Contact
 
     def visible_past(self) -> Iterator[Contact]:
-        """Spec section 5: the result back to its root, newest first, then that session's past.
+        """README, "What a persistent chat sees": the result back to its root, newest first,
+        then that session's past.
 
         Walked lazily from references, so recording a rehydration costs the same for a
         session of 3 segments as for one of 1,000.
@@ -385,7 +386,7 @@ class ConnectPersistentBackend(
         self.contacts: dict[tuple[str, str], Contact] = {}
         self.idempotent_calls: dict[tuple[str, str], IdempotentCall] = {}
         self.faults: list[Fault] = []
-        #: Spec rule 8, set for this account and region; None follows the mock's setting.
+        #: README rule 8, set for this account and region; None follows the mock's setting.
         self.settle_seconds: float | None = None
         # Server mode serves requests on many threads; every multi-step change holds this.
         self.lock = threading.RLock()
@@ -436,7 +437,7 @@ class ConnectPersistentBackend(
         return session.ended
 
     def _expire(self, session: ContactChain) -> None:
-        """Spec: a chat ends ChatDurationInMinutes after its first contact started.
+        """README: a chat ends ChatDurationInMinutes after its first contact started.
 
         Evaluated lazily, whenever a session is read, so no timer runs and freezegun or
         time-machine move it: a chat found past its deadline ends now, backdated to it
@@ -567,7 +568,7 @@ class ConnectPersistentBackend(
         fingerprint: tuple[Any, ...],
         call: Callable[[], dict[str, Any]],
     ) -> dict[str, Any]:
-        """Spec rule 2: a repeated token replays the first answer; other parameters conflict."""
+        """README rule 2: a repeated token replays the first answer; other parameters conflict."""
         with self.lock:
             if client_token is None:
                 return call()
@@ -575,7 +576,7 @@ class ConnectPersistentBackend(
             previous = self.idempotent_calls.get(key)
             if previous is not None:
                 if previous.fingerprint != fingerprint:
-                    # Neither operation models IdempotencyException (spec section 6).
+                    # Neither operation models IdempotencyException (README: Rules and errors).
                     raise InvalidRequestException(
                         f"ClientToken '{client_token}' was already used with different "
                         f"parameters for {operation}."
@@ -678,7 +679,7 @@ class ConnectPersistentBackend(
         source_contact_id: str,
         rehydration_type: str,
     ) -> tuple[Contact, Contact]:
-        """Spec section 3, rules 5 to 8: which past contact a persistent chat continues from.
+        """README rules 5 to 8: which past contact a persistent chat continues from.
 
         ``current_session`` is None for StartChatContact, whose new session does not exist yet.
         """
@@ -720,7 +721,7 @@ class ConnectPersistentBackend(
         return source, result
 
     def _check_settled(self, past: ContactChain) -> None:
-        """Spec rule 8: the clock starts when the past session ended, for both types."""
+        """README rule 8: the clock starts when the past session ended, for both types."""
         settle_seconds = self.settle_seconds
         if settle_seconds is None:
             settle_seconds = _settle_defaults[-1] if _settle_defaults else 0.0
@@ -757,7 +758,7 @@ class ConnectPersistentBackend(
         source_contact_id: str,
         client_token: str | None = None,
     ) -> dict[str, Any]:
-        """Spec section 3. Input shape (rule 1) is checked before this by the caller."""
+        """README: Rules and errors. Input shape (rule 1) is checked before this by the caller."""
         if rehydration_type not in REHYDRATION_TYPES:
             raise InvalidParameterException(
                 f"RehydrationType must be one of {', '.join(REHYDRATION_TYPES)}."
@@ -819,7 +820,7 @@ class ConnectPersistentBackend(
         streaming_endpoint_arn: str | None = None,
         endpoint_host: str | None = None,
     ) -> dict[str, Any]:
-        """Spec section 4: a running CHAT root, optionally a persistent chat from the start.
+        """README: Operations: a running CHAT root, optionally a persistent chat from the start.
 
         ``endpoint_host``: where the client reached the mock, for a ``ConnectionTypes``
         websocket (see :meth:`open_connection`).
@@ -1123,7 +1124,8 @@ class ConnectPersistentBackend(
         return [c.id for c in session.segments]
 
     def visible_past(self, instance_id: str, contact_id: str) -> list[str]:
-        """Ids of the past segments a persistent chat can see (spec section 5), newest first."""
+        """Ids of the past segments a persistent chat can see, newest first (README, "What a
+        persistent chat sees")."""
         session = self.get_contact(instance_id, contact_id, "ContactId").session
         if session.rehydration is None:
             return []

@@ -1,7 +1,7 @@
 """The wire: turns Connect rest-json requests into backend calls and answers back.
 
 No rule of the service lives here: this layer finds the operation, reads and shape-checks
-its input (the model's constraints, spec rule 1), applies injected faults, and hands over
+its input (the model's constraints, README rule 1), applies injected faults, and hands over
 to :class:`~moto_connect_persistent.models.ConnectPersistentBackend`.
 """
 
@@ -97,7 +97,7 @@ class ConnectPersistentResponse(PluginResponse, ConnectResponse):
                 parse_json_body(self.body),
             )
         except InvalidParameterException as err:
-            # The code the operation models for bad input (spec section 6).
+            # The code the operation models for bad input (README: Rules and errors).
             raise invalid_input("connect", self.operation, err.message) from None
 
     # -- operations -----------------------------------------------------------------

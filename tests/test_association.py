@@ -1,4 +1,4 @@
-"""CreatePersistentContactAssociation through real boto3: spec section 3, rule by rule."""
+"""CreatePersistentContactAssociation through real boto3: the README's rules, one by one."""
 
 from __future__ import annotations
 
@@ -240,7 +240,7 @@ def test_same_token_replays_the_first_answer_whatever_happened_since(
 def test_same_token_with_other_parameters_is_an_invalid_request_naming_the_token(
     connect: Any, iid: str, past: Any
 ) -> None:
-    """Spec section 6: the operation models no IdempotencyException [botocore model:
+    """README: Rules and errors: the operation models no IdempotencyException [botocore model:
     CreatePersistentContactAssociation errors], so the conflict is its InvalidRequestException."""
     seed_chat_session(iid, contact_id="NEW")
     associate(connect, iid, "NEW", "C1", "ENTIRE_PAST_SESSION", ClientToken="tok-2")

@@ -1,4 +1,4 @@
-"""Settle time (spec rule 8), moved past with freezegun: refused before, accepted after."""
+"""Settle time (README, rule 8), moved past with freezegun: refused before, accepted after."""
 
 from __future__ import annotations
 

@@ -532,7 +532,8 @@ class ParticipantBackend:
     # ------------------------------------------------------------------ tokens
 
     def _check_participant(self, root: Contact, participant: Participant) -> None:
-        """Spec: tokens of an ended chat (stopped or out of time) or a departed participant fail."""
+        """README: tokens of an ended chat (stopped or out of time) or a departed participant
+        fail."""
         if self.session_ended(root.session):
             raise AccessDeniedException(
                 "The chat has ended (stopped, or its ChatDurationInMinutes expired): its "
