@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -41,3 +42,43 @@ def expect_error(call: Any, code: str, status: int, *words: str) -> str:
         assert word in error["Message"], error["Message"]
     message: str = error["Message"]
     return message
+
+
+def use_s3_storage(
+    connect: Any, s3: Any, iid: str, resource_type: str, bucket: str, prefix: str
+) -> None:
+    """Make ``bucket`` in moto's S3 and associate it with the instance for ``resource_type``."""
+    s3.create_bucket(Bucket=bucket)
+    connect.associate_instance_storage_config(
+        InstanceId=iid,
+        ResourceType=resource_type,
+        StorageConfig={
+            "StorageType": "S3",
+            "S3Config": {"BucketName": bucket, "BucketPrefix": prefix},
+        },
+    )
+
+
+@dataclass
+class Chat:
+    """A running chat as its customer's client holds it."""
+
+    client: Any
+    token: str
+    contact_id: str
+    participant_token: str
+
+    def page(self, **kwargs: Any) -> dict[str, Any]:
+        answer: dict[str, Any] = self.client.get_transcript(ConnectionToken=self.token, **kwargs)
+        return answer
+
+    def read_all(self, **kwargs: Any) -> list[dict[str, Any]]:
+        """Every item from the first page on, following NextToken (bounded)."""
+        items: list[dict[str, Any]] = []
+        for _ in range(100):
+            answer = self.page(**kwargs)
+            items.extend(answer["Transcript"])
+            if "NextToken" not in answer:
+                return items
+            kwargs["NextToken"] = answer["NextToken"]
+        raise AssertionError("NextToken never ran out")

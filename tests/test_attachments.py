@@ -11,7 +11,7 @@ import boto3
 import moto
 import pytest
 import requests
-from support import REGION, expect_error, make_instance
+from support import REGION, expect_error, make_instance, use_s3_storage
 
 from moto_connect_persistent import chat_session, sinks
 
@@ -32,15 +32,7 @@ def assert_disposition(url: str, fetched: requests.Response, expected: str) -> N
 
 
 def enable_attachments(connect: Any, s3: Any, iid: str) -> None:
-    s3.create_bucket(Bucket=BUCKET)
-    connect.associate_instance_storage_config(
-        InstanceId=iid,
-        ResourceType="ATTACHMENTS",
-        StorageConfig={
-            "StorageType": "S3",
-            "S3Config": {"BucketName": BUCKET, "BucketPrefix": PREFIX},
-        },
-    )
+    use_s3_storage(connect, s3, iid, "ATTACHMENTS", BUCKET, PREFIX)
 
 
 def start_chat(connect: Any, iid: str) -> dict[str, Any]:

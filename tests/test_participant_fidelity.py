@@ -7,31 +7,16 @@ Everything goes through ``boto3.client("connectparticipant")``, as a chat widget
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 import boto3
 import pytest
-from support import REGION, expect_error
+from support import REGION, Chat, expect_error
 
 from moto_connect_persistent import chat_session, seed_chat_session, sinks
 
 EVENT = "application/vnd.amazonaws.connect.event."
 REHYDRATED = EVENT + "chat.rehydrated"
-
-
-@dataclass
-class Chat:
-    """A running chat as its customer's client holds it."""
-
-    client: Any
-    token: str
-    contact_id: str
-    participant_token: str
-
-    def page(self, **kwargs: Any) -> dict[str, Any]:
-        answer: dict[str, Any] = self.client.get_transcript(ConnectionToken=self.token, **kwargs)
-        return answer
 
 
 def start_chat(connect: Any, iid: str, **kwargs: Any) -> Chat:

@@ -8,7 +8,6 @@ second apart.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -16,36 +15,13 @@ import boto3
 import pytest
 from botocore.config import Config
 from freezegun import freeze_time
-from support import REGION, expect_error
+from support import REGION, Chat, expect_error
 
 from moto_connect_persistent import chat_session, seed_chat_session
 
 START = datetime(2026, 5, 4, 10, 0, tzinfo=timezone.utc)
 CURRENT_MESSAGES = [f"m{i}" for i in range(12)]
 PAST_MESSAGES = ["p2-a", "p1-b", "p1-a"]  # newest first
-
-
-@dataclass
-class Chat:
-    client: Any
-    token: str
-    contact_id: str
-    participant_token: str
-
-    def page(self, **kwargs: Any) -> dict[str, Any]:
-        answer: dict[str, Any] = self.client.get_transcript(ConnectionToken=self.token, **kwargs)
-        return answer
-
-    def read_all(self, **kwargs: Any) -> list[dict[str, Any]]:
-        """Every item from the first page on, following NextToken (bounded)."""
-        items: list[dict[str, Any]] = []
-        for _ in range(100):
-            answer = self.page(**kwargs)
-            items.extend(answer["Transcript"])
-            if "NextToken" not in answer:
-                return items
-            kwargs["NextToken"] = answer["NextToken"]
-        raise AssertionError("NextToken never ran out")
 
 
 def texts(items: list[dict[str, Any]]) -> list[str]:

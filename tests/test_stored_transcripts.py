@@ -7,7 +7,7 @@ from typing import Any
 
 import boto3
 import pytest
-from support import REGION, make_instance
+from support import REGION, make_instance, use_s3_storage
 
 from moto_connect_persistent import require_stored_transcripts, seed_chat_session
 
@@ -16,15 +16,7 @@ PREFIX = "connect/shop/ChatTranscripts"
 
 
 def store_transcripts(connect: Any, s3: Any, iid: str) -> None:
-    s3.create_bucket(Bucket=BUCKET)
-    connect.associate_instance_storage_config(
-        InstanceId=iid,
-        ResourceType="CHAT_TRANSCRIPTS",
-        StorageConfig={
-            "StorageType": "S3",
-            "S3Config": {"BucketName": BUCKET, "BucketPrefix": PREFIX},
-        },
-    )
+    use_s3_storage(connect, s3, iid, "CHAT_TRANSCRIPTS", BUCKET, PREFIX)
 
 
 def stored(s3: Any) -> dict[str, dict[str, Any]]:
