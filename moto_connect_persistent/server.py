@@ -16,6 +16,13 @@ from collections.abc import Sequence
 from . import cors
 from .registration import install_import_hooks
 
+#: What to run when moto's server extras (Flask) are missing: the package is not on PyPI, so
+#: name moto's own extra, which is, with the range pyproject.toml's ``server`` extra pins.
+SERVER_EXTRA_HINT = (
+    'pip install "moto[server]>=5.1.21,<6" (or, in a clone of this repository, '
+    "pip install -e '.[server]')"
+)
+
 
 def main(argv: Sequence[str] | None = None) -> None:
     """Run moto's server with moto_server's options (-H/--host 127.0.0.1, -p/--port 5000, ...)
@@ -30,9 +37,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     try:
         from moto.server import main as moto_server_main
     except ImportError as err:
-        raise SystemExit(
-            f"moto's server needs its extras ({err}): pip install 'moto-connect-persistent[server]'"
-        ) from None
+        raise SystemExit(f"moto's server needs its extras ({err}): {SERVER_EXTRA_HINT}") from None
     args = rest
     # moto reads sys.argv itself when handed an empty list: give it an explicit default.
     moto_server_main(args or ["--host", "127.0.0.1"])
