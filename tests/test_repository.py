@@ -181,4 +181,8 @@ def test_the_readmes_install_command_is_one_ci_runs() -> None:
         capture_output=True,
         check=True,
     ).stdout.decode()
-    assert commands and all(command + "\n" in ci.split("\0") for command in commands), commands
+    missing = [command for command in commands if command + "\n" not in ci.split("\0")]
+    assert commands and not missing, (
+        "the README's Install commands must each be a shell block of its 'Running the tests', "
+        f"so CI runs a newcomer's first command from a fresh checkout; not run by CI: {missing}"
+    )
