@@ -42,9 +42,9 @@ ENDPOINT = f"https://connect.{REGION}.amazonaws.com"
 METHODS = ("GET", "PUT", "POST", "DELETE", "PATCH")
 CONTACT_ID_MEMBERS = {"ContactId", "InitialContactId", "SourceContactId", "RelatedContactId"}
 
+# The profile (tests/conftest.py) decides seed, database and blob printing.
 SETTINGS = settings(
     deadline=None,
-    database=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 
