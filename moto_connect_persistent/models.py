@@ -35,7 +35,7 @@ from .participant.attachments import Attachment, AttachmentBackend
 from .participant.exceptions import ValidationException
 from .participant.models import ParticipantBackend, TranscriptState, _check_message
 from .stored_transcripts import StoredTranscript, TranscriptStorageBackend
-from .validation import COMMON_ERRORS, answerable_errors, modeled_errors
+from .validation import COMMON_ERRORS, answerable_errors, modeled_errors, page_start
 
 ENTIRE_PAST_SESSION = "ENTIRE_PAST_SESSION"
 FROM_SEGMENT = "FROM_SEGMENT"
@@ -971,11 +971,7 @@ class ConnectPersistentBackend(
         self._check_instance(instance_id)
         session = self.get_contact(instance_id, contact_id, "contactId").session
         limit = max_results or 100
-        start = 0
-        if next_token is not None:
-            if not next_token.isdigit() or int(next_token) > len(session.segments):
-                raise InvalidParameterException("nextToken is not valid.")
-            start = int(next_token)
+        start = page_start(next_token, len(session.segments), "nextToken")
         page = session.segments[start : start + limit]
         response: dict[str, Any] = {"ContactSummaryList": [c.to_summary() for c in page]}
         if start + limit < len(session.segments):
