@@ -29,9 +29,13 @@ import logging
 import threading
 from collections import deque
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from . import cors, sinks, websocket_url
+from .chat.content import CHAT_ENDED
+from .chat.items import TranscriptItem
+from .chat.session import Contact
+from .chat.views import pushed_item
 
 # The package imports this module on import to register the hub: it loads nothing heavy (no
 # moto, asyncio or websockets) before the first websocket URL is asked for.
@@ -41,8 +45,7 @@ if TYPE_CHECKING:
     from websockets.asyncio.server import ServerConnection
     from websockets.http11 import Request, Response
 
-    from .models import ConnectPersistentBackend, Contact
-    from .participant.models import TranscriptItem
+    from .models import ConnectPersistentBackend
 
 log = logging.getLogger(__name__)
 
@@ -58,46 +61,13 @@ MAX_CLIENT_MESSAGE = 64 * 1024
 THREAD_TIMEOUT = 10.0
 
 CHAT_TOPIC = "aws/chat"
-#: How a receipt reaches a chat client: a message-metadata item (amazon-connect-chatjs reads
-#: receipts only from ``Type`` ``MESSAGEMETADATA`` items), not the raw SendEvent event.
-METADATA_TYPE = "MESSAGEMETADATA"
-METADATA_CONTENT_TYPE = "application/vnd.amazonaws.connect.event.message.metadata"
 
 CLOSE_NORMAL = 1000
 CLOSE_TRY_AGAIN_LATER = 1013
 HTTP_FORBIDDEN = 403
 HTTP_NOT_FOUND = 404
-#: After this event a chat pushes nothing more (``participant.models.CHAT_ENDED``).
-CHAT_ENDED = "application/vnd.amazonaws.connect.event.chat.ended"
 
 ChatKey = tuple[str, str, str, str]  # account, region, instance id, root contact id
-
-
-def pushed_item(item: TranscriptItem, initial_contact_id: str) -> dict[str, Any]:
-    """The item as the websocket pushes it: GetTranscript's form plus ``InitialContactId``
-    (chat clients drop items naming neither their contact nor their initial contact); a
-    receipt becomes the message metadata it adds."""
-    from .participant.models import EVENT_RECEIPTS, iso8601
-
-    receipt = EVENT_RECEIPTS.get(item.content_type)
-    if receipt is not None:
-        return {
-            "Id": item.id,
-            "Type": METADATA_TYPE,
-            "ContentType": METADATA_CONTENT_TYPE,
-            "AbsoluteTime": iso8601(item.at),
-            "ContactId": item.contact_id,
-            "InitialContactId": initial_contact_id,
-            "MessageMetadata": {
-                "MessageId": json.loads(item.content or "{}")["messageId"],
-                "Receipts": [
-                    {receipt: iso8601(item.at), "RecipientParticipantId": item.participant_id}
-                ],
-            },
-        }
-    pushed = item.to_raw()
-    pushed["InitialContactId"] = initial_contact_id
-    return pushed
 
 
 def chat_frame(item: TranscriptItem, initial_contact_id: str) -> str:
@@ -110,8 +80,27 @@ def chat_frame(item: TranscriptItem, initial_contact_id: str) -> str:
     )
 
 
+#: How a socket closes after its last frame: (code, reason).
+Close = tuple[int, str]
+CHAT_OVER: Close = (CLOSE_NORMAL, "The chat has ended.")
+TOO_FAR_BEHIND: Close = (CLOSE_TRY_AGAIN_LATER, "Too far behind: read GetTranscript.")
+
+
+class Batch(NamedTuple):
+    """What the pump sends in one go: frames in order, then the close that follows them."""
+
+    frames: list[str]
+    close: Close | None
+
+
 class ChatSocket:
-    """One subscribed websocket's outbox: filled from any thread, drained by its server loop."""
+    """One subscribed websocket's outbox: filled from any thread, drained by its server loop.
+
+    The close travels in the outbox with the frames: :meth:`offer` decides it under the same
+    lock that appends the last frame, and :meth:`take` hands the frames and the close over
+    together. So a frame offered while the pump is sending the previous batch is never left
+    behind by a close decided in between: whatever was offered before the close is sent first.
+    """
 
     def __init__(self, key: ChatKey, loop: asyncio.AbstractEventLoop) -> None:
         import asyncio
@@ -122,20 +111,24 @@ class ChatSocket:
         self._lock = threading.Lock()
         self._outbox: deque[str] = deque()
         self._scheduled = False
-        self.overflowed = False
-        #: Set once the chat's last item is queued: nothing comes after it.
-        self.finished = False
+        #: Set with the chat's last frame, or when the outbox overflows: nothing comes after.
+        self._close: Close | None = None
+
+    @property
+    def overflowed(self) -> bool:
+        return self._close == TOO_FAR_BEHIND
 
     def offer(self, frame: str, last: bool) -> None:
-        """Queue a frame without ever blocking; a full outbox marks the socket overflowed."""
+        """Queue a frame without ever blocking; a full outbox closes the socket 1013."""
         with self._lock:
-            if self.finished or self.overflowed:
+            if self._close is not None:
                 return
             if len(self._outbox) >= OUTBOX_LIMIT:
-                self.overflowed = True
+                self._close = TOO_FAR_BEHIND
             else:
                 self._outbox.append(frame)
-                self.finished = last
+                if last:
+                    self._close = CHAT_OVER
             if self._scheduled:
                 return
             self._scheduled = True
@@ -144,12 +137,13 @@ class ChatSocket:
         except RuntimeError:  # the loop has closed: the server is stopping
             pass
 
-    def take(self) -> list[str]:
+    def take(self) -> Batch:
+        """Every frame queued so far and, if it is decided, the close that follows them."""
         with self._lock:
             frames = list(self._outbox)
             self._outbox.clear()
             self._scheduled = False
-            return frames
+            return Batch(frames, self._close)
 
 
 class WebsocketServer:
@@ -283,17 +277,15 @@ class WebsocketServer:
 
 
 async def _pump(websocket: ServerConnection, socket: ChatSocket) -> None:
-    """Send a socket's frames in order; close it after the chat's end or when it overflowed."""
+    """Send a socket's frames in order; close it once a batch carries the close."""
     while True:
         await socket.wake.wait()
         socket.wake.clear()
-        for frame in socket.take():
+        batch = socket.take()
+        for frame in batch.frames:
             await websocket.send(frame)
-        if socket.overflowed:
-            await websocket.close(CLOSE_TRY_AGAIN_LATER, "Too far behind: read GetTranscript.")
-            return
-        if socket.finished:
-            await websocket.close(CLOSE_NORMAL, "The chat has ended.")
+        if batch.close is not None:
+            await websocket.close(*batch.close)
             return
 
 
