@@ -32,9 +32,6 @@ if TYPE_CHECKING:
 
     __version__: str
 
-#: The distribution whose metadata holds the version (``pip show moto-connect-persistent``).
-DISTRIBUTION = "moto-connect-persistent"
-
 #: Public name (``__all__``) -> the module that defines it.
 _EXPORTS = {
     "ChatSession": ".seeding",
@@ -71,9 +68,9 @@ __all__ = [
 def __getattr__(name: str) -> Any:
     """PEP 562: a public name is imported (with moto) when first asked for."""
     if name == "__version__":
-        from importlib.metadata import version
+        from .version import package_version
 
-        globals()[name] = value = version(DISTRIBUTION)
+        globals()[name] = value = package_version()
         return value
     module = _EXPORTS.get(name)
     if module is None:
