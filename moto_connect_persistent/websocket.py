@@ -29,7 +29,7 @@ import logging
 import threading
 from collections import deque
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from . import cors, sinks, websocket_url
 
@@ -110,8 +110,27 @@ def chat_frame(item: TranscriptItem, initial_contact_id: str) -> str:
     )
 
 
+#: How a socket closes after its last frame: (code, reason).
+Close = tuple[int, str]
+CHAT_OVER: Close = (CLOSE_NORMAL, "The chat has ended.")
+TOO_FAR_BEHIND: Close = (CLOSE_TRY_AGAIN_LATER, "Too far behind: read GetTranscript.")
+
+
+class Batch(NamedTuple):
+    """What the pump sends in one go: frames in order, then the close that follows them."""
+
+    frames: list[str]
+    close: Close | None
+
+
 class ChatSocket:
-    """One subscribed websocket's outbox: filled from any thread, drained by its server loop."""
+    """One subscribed websocket's outbox: filled from any thread, drained by its server loop.
+
+    The close travels in the outbox with the frames: :meth:`offer` decides it under the same
+    lock that appends the last frame, and :meth:`take` hands the frames and the close over
+    together. So a frame offered while the pump is sending the previous batch is never left
+    behind by a close decided in between: whatever was offered before the close is sent first.
+    """
 
     def __init__(self, key: ChatKey, loop: asyncio.AbstractEventLoop) -> None:
         import asyncio
@@ -122,20 +141,24 @@ class ChatSocket:
         self._lock = threading.Lock()
         self._outbox: deque[str] = deque()
         self._scheduled = False
-        self.overflowed = False
-        #: Set once the chat's last item is queued: nothing comes after it.
-        self.finished = False
+        #: Set with the chat's last frame, or when the outbox overflows: nothing comes after.
+        self._close: Close | None = None
+
+    @property
+    def overflowed(self) -> bool:
+        return self._close == TOO_FAR_BEHIND
 
     def offer(self, frame: str, last: bool) -> None:
-        """Queue a frame without ever blocking; a full outbox marks the socket overflowed."""
+        """Queue a frame without ever blocking; a full outbox closes the socket 1013."""
         with self._lock:
-            if self.finished or self.overflowed:
+            if self._close is not None:
                 return
             if len(self._outbox) >= OUTBOX_LIMIT:
-                self.overflowed = True
+                self._close = TOO_FAR_BEHIND
             else:
                 self._outbox.append(frame)
-                self.finished = last
+                if last:
+                    self._close = CHAT_OVER
             if self._scheduled:
                 return
             self._scheduled = True
@@ -144,12 +167,13 @@ class ChatSocket:
         except RuntimeError:  # the loop has closed: the server is stopping
             pass
 
-    def take(self) -> list[str]:
+    def take(self) -> Batch:
+        """Every frame queued so far and, if it is decided, the close that follows them."""
         with self._lock:
             frames = list(self._outbox)
             self._outbox.clear()
             self._scheduled = False
-            return frames
+            return Batch(frames, self._close)
 
 
 class WebsocketServer:
@@ -283,17 +307,15 @@ class WebsocketServer:
 
 
 async def _pump(websocket: ServerConnection, socket: ChatSocket) -> None:
-    """Send a socket's frames in order; close it after the chat's end or when it overflowed."""
+    """Send a socket's frames in order; close it once a batch carries the close."""
     while True:
         await socket.wake.wait()
         socket.wake.clear()
-        for frame in socket.take():
+        batch = socket.take()
+        for frame in batch.frames:
             await websocket.send(frame)
-        if socket.overflowed:
-            await websocket.close(CLOSE_TRY_AGAIN_LATER, "Too far behind: read GetTranscript.")
-            return
-        if socket.finished:
-            await websocket.close(CLOSE_NORMAL, "The chat has ended.")
+        if batch.close is not None:
+            await websocket.close(*batch.close)
             return
 
 

@@ -19,7 +19,7 @@ import boto3
 import pytest
 from freezegun import freeze_time
 from support import REGION, make_instance
-from websocket_client import ChatSocket
+from websocket_client import WAIT, ChatSocket
 from websockets.exceptions import InvalidStatus
 
 from moto_connect_persistent import (
@@ -297,6 +297,82 @@ def test_disconnect_pushes_participant_left_and_chat_ended(
         assert socket.closed()[0] == 1000
 
 
+def test_an_item_offered_while_the_pump_sends_is_sent_before_the_close() -> None:
+    """The hand-over between the backend's thread and the socket's loop: the pump takes a
+    batch and, while it is still sending it, the chat's last item is offered. That item is
+    sent, after the batch, and only then the socket closes 1000 (README: "``chat.ended``
+    pushed, then close code 1000"). The interleaving is forced: the send of the first frame
+    waits until the last one has been offered from another thread."""
+    loop = asyncio.new_event_loop()
+    try:
+        socket = websocket.ChatSocket(("a", "r", "i", "c"), loop)
+
+        class PausingConnection:
+            sent: list[str] = []
+            closed: tuple[int, str] | None = None
+
+            async def send(self, frame: str) -> None:
+                if frame == "participant.left":  # the chat ends while this one is sent
+                    await asyncio.to_thread(socket.offer, "chat.ended", True)
+                self.sent.append(frame)
+
+            async def close(self, code: int, reason: str) -> None:
+                self.closed = (code, reason)
+
+        connection = PausingConnection()
+        socket.offer("participant.left", last=False)
+        loop.run_until_complete(asyncio.wait_for(websocket._pump(connection, socket), 5))  # type: ignore[arg-type]
+        assert connection.sent == ["participant.left", "chat.ended"]
+        assert connection.closed == (1000, "The chat has ended.")
+    finally:
+        loop.close()
+
+
+def test_a_customer_disconnect_racing_the_pump_still_pushes_chat_ended(
+    connect: Any, iid: str, participant: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The race a loaded machine hits, forced through a real socket: DisconnectParticipant
+    writes ``participant.left`` then ``chat.ended``; the socket's pump takes the first alone
+    and is still sending it when the second is offered. The client still reads both, in
+    order, then close 1000 -- a widget's "chat over" screen waits for exactly that event."""
+    from websockets.asyncio.server import ServerConnection
+
+    taken_left = threading.Event()
+    ended_offered = threading.Event()
+    take, offer, send = websocket.ChatSocket.take, websocket.ChatSocket.offer, ServerConnection.send
+
+    def take_then_tell(self: websocket.ChatSocket) -> websocket.Batch:
+        batch = take(self)
+        if any("participant.left" in frame for frame in batch.frames):
+            taken_left.set()
+        return batch
+
+    def offer_after_the_take(self: websocket.ChatSocket, frame: str, last: bool) -> None:
+        if last:  # chat.ended waits until the pump holds a batch without it
+            assert taken_left.wait(WAIT)
+        offer(self, frame, last)
+        if last:
+            ended_offered.set()
+
+    async def send_slowly(self: ServerConnection, message: Any, *args: Any) -> None:
+        await send(self, message, *args)
+        if isinstance(message, str) and "participant.left" in message:
+            assert await asyncio.to_thread(ended_offered.wait, WAIT)
+
+    monkeypatch.setattr(websocket.ChatSocket, "take", take_then_tell)
+    monkeypatch.setattr(websocket.ChatSocket, "offer", offer_after_the_take)
+    monkeypatch.setattr(ServerConnection, "send", send_slowly)
+    chat = start_chat(connect, iid)
+    url, token = open_connection(participant, chat)
+    with ChatSocket(url) as socket:
+        participant.disconnect_participant(ConnectionToken=token)
+        left, ended = socket.items(2)
+        assert left["ContentType"] == EVENT + "participant.left"
+        assert ended["ContentType"] == EVENT + "chat.ended"
+        assert socket.closed() == (1000, "The chat has ended.")
+    assert taken_left.is_set() and ended_offered.is_set()
+
+
 def test_an_expired_url_is_refused_and_a_fresh_one_works(
     connect: Any, iid: str, participant: Any
 ) -> None:
@@ -427,7 +503,10 @@ def test_an_outbox_past_its_bound_closes_the_socket_try_again_later(
         socket = websocket.ChatSocket(("a", "r", "i", "c"), loop)
         for n in range(10):
             socket.offer(f"frame {n}", last=False)
-        assert socket.overflowed and socket.take() == ["frame 0", "frame 1", "frame 2"]
+        assert socket.overflowed
+        assert socket.take() == websocket.Batch(
+            ["frame 0", "frame 1", "frame 2"], websocket.TOO_FAR_BEHIND
+        )
 
         class Closing:
             sent: list[str] = []
