@@ -3,4 +3,4 @@
 from .server import main
 
 if __name__ == "__main__":
-    main()
+    main(prog="python -m moto_connect_persistent")

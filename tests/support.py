@@ -1,8 +1,17 @@
-"""Helpers shared by the test modules: one way to make an instance and to assert an AWS error."""
+"""Helpers shared by the test modules: one way to make an instance, to assert an AWS error,
+and to run the console script as a real server on a free loopback port."""
 
 from __future__ import annotations
 
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -105,3 +114,67 @@ class Chat:
                 return items
             kwargs["NextToken"] = answer["NextToken"]
         raise AssertionError("NextToken never ran out")
+
+
+# ---------------------------------------------------------------------- the console script
+
+#: The installed console script, and the ``python -m`` form of the same command.
+SERVER_SCRIPT = str(Path(sys.executable).with_name("moto-connect-persistent-server"))
+SERVER_MODULE = [sys.executable, "-m", "moto_connect_persistent"]
+
+
+def client_at(endpoint_url: str, region: str = REGION, service: str = "connect") -> Any:
+    """A boto3 client of a running server, with fake credentials."""
+    import boto3
+
+    return boto3.client(
+        service,
+        region_name=region,
+        endpoint_url=endpoint_url,
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def wait_until_answering(process: subprocess.Popen[bytes], url: str) -> None:
+    """Poll for at most 30 s; fail at once if the process died."""
+    for _ in range(300):
+        if process.poll() is not None:
+            pytest.fail(f"server exited with {process.returncode}: {process.stderr.read()!r}")  # type: ignore[union-attr]
+        try:
+            requests.get(f"{url}/moto-api/data.json", timeout=1)
+            return
+        except requests.ConnectionError:
+            time.sleep(0.1)
+    pytest.fail(f"server at {url} did not answer within 30 s")
+
+
+@contextmanager
+def running_server(
+    command: list[str] | None = None, *options: str
+) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
+    """The console script (or ``command``) serving on a free loopback port, until the block
+    ends: yields the process (stderr piped, unread) and its URL, once it answers HTTP."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    env = {k: v for k, v in os.environ.items() if k != "MOTO_PORT"}
+    process = subprocess.Popen(
+        [*(command or [SERVER_SCRIPT]), *options, "-H", "127.0.0.1", "-p", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        wait_until_answering(process, url)
+        yield process, url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        process.stderr.close()  # type: ignore[union-attr]

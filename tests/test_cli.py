@@ -1,10 +1,13 @@
-"""Other clients than boto3: the AWS CLI and raw SigV4-signed HTTP against the running server."""
+"""Other clients than boto3: the AWS CLI and raw SigV4-signed HTTP against the running server;
+the server's own command line, run as a real subprocess."""
 
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +17,14 @@ import requests
 from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
-from support import make_instance
+from support import (
+    SERVER_MODULE,
+    SERVER_SCRIPT,
+    client_at,
+    free_port,
+    make_instance,
+    running_server,
+)
 
 from moto_connect_persistent import seed_chat_session
 
@@ -210,3 +220,80 @@ def test_signed_seeding_lands_in_the_account_of_the_access_key(
     assert seeded.json() == {"result": "C1"}
     contact = connect.describe_contact(InstanceId=instance_id, ContactId="C1")["Contact"]
     assert contact["Arn"].startswith(f"arn:aws:connect:eu-west-2:{account}:")
+
+
+# ---------------------------------------------------------------------- our own command line
+
+
+def run_command(command: list[str], *options: str) -> subprocess.CompletedProcess[str]:
+    """Run the server command with ``options`` that make it exit (help, version, a typo)."""
+    return subprocess.run([*command, *options], capture_output=True, text=True, timeout=60)
+
+
+def long_options(help_text: str) -> set[str]:
+    return set(re.findall(r"(--[a-z][a-z-]+)", help_text)) - {"--help"}
+
+
+@pytest.mark.parametrize(
+    ("command", "prog"),
+    [
+        ([SERVER_SCRIPT], "moto-connect-persistent-server"),
+        (SERVER_MODULE, "python -m moto_connect_persistent"),
+    ],
+    ids=["script", "-m"],
+)
+def test_help_names_the_command_and_every_option(command: list[str], prog: str) -> None:
+    """The command's ``--help`` describes it and lists the plugin's options beside moto's.
+
+    moto's server has no page of its own options; its documented form is ``moto_server -p3000``
+    / ``-H 0.0.0.0``, which this command keeps. Decision (README, server mode): one parser,
+    our options (``--cors-origins``) and moto_server's, so ``--help`` shows them all."""
+    done = run_command(command, "--help")
+
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith(f"usage: {prog} ")
+    assert "Amazon Connect persistent chat" in " ".join(done.stdout.split())
+    assert {"--cors-origins", "--version", "--host", "--port", "--ssl"} <= long_options(done.stdout)
+
+
+def test_help_lists_every_option_moto_server_has() -> None:
+    """Every option moto_server accepts is accepted (and shown) here: a moto release that adds
+    one fails this test instead of a user's command line."""
+    moto = run_command([sys.executable, "-m", "moto.server"], "--help")
+    ours = run_command([SERVER_SCRIPT], "--help")
+
+    assert moto.returncode == 0, moto.stderr
+    assert long_options(moto.stdout) <= long_options(ours.stdout)
+
+
+def test_version_prints_the_installed_version() -> None:
+    done = run_command([SERVER_SCRIPT], "--version")
+
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == f"moto-connect-persistent {version('moto-connect-persistent')}\n"
+
+
+def test_an_unknown_option_is_refused_before_anything_starts() -> None:
+    done = run_command(SERVER_MODULE, "--cors-orgins", "http://x", "-p", str(free_port()))
+
+    assert done.returncode == 2
+    assert "python -m moto_connect_persistent: error:" in done.stderr
+    assert "--cors-orgins" in done.stderr
+    assert "serving" not in done.stderr
+
+
+def test_start_up_line_names_the_package_its_version_and_the_address() -> None:
+    """The first line the server writes says what is served where, before Werkzeug's banner;
+    the address it names answers the plugin's operations."""
+    with running_server([SERVER_SCRIPT], "--cors-origins", "http://localhost:3000") as (
+        process,
+        url,
+    ):
+        first = process.stderr.readline().decode()  # type: ignore[union-attr]
+        seeded = seed_chat_session(make_instance(client_at(url)), contact_id="C1", endpoint_url=url)
+        assert seeded.contact_ids == ["C1"]
+
+    assert first == (
+        f"moto-connect-persistent {version('moto-connect-persistent')} "
+        f"(moto {version('moto')}) serving {url}\n"
+    )

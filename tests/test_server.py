@@ -7,18 +7,13 @@ before each test); the console script runs as a real subprocess on a free loopba
 from __future__ import annotations
 
 import json
-import os
 import socket
-import subprocess
-import sys
-import time
-from pathlib import Path
 from typing import Any
 
 import boto3
 import pytest
 import requests
-from support import make_instance
+from support import SERVER_MODULE, SERVER_SCRIPT, client_at, make_instance, running_server
 
 from moto_connect_persistent import (
     SeedingError,
@@ -31,16 +26,6 @@ from moto_connect_persistent import (
 )
 
 REGION = "us-east-1"
-
-
-def client_at(endpoint_url: str, region: str = REGION) -> Any:
-    return boto3.client(
-        "connect",
-        region_name=region,
-        endpoint_url=endpoint_url,
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
 
 
 def start_chat(client: Any, instance_id: str) -> str:
@@ -268,51 +253,12 @@ def test_remote_seeding_of_something_that_is_not_our_server_fails_clearly(
 # ---------------------------------------------------------------------- the console script
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def wait_until_answering(process: subprocess.Popen[bytes], url: str) -> None:
-    """Poll for at most 30 s; fail at once if the process died."""
-    for _ in range(300):
-        if process.poll() is not None:
-            pytest.fail(f"server exited with {process.returncode}: {process.stderr.read()!r}")  # type: ignore[union-attr]
-        try:
-            requests.get(f"{url}/moto-api/data.json", timeout=1)
-            return
-        except requests.ConnectionError:
-            time.sleep(0.1)
-    pytest.fail(f"server at {url} did not answer within 30 s")
-
-
-SCRIPT = str(Path(sys.executable).with_name("moto-connect-persistent-server"))
-
-
-@pytest.mark.parametrize(
-    "command", [[SCRIPT], [sys.executable, "-m", "moto_connect_persistent"]], ids=["script", "-m"]
-)
+@pytest.mark.parametrize("command", [[SERVER_SCRIPT], SERVER_MODULE], ids=["script", "-m"])
 def test_console_script_serves_boto3(command: list[str]) -> None:
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    env = {k: v for k, v in os.environ.items() if k != "MOTO_PORT"}
-    process = subprocess.Popen(
-        [*command, "-H", "127.0.0.1", "-p", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    try:
-        wait_until_answering(process, url)
+    with running_server(command) as (_, url):
         client = client_at(url)
         instance_id = make_instance(client)
         seed_chat_session(instance_id, contact_id="C1", endpoint_url=url).end()
         new_chat = start_chat(client, instance_id)
 
         assert associate(client, instance_id, new_chat, "FROM_SEGMENT", "C1") == "C1"
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-        process.stderr.close()  # type: ignore[union-attr]
