@@ -184,7 +184,9 @@ class InstanceStorageBackend:
             ]
             start = 0
             if next_token is not None:
-                if not next_token.isdigit() or int(next_token) > len(matching):
+                if not (next_token.isascii() and next_token.isdigit()) or int(next_token) > len(
+                    matching
+                ):
                     raise InvalidParameterException("NextToken is not valid.")
                 start = int(next_token)
             limit = max_results or DEFAULT_PAGE_SIZE

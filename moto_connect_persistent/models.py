@@ -973,7 +973,9 @@ class ConnectPersistentBackend(
         limit = max_results or 100
         start = 0
         if next_token is not None:
-            if not next_token.isdigit() or int(next_token) > len(session.segments):
+            if not (next_token.isascii() and next_token.isdigit()) or int(next_token) > len(
+                session.segments
+            ):
                 raise InvalidParameterException("nextToken is not valid.")
             start = int(next_token)
         page = session.segments[start : start + limit]
