@@ -23,6 +23,7 @@ from .exceptions import (
     ResourceConflictException,
     ResourceNotFoundException,
 )
+from .validation import page_start
 
 CHAT_TRANSCRIPTS = "CHAT_TRANSCRIPTS"
 ATTACHMENTS = "ATTACHMENTS"
@@ -182,13 +183,7 @@ class InstanceStorageBackend:
                 for a in self.storage.associations.get(instance_id, {}).values()
                 if a.resource_type == resource_type
             ]
-            start = 0
-            if next_token is not None:
-                if not (next_token.isascii() and next_token.isdigit()) or int(next_token) > len(
-                    matching
-                ):
-                    raise InvalidParameterException("NextToken is not valid.")
-                start = int(next_token)
+            start = page_start(next_token, len(matching), "NextToken")
             limit = max_results or DEFAULT_PAGE_SIZE
             response: dict[str, Any] = {
                 "StorageConfigs": [a.to_dict() for a in matching[start : start + limit]]

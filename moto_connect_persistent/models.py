@@ -10,9 +10,9 @@ from __future__ import annotations
 import json
 import re
 import threading
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
 from functools import cache
 from typing import Any
 
@@ -21,6 +21,8 @@ from moto.core.base_backend import BackendDict, BaseBackend
 from moto.moto_api._internal import mock_random
 
 from . import sinks
+from .chat.clock import utcnow
+from .chat.session import ChatSession, Contact, Rehydration, Stream
 from .exceptions import (
     ConnectError,
     InvalidParameterException,
@@ -35,7 +37,7 @@ from .participant.attachments import Attachment, AttachmentBackend
 from .participant.exceptions import ValidationException
 from .participant.models import ParticipantBackend, TranscriptState, _check_message
 from .stored_transcripts import StoredTranscript, TranscriptStorageBackend
-from .validation import COMMON_ERRORS, answerable_errors, modeled_errors
+from .validation import COMMON_ERRORS, answerable_errors, modeled_errors, page_start
 
 ENTIRE_PAST_SESSION = "ENTIRE_PAST_SESSION"
 FROM_SEGMENT = "FROM_SEGMENT"
@@ -46,8 +48,6 @@ SEGMENT_METHODS = ("TRANSFER", "QUEUE_TRANSFER", "DISCONNECT")
 
 CHANNELS = ("VOICE", "CHAT", "TASK", "EMAIL")
 
-#: A chat lasts ChatDurationInMinutes, 25 hours when not given [doc: StartChatContact].
-DEFAULT_CHAT_MINUTES = 1500
 #: DisconnectReason of a chat that ended because its duration ran out [chosen].
 EXPIRED = "EXPIRED"
 
@@ -86,229 +86,6 @@ SNS_TOPIC_ARN = re.compile(
     r"arn:(?P<partition>aws[a-z-]*):sns:(?P<region>[a-z0-9-]+):(?P<account>\d{12})"
     r":(?P<name>[A-Za-z0-9_-]{1,256}(?P<fifo>\.fifo)?)"
 )
-
-
-def utcnow() -> datetime:
-    """The Python clock, so that freezegun / time-machine move the mock's time too."""
-    return datetime.now(timezone.utc)
-
-
-class Contact:
-    """One segment of a conversation, as DescribeContact shows it."""
-
-    __slots__ = (
-        "id",
-        "arn",
-        "instance_id",
-        "channel",
-        "initiation_method",
-        "initiation_timestamp",
-        "last_update_timestamp",
-        "disconnect_timestamp",
-        "disconnect_reason",
-        "previous_contact_id",
-        "related_contact_id",
-        "agent_id",
-        "queue_id",
-        "session",
-        "index",
-        "customer_id",
-        "participant_id",
-        "participant_token",
-        "display_name",
-        "chat_duration_minutes",
-        "segment_attributes",
-        "supported_content_types",
-        "disconnect_on_customer_exit",
-        "participant_configuration",
-    )
-
-    def __init__(
-        self,
-        *,
-        contact_id: str,
-        arn: str,
-        instance_id: str,
-        channel: str,
-        initiation_method: str,
-        session: ContactChain,
-        previous_contact_id: str | None = None,
-        agent_id: str | None = None,
-        queue_id: str | None = None,
-    ) -> None:
-        now = utcnow()
-        self.id = contact_id
-        self.arn = arn
-        self.instance_id = instance_id
-        self.channel = channel
-        self.initiation_method = initiation_method
-        self.initiation_timestamp = now
-        self.last_update_timestamp = now
-        self.disconnect_timestamp: datetime | None = None
-        self.disconnect_reason: str | None = None
-        self.previous_contact_id = previous_contact_id
-        self.related_contact_id: str | None = None
-        self.agent_id = agent_id
-        self.queue_id = queue_id
-        self.session = session
-        self.index = len(session.segments)
-        self.customer_id: str | None = None
-        self.participant_id: str | None = None
-        self.participant_token: str | None = None
-        self.display_name: str | None = None
-        self.chat_duration_minutes: int | None = None
-        #: SegmentAttributes given for this segment (StartChatContact), as sent.
-        self.segment_attributes: dict[str, Any] = {}
-        #: SupportedMessagingContentTypes the chat declared; None: not declared, any type goes.
-        self.supported_content_types: tuple[str, ...] | None = None
-        #: Stored as given; the mock has no agents to disconnect (README: not emulated).
-        self.disconnect_on_customer_exit: list[str] | None = None
-        self.participant_configuration: dict[str, Any] | None = None
-
-    @property
-    def ended(self) -> bool:
-        return self.disconnect_timestamp is not None
-
-    def end(self, at: datetime, reason: str | None = None) -> None:
-        self.disconnect_timestamp = at
-        self.last_update_timestamp = at
-        if reason is not None:
-            self.disconnect_reason = reason
-        self.session.segment_ended(self)
-
-    def to_dict(self) -> dict[str, Any]:
-        """DescribeContact's ``Contact``; timestamps as epoch seconds, as rest-json sends them."""
-        root = self.session.root
-        out: dict[str, Any] = {
-            "Arn": self.arn,
-            "Id": self.id,
-            "Channel": self.channel,
-            "InitiationMethod": self.initiation_method,
-            "ContactAssociationId": root.id,
-            "InitiationTimestamp": self.initiation_timestamp.timestamp(),
-            "LastUpdateTimestamp": self.last_update_timestamp.timestamp(),
-        }
-        optional = {
-            "InitialContactId": None if root is self else root.id,
-            "PreviousContactId": self.previous_contact_id,
-            "RelatedContactId": self.related_contact_id,
-            "CustomerId": self.customer_id,
-            "DisconnectReason": self.disconnect_reason,
-        }
-        out.update({k: v for k, v in optional.items() if v is not None})
-        if self.disconnect_timestamp is not None:
-            out["DisconnectTimestamp"] = self.disconnect_timestamp.timestamp()
-        if self.agent_id:
-            out["AgentInfo"] = {"Id": self.agent_id}
-        if self.queue_id:
-            out["QueueInfo"] = {"Id": self.queue_id}
-        if self.session.attributes:
-            out["Attributes"] = dict(self.session.attributes)
-        if self.segment_attributes:
-            out["SegmentAttributes"] = json.loads(json.dumps(self.segment_attributes))
-        return out
-
-    def to_summary(self) -> dict[str, Any]:
-        """ListAssociatedContacts' ``ContactSummaryList`` item."""
-        full = self.to_dict()
-        keys = (
-            "InitialContactId",
-            "PreviousContactId",
-            "RelatedContactId",
-            "InitiationMethod",
-            "Channel",
-            "InitiationTimestamp",
-            "DisconnectTimestamp",
-        )
-        out = {"ContactId": self.id, "ContactArn": self.arn}
-        out.update({k: full[k] for k in keys if k in full})
-        return out
-
-
-@dataclass
-class Rehydration:
-    """What made a session persistent: the call's type, its source and the contact it chose."""
-
-    rehydration_type: str
-    source: Contact
-    result: Contact
-    enabled_on: Contact
-
-    def visible_past(self) -> Iterator[Contact]:
-        """README, "What a persistent chat sees": the result back to its root, newest first,
-        then that session's past.
-
-        Walked lazily from references, so recording a rehydration costs the same for a
-        session of 3 segments as for one of 1,000.
-        """
-        rehydration: Rehydration | None = self
-        while rehydration is not None:
-            segments = rehydration.result.session.segments
-            for index in range(rehydration.result.index, -1, -1):
-                yield segments[index]
-            rehydration = rehydration.result.session.rehydration
-
-
-@dataclass
-class Stream:
-    """One StartContactStreaming: the chat's items go to a standard SNS topic until stopped."""
-
-    streaming_id: str
-    endpoint_arn: str
-    #: Where the topic lives: the account its ARN names, the instance's region.
-    account_id: str
-    region_name: str
-    active: bool = True
-
-
-@dataclass(eq=False)
-class ContactChain:
-    """One chat session: ordered segments, from the root through transfers and disconnect flows."""
-
-    segments: list[Contact] = field(default_factory=list)
-    attributes: dict[str, str] = field(default_factory=dict)
-    rehydration: Rehydration | None = None
-    #: The segment that ended most recently (latest DisconnectTimestamp, ties by segment order),
-    #: kept up to date as segments end so ENTIRE_PAST_SESSION needs no scan.
-    latest_ended: Contact | None = None
-    #: Message streams of the chat, in start order, stopped ones included (StopContactStreaming
-    #: finds them by id). They belong to the session: a transfer keeps streaming.
-    streams: list[Stream] = field(default_factory=list)
-
-    @property
-    def active_streams(self) -> list[Stream]:
-        return [stream for stream in self.streams if stream.active]
-
-    @property
-    def root(self) -> Contact:
-        return self.segments[0]
-
-    @property
-    def current(self) -> Contact:
-        return self.segments[-1]
-
-    @property
-    def ended(self) -> bool:
-        """Whether the latest segment has ended; see ``session_ended`` for a chat's time limit."""
-        return self.current.ended
-
-    @property
-    def deadline(self) -> datetime:
-        """When a chat session runs out of time: its root's start + ChatDurationInMinutes."""
-        root = self.root
-        minutes = root.chat_duration_minutes or DEFAULT_CHAT_MINUTES
-        return root.initiation_timestamp + timedelta(minutes=minutes)
-
-    def segment_ended(self, contact: Contact) -> None:
-        latest = self.latest_ended
-        assert contact.disconnect_timestamp is not None
-        if (
-            latest is None
-            or latest.disconnect_timestamp is None
-            or (contact.disconnect_timestamp, contact.index)
-            >= (latest.disconnect_timestamp, latest.index)
-        ):
-            self.latest_ended = contact
 
 
 @cache
@@ -431,12 +208,12 @@ class ConnectPersistentBackend(
         self._expire(contact.session)
         return contact
 
-    def session_ended(self, session: ContactChain) -> bool:
+    def session_ended(self, session: ChatSession) -> bool:
         """Whether a chat session is over: stopped, or out of time (then ended here)."""
         self._expire(session)
         return session.ended
 
-    def _expire(self, session: ContactChain) -> None:
+    def _expire(self, session: ChatSession) -> None:
         """README: a chat ends ChatDurationInMinutes after its first contact started.
 
         Evaluated lazily, whenever a session is read, so no timer runs and freezegun or
@@ -473,7 +250,7 @@ class ConnectPersistentBackend(
     def _add_segment(
         self,
         instance_id: str,
-        session: ContactChain,
+        session: ChatSession,
         *,
         channel: str,
         initiation_method: str,
@@ -596,7 +373,7 @@ class ConnectPersistentBackend(
         self._check_instance(instance_id)
         return self._add_segment(
             instance_id,
-            ContactChain(),
+            ChatSession(),
             channel=channel,
             initiation_method="API",
             contact_id=self._new_contact_id(instance_id, contact_id),
@@ -675,7 +452,7 @@ class ConnectPersistentBackend(
     def _resolve_source(
         self,
         instance_id: str,
-        current_session: ContactChain | None,
+        current_session: ChatSession | None,
         source_contact_id: str,
         rehydration_type: str,
     ) -> tuple[Contact, Contact]:
@@ -720,7 +497,7 @@ class ConnectPersistentBackend(
         self._check_settled(source.session)
         return source, result
 
-    def _check_settled(self, past: ContactChain) -> None:
+    def _check_settled(self, past: ChatSession) -> None:
         """README rule 8: the clock starts when the past session ended, for both types."""
         settle_seconds = self.settle_seconds
         if settle_seconds is None:
@@ -740,11 +517,10 @@ class ConnectPersistentBackend(
         current: Contact,
         source: Contact,
         result: Contact,
-        rehydration_type: str,
         attributes: dict[str, str],
     ) -> None:
         """Record the rehydration; ``attributes`` are the new session's, already merged."""
-        current.session.rehydration = Rehydration(rehydration_type, source, result, current)
+        current.session.rehydration = Rehydration(source, result, current)
         current.session.attributes = attributes
         current.related_contact_id = result.id
         current.last_update_timestamp = utcnow()
@@ -791,7 +567,7 @@ class ConnectPersistentBackend(
             check_attribute_size(
                 attributes, "the carried-forward Attributes", InvalidRequestException
             )
-            self._link(current, source, result, rehydration_type, attributes)
+            self._link(current, source, result, attributes)
             return {"ContinuedFromContactId": result.id}
 
         fingerprint = (instance_id, initial_contact_id, rehydration_type, source_contact_id)
@@ -879,7 +655,7 @@ class ConnectPersistentBackend(
                 self._check_streaming_endpoint(streaming_endpoint_arn)
             contact = self._add_segment(
                 instance_id,
-                ContactChain(attributes=merged),
+                ChatSession(attributes=merged),
                 channel="CHAT",
                 initiation_method="API",
                 contact_id=None,
@@ -916,7 +692,7 @@ class ConnectPersistentBackend(
             if related_contact_id is not None:
                 contact.related_contact_id = related_contact_id
             if persistent_chat is not None:
-                self._link(contact, source, result, persistent_chat["RehydrationType"], merged)
+                self._link(contact, source, result, merged)
                 response["ContinuedFromContactId"] = result.id
             if connection_types:
                 response.update(
@@ -971,13 +747,7 @@ class ConnectPersistentBackend(
         self._check_instance(instance_id)
         session = self.get_contact(instance_id, contact_id, "contactId").session
         limit = max_results or 100
-        start = 0
-        if next_token is not None:
-            if not (next_token.isascii() and next_token.isdigit()) or int(next_token) > len(
-                session.segments
-            ):
-                raise InvalidParameterException("nextToken is not valid.")
-            start = int(next_token)
+        start = page_start(next_token, len(session.segments), "nextToken")
         page = session.segments[start : start + limit]
         response: dict[str, Any] = {"ContactSummaryList": [c.to_summary() for c in page]}
         if start + limit < len(session.segments):
@@ -1049,7 +819,7 @@ class ConnectPersistentBackend(
                 "running chat."
             )
 
-    def _start_stream(self, session: ContactChain, endpoint_arn: str) -> str:
+    def _start_stream(self, session: ChatSession, endpoint_arn: str) -> str:
         """Add a stream to the session (its endpoint already checked); returns its id."""
         active = session.active_streams
         for stream in active:

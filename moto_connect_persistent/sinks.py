@@ -15,8 +15,9 @@ import threading
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from .models import ConnectPersistentBackend, Contact
-    from .participant.models import TranscriptItem
+    from .chat.items import TranscriptItem
+    from .chat.session import Contact
+    from .models import ConnectPersistentBackend
 
 log = logging.getLogger(__name__)
 

@@ -20,12 +20,11 @@ from datetime import timezone
 from typing import TYPE_CHECKING, Any
 
 from . import s3_store
+from .chat.items import TranscriptItem
+from .chat.session import Contact
+from .chat.views import stored_item
 from .exceptions import InvalidParameterException
 from .instance_storage import CHAT_TRANSCRIPTS, StorageLocation
-
-if TYPE_CHECKING:
-    from .models import Contact
-    from .participant.models import TranscriptItem
 
 #: The ``Version`` of Connect's stored chat transcript files.
 TRANSCRIPT_VERSION = "2019-08-26"
@@ -54,14 +53,8 @@ def transcript_document(
         "InitialContactId": contact.session.root.id,
         "ContactId": contact.id,
         "Participants": [{"ParticipantId": pid} for pid in participants],
-        "Transcript": [_file_item(item) for item in items],
+        "Transcript": [stored_item(item) for item in items],
     }
-
-
-def _file_item(item: TranscriptItem) -> dict[str, Any]:
-    entry = item.to_dict(current=True)
-    del entry["ContactId"]
-    return entry
 
 
 class StoredTranscript:

@@ -12,27 +12,21 @@ started, ...) is logged and never fails the Participant or Connect call that mad
 
 from __future__ import annotations
 
-import json
 import logging
 from typing import TYPE_CHECKING, Any
 
+from .chat.items import TranscriptItem
+from .chat.session import Contact
+from .chat.views import streamed_item
+
 if TYPE_CHECKING:
-    from .models import ConnectPersistentBackend, Contact
-    from .participant.models import TranscriptItem
+    from .models import ConnectPersistentBackend
 
 log = logging.getLogger(__name__)
 
 #: MessageVisibility of every published item. Connect publishes AGENT or CUSTOMER only for
 #: items meant for one side; the mock makes none, so every item is for both (README: fidelity).
 MESSAGE_VISIBILITY = "ALL"
-
-
-def message_body(backend: ConnectPersistentBackend, contact: Contact, item: TranscriptItem) -> str:
-    """The SNS ``Message``: the item as GetTranscript shows it, plus the chat's
-    InitialContactId [doc: sns-payload, "Example SNS payload"]."""
-    body = item.to_dict(current=True)
-    body["InitialContactId"] = contact.session.root.id
-    return json.dumps(body)
 
 
 def message_attributes(
@@ -66,7 +60,7 @@ class SnsStreamingSink:
             return
         from moto.sns.models import sns_backends  # only once a chat streams: SNS is optional
 
-        body = message_body(backend, contact, item)
+        body = streamed_item(item, contact.session.root.id)
         attributes = message_attributes(backend, contact, item)
         for stream in streams:
             try:

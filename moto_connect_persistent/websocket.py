@@ -32,6 +32,10 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from . import cors, sinks, websocket_url
+from .chat.content import CHAT_ENDED
+from .chat.items import TranscriptItem
+from .chat.session import Contact
+from .chat.views import pushed_item
 
 # The package imports this module on import to register the hub: it loads nothing heavy (no
 # moto, asyncio or websockets) before the first websocket URL is asked for.
@@ -41,8 +45,7 @@ if TYPE_CHECKING:
     from websockets.asyncio.server import ServerConnection
     from websockets.http11 import Request, Response
 
-    from .models import ConnectPersistentBackend, Contact
-    from .participant.models import TranscriptItem
+    from .models import ConnectPersistentBackend
 
 log = logging.getLogger(__name__)
 
@@ -58,46 +61,13 @@ MAX_CLIENT_MESSAGE = 64 * 1024
 THREAD_TIMEOUT = 10.0
 
 CHAT_TOPIC = "aws/chat"
-#: How a receipt reaches a chat client: a message-metadata item (amazon-connect-chatjs reads
-#: receipts only from ``Type`` ``MESSAGEMETADATA`` items), not the raw SendEvent event.
-METADATA_TYPE = "MESSAGEMETADATA"
-METADATA_CONTENT_TYPE = "application/vnd.amazonaws.connect.event.message.metadata"
 
 CLOSE_NORMAL = 1000
 CLOSE_TRY_AGAIN_LATER = 1013
 HTTP_FORBIDDEN = 403
 HTTP_NOT_FOUND = 404
-#: After this event a chat pushes nothing more (``participant.models.CHAT_ENDED``).
-CHAT_ENDED = "application/vnd.amazonaws.connect.event.chat.ended"
 
 ChatKey = tuple[str, str, str, str]  # account, region, instance id, root contact id
-
-
-def pushed_item(item: TranscriptItem, initial_contact_id: str) -> dict[str, Any]:
-    """The item as the websocket pushes it: GetTranscript's form plus ``InitialContactId``
-    (chat clients drop items naming neither their contact nor their initial contact); a
-    receipt becomes the message metadata it adds."""
-    from .participant.models import EVENT_RECEIPTS, iso8601
-
-    receipt = EVENT_RECEIPTS.get(item.content_type)
-    if receipt is not None:
-        return {
-            "Id": item.id,
-            "Type": METADATA_TYPE,
-            "ContentType": METADATA_CONTENT_TYPE,
-            "AbsoluteTime": iso8601(item.at),
-            "ContactId": item.contact_id,
-            "InitialContactId": initial_contact_id,
-            "MessageMetadata": {
-                "MessageId": json.loads(item.content or "{}")["messageId"],
-                "Receipts": [
-                    {receipt: iso8601(item.at), "RecipientParticipantId": item.participant_id}
-                ],
-            },
-        }
-    pushed = item.to_raw()
-    pushed["InitialContactId"] = initial_contact_id
-    return pushed
 
 
 def chat_frame(item: TranscriptItem, initial_contact_id: str) -> str:

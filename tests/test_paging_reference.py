@@ -26,7 +26,7 @@ from moto_connect_persistent import (
     mock_connect_persistent,
     seed_chat_session,
 )
-from moto_connect_persistent.participant.models import iso8601
+from moto_connect_persistent.chat.clock import iso8601
 
 START = datetime(2026, 3, 1, 9, 0, tzinfo=timezone.utc)
 Entry = tuple[str, str, str]  # (Id, "ContactId" or "RelatedContactId", the contact id)

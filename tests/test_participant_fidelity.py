@@ -14,6 +14,7 @@ import pytest
 from support import REGION, Chat, expect_error
 
 from moto_connect_persistent import chat_session, seed_chat_session, sinks
+from moto_connect_persistent.chat.views import pushed_item
 
 EVENT = "application/vnd.amazonaws.connect.event."
 REHYDRATED = EVENT + "chat.rehydrated"
@@ -54,7 +55,7 @@ class Recorder:
         self.raw: list[dict[str, Any]] = []
 
     def deliver(self, backend: Any, contact: Any, item: Any) -> None:
-        self.raw.append(item.to_raw())
+        self.raw.append(pushed_item(item, contact.session.root.id))
 
 
 @pytest.fixture

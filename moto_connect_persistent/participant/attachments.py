@@ -17,14 +17,14 @@ from typing import TYPE_CHECKING, Any
 from moto.moto_api._internal import mock_random
 
 from .. import s3_store
+from ..chat.clock import iso8601, utcnow
+from ..chat.content import PARTICIPANT_ROLES
+from ..chat.items import TranscriptItem
+from ..chat.participants import Connection, Participant
+from ..chat.session import ChatSession, Contact
 from ..exceptions import AccessDeniedException, ConflictException, InvalidParameterException
 from ..instance_storage import ATTACHMENTS, StorageLocation
 from .exceptions import ValidationException
-from .models import PARTICIPANT_ROLES, iso8601
-
-if TYPE_CHECKING:
-    from ..models import Contact, ContactChain
-    from .models import Connection, Participant, TranscriptItem
 
 #: MIME types of the file extensions the Admin Guide lists for chat attachments (Feature
 #: specifications: .csv .doc .docx .heic .jfif .jpeg .jpg .mov .mp4 .pdf .png .ppt .pptx
@@ -132,13 +132,12 @@ class AttachmentBackend:
             content: str | None = None,
             stored: bool = True,
             at: datetime | None = None,
-            initial_contact_id: str | None = None,
             attachments: list[dict[str, str]] | None = None,
         ) -> TranscriptItem: ...
 
         def _participant(
             self,
-            session: ContactChain,
+            session: ChatSession,
             role: str,
             display_name: str | None = None,
             agent_id: str | None = None,
@@ -189,7 +188,7 @@ class AttachmentBackend:
                 )
             contact = connection.root.session.current
             location = self._attachments_location(contact.instance_id)
-            now = datetime.now(timezone.utc)
+            now = utcnow()
             attachment_id = str(mock_random.uuid4())
             attachment = Attachment(
                 id=attachment_id,
@@ -300,7 +299,7 @@ class AttachmentBackend:
             if connection.participant.role == "CUSTOM_BOT":
                 raise AccessDeniedException("A CUSTOM_BOT participant may not access attachments.")
             attachment = self.attachments.get(attachment_id)
-            if attachment is None or not _visible_to(attachment, connection.root):
+            if attachment is None or not connection.root.session.shows(attachment.contact):
                 raise ValidationException(
                     f"AttachmentId '{attachment_id}' is not an attachment of this chat."
                 )
@@ -322,7 +321,7 @@ class AttachmentBackend:
             )
             return {
                 "Url": url,
-                "UrlExpiry": iso8601(datetime.now(timezone.utc) + timedelta(seconds=seconds)),
+                "UrlExpiry": iso8601(utcnow() + timedelta(seconds=seconds)),
                 "AttachmentSizeInBytes": attachment.size,
             }
 
@@ -369,7 +368,7 @@ class AttachmentBackend:
                 )
             contact = session.current
             attachment_id = str(mock_random.uuid4())
-            at = datetime.now(timezone.utc)
+            at = utcnow()
             attachment = Attachment(
                 id=attachment_id,
                 contact=contact,
@@ -392,17 +391,3 @@ class AttachmentBackend:
             self.attachments[attachment_id] = attachment
             self._write_attachment(attachment)
             return attachment_id
-
-
-def _visible_to(attachment: Attachment, root: Contact) -> bool:
-    """The attachment was shared in this chat session or in the past it shows."""
-    from .paging import past_segments
-
-    session = root.session
-    if attachment.contact.session is session:
-        return True
-    if session.rehydration is None:
-        return False
-    return any(
-        segment is attachment.contact for segment in past_segments(session.rehydration.result)
-    )

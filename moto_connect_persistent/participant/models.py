@@ -16,13 +16,42 @@ import itertools
 import json
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
 from moto.moto_api._internal import mock_random
 
 from .. import sinks
+from ..chat.clock import iso8601, to_millis, utcnow
+from ..chat.content import (
+    CHAT_ENDED,
+    CHAT_REHYDRATED,
+    DEFAULT_DISPLAY_NAMES,
+    EVENT_PREFIX,
+    EVENT_RECEIPTS,
+    MAX_MESSAGE_BYTES,
+    MESSAGE_CONTENT_TYPES,
+    PARTICIPANT_JOINED,
+    PARTICIPANT_LEFT,
+    PARTICIPANT_ROLES,
+    SEGMENT_START_EVENTS,
+)
+from ..chat.items import ItemLog, TranscriptItem
+from ..chat.paging import (
+    AFTER_ALL,
+    BACKWARD,
+    FORWARD,
+    Cursor,
+    TokenTable,
+    backward_page,
+    forward_page,
+    past_items,
+    start_key,
+)
+from ..chat.participants import Connection, Participant, WebsocketTicket
+from ..chat.session import ChatSession, Contact, past_segments
+from ..chat.views import transcript_item
 from ..exceptions import (
     AccessDeniedException,
     InvalidParameterException,
@@ -30,80 +59,15 @@ from ..exceptions import (
 )
 from ..websocket_url import websocket_base
 from .exceptions import ValidationException
-from .paging import (
-    AFTER_ALL,
-    BACKWARD,
-    FORWARD,
-    Cursor,
-    ItemLog,
-    TokenTable,
-    backward_page,
-    forward_page,
-    past_items,
-    past_segments,
-    start_key,
-)
 
-if TYPE_CHECKING:
-    from ..models import Contact, ContactChain
-
-PARTICIPANT_ROLES = ("CUSTOMER", "AGENT", "SYSTEM", "CUSTOM_BOT", "SUPERVISOR")
-
-#: DisplayName of a role's items when the seed names none.
-DEFAULT_DISPLAY_NAMES = {
-    "CUSTOMER": "Customer",
-    "AGENT": "Agent",
-    "SYSTEM": "SYSTEM_MESSAGE",
-    "CUSTOM_BOT": "BOT",
-    "SUPERVISOR": "Supervisor",
-}
-
-#: SendMessage content types [doc: SendMessage].
-MESSAGE_CONTENT_TYPES = (
-    "text/plain",
-    "text/markdown",
-    "application/json",
-    "application/vnd.amazonaws.connect.message.interactive.response",
-)
-#: "Maximum of 16,384 bytes for all content types" [doc: SendMessage]: bytes of UTF-8.
-MAX_MESSAGE_BYTES = 16384
-
-_EVENT = "application/vnd.amazonaws.connect.event."
-
-#: SendEvent content types -> the receipt field they set on a message, or None when the
-#: event is accepted but never written to the transcript (typing, connection ack) [doc].
-EVENT_RECEIPTS: dict[str, str | None] = {
-    _EVENT + "typing": None,
-    _EVENT + "connection.acknowledged": None,
-    _EVENT + "message.delivered": "DeliveredTimestamp",
-    _EVENT + "message.read": "ReadTimestamp",
-}
-
-#: Events Connect itself writes when a chat's segments change [doc: GetTranscript].
-PARTICIPANT_JOINED = _EVENT + "participant.joined"
-PARTICIPANT_LEFT = _EVENT + "participant.left"
-CHAT_ENDED = _EVENT + "chat.ended"
-TRANSFER_SUCCEEDED = _EVENT + "transfer.succeeded"
-#: Written when a chat becomes persistent; chat clients (amazon-connect-chatjs's
-#: ``onChatRehydrated``) take it as their cue to load the past through ``NextToken``.
-CHAT_REHYDRATED = _EVENT + "chat.rehydrated"
-
-#: The event written into a new segment, by its InitiationMethod (None: no event); then the
-#: previous segment's agent (if any) leaves and the new segment's agent (if named) joins.
-SEGMENT_START_EVENTS: dict[str, str | None] = {
-    "TRANSFER": TRANSFER_SUCCEEDED,
-    "QUEUE_TRANSFER": TRANSFER_SUCCEEDED,
-    "DISCONNECT": None,
-}
-
-#: StartChatContact's ChatDurationInMinutes when not given: 25 hours [doc].
-DEFAULT_CHAT_MINUTES = 1500
 #: A ConnectionToken lives one day [doc: CreateParticipantConnection].
 CONNECTION_TOKEN_LIFETIME = timedelta(days=1)
 #: The websocket URL must be used within 100 s [doc].
 WEBSOCKET_LIFETIME = timedelta(seconds=100)
 #: Events a seeder may write for a participant (the agent's typing and receipts), as SendEvent.
-SEEDED_EVENTS = (_EVENT + "typing", _EVENT + "message.delivered", _EVENT + "message.read")
+SEEDED_EVENTS = tuple(
+    EVENT_PREFIX + name for name in ("typing", "message.delivered", "message.read")
+)
 CONNECTION_TYPES = ("WEBSOCKET", "CONNECTION_CREDENTIALS")
 
 #: StartPosition's members: a request sets one of them, or none.
@@ -111,23 +75,6 @@ START_FIELDS = ("Id", "AbsoluteTime", "MostRecent")
 DESCENDING = "DESCENDING"
 ASCENDING = "ASCENDING"
 DEFAULT_MAX_RESULTS = 10
-
-
-def _now() -> datetime:
-    """The Python clock (freezegun moves it), as for every other timestamp of the mock."""
-    return datetime.now(timezone.utc)
-
-
-def _to_millis(moment: datetime) -> datetime:
-    """Items keep the millisecond AbsoluteTime shows, so a StartPosition.AbsoluteTime copied
-    from an item selects that very item in either direction."""
-    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
-
-
-def iso8601(moment: datetime) -> str:
-    """``2019-11-08T02:41:28.172Z``: the Participant Service's ISO 8601 form, milliseconds."""
-    utc = moment.astimezone(timezone.utc)
-    return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
 
 
 def parse_iso8601(text: str, field_name: str) -> datetime:
@@ -138,93 +85,6 @@ def parse_iso8601(text: str, field_name: str) -> datetime:
             f"{field_name} must be an ISO 8601 time such as 2019-11-08T02:41:28.172Z."
         ) from None
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
-
-
-@dataclass
-class TranscriptItem:
-    """One message or event, in the segment (contact) it was sent on."""
-
-    seq: int
-    id: str
-    type: str
-    content_type: str
-    at: datetime
-    contact_id: str
-    participant_role: str
-    display_name: str | None = None
-    participant_id: str | None = None
-    content: str | None = None
-    #: Receipts by recipient participant id: {"DeliveredTimestamp": ..., "ReadTimestamp": ...}.
-    receipts: dict[str, dict[str, str]] = field(default_factory=dict)
-    #: False for items delivered to sinks but never kept in the transcript (typing, receipts).
-    stored: bool = True
-    #: The chat's InitialContactId, carried by ``chat.rehydrated`` where the item is sent as
-    #: raw JSON (the websocket); GetTranscript's ``Item`` has no such member.
-    initial_contact_id: str | None = None
-    #: ``Attachments`` of an ATTACHMENT item (participant/attachments.py).
-    attachments: list[dict[str, str]] | None = None
-
-    def to_dict(self, current: bool) -> dict[str, Any]:
-        """GetTranscript's ``Item``: ContactId in the current session, else RelatedContactId."""
-        out: dict[str, Any] = {
-            "Id": self.id,
-            "Type": self.type,
-            "ContentType": self.content_type,
-            "AbsoluteTime": iso8601(self.at),
-            "ParticipantRole": self.participant_role,
-            "ContactId" if current else "RelatedContactId": self.contact_id,
-        }
-        optional = {
-            "Content": self.content,
-            "DisplayName": self.display_name,
-            "ParticipantId": self.participant_id,
-        }
-        out.update({k: v for k, v in optional.items() if v is not None})
-        if self.attachments:
-            out["Attachments"] = [dict(a) for a in self.attachments]
-        if self.receipts:
-            out["MessageMetadata"] = {
-                "MessageId": self.id,
-                "Receipts": [
-                    {"RecipientParticipantId": pid, **times} for pid, times in self.receipts.items()
-                ],
-            }
-        return out
-
-    def to_raw(self) -> dict[str, Any]:
-        """The item as raw JSON pushes it (the websocket): a current-session ``Item``, plus
-        ``InitialContactId`` where the item carries one (``chat.rehydrated``)."""
-        out = self.to_dict(current=True)
-        if self.initial_contact_id is not None:
-            out["InitialContactId"] = self.initial_contact_id
-        return out
-
-
-@dataclass
-class Participant:
-    participant_id: str
-    role: str
-    display_name: str
-
-
-@dataclass
-class Connection:
-    """What a ConnectionToken stands for: one participant of one chat session."""
-
-    token: str
-    root: Contact
-    participant: Participant
-    expires_at: datetime
-
-
-@dataclass
-class WebsocketTicket:
-    """What a ``Websocket.Url`` stands for: sockets of one connection, opened before expiry."""
-
-    connection_token: str
-    expires_at: datetime
-    #: The newest item when the URL was made: a socket's first pushes are what came after.
-    after_seq: int
 
 
 class TranscriptState:
@@ -275,7 +135,7 @@ class ParticipantBackend:
 
         def get_contact(self, instance_id: str, contact_id: str, field_name: str) -> Contact: ...
 
-        def session_ended(self, session: ContactChain) -> bool: ...
+        def session_ended(self, session: ChatSession) -> bool: ...
 
         def _check_instance(self, instance_id: str) -> None: ...
 
@@ -299,7 +159,7 @@ class ParticipantBackend:
 
     def _participant(
         self,
-        session: ContactChain,
+        session: ChatSession,
         role: str,
         display_name: str | None = None,
         agent_id: str | None = None,
@@ -335,7 +195,6 @@ class ParticipantBackend:
         content: str | None = None,
         stored: bool = True,
         at: datetime | None = None,
-        initial_contact_id: str | None = None,
         attachments: list[dict[str, str]] | None = None,
     ) -> TranscriptItem:
         """Make an item on ``contact``, keep it unless ``stored`` is False, hand it to the sinks.
@@ -347,7 +206,7 @@ class ParticipantBackend:
             id=str(mock_random.uuid4()),
             type=item_type,
             content_type=content_type,
-            at=_to_millis(at or _now()),
+            at=to_millis(at or utcnow()),
             contact_id=contact.id,
             participant_role=participant.role if participant else "SYSTEM",
             display_name=participant.display_name
@@ -356,7 +215,6 @@ class ParticipantBackend:
             participant_id=participant.participant_id if participant else None,
             content=content,
             stored=stored,
-            initial_contact_id=initial_contact_id,
             attachments=attachments,
         )
         if stored:
@@ -400,14 +258,13 @@ class ParticipantBackend:
             joining = self._participant(session, "AGENT", agent_id=new.agent_id)
             self._write(new, "EVENT", PARTICIPANT_JOINED, joining)
 
-    def _chat_rehydrated(self, session: ContactChain) -> None:
+    def _chat_rehydrated(self, session: ChatSession) -> None:
         """The chat just became persistent: Connect tells its clients so with an event."""
         self._write(
             session.current,
             "EVENT",
             CHAT_REHYDRATED,
             None,
-            initial_contact_id=session.root.id,
         )
 
     def _contact_stopped(self, contact: Contact) -> None:
@@ -457,11 +314,10 @@ class ParticipantBackend:
             self.transcripts.participant_tokens[token] = root
             self.transcripts.token_participants[token] = bot
             self._write(session.current, "EVENT", PARTICIPANT_JOINED, bot)
-            minutes = root.chat_duration_minutes or DEFAULT_CHAT_MINUTES
             return {
                 "ParticipantCredentials": {
                     "ParticipantToken": token,
-                    "Expiry": iso8601(root.initiation_timestamp + timedelta(minutes=minutes)),
+                    "Expiry": iso8601(session.deadline),
                 },
                 "ParticipantId": bot.participant_id,
             }
@@ -546,7 +402,7 @@ class ParticipantBackend:
         connection = self.transcripts.connections.get(token or "")
         if connection is None:
             raise AccessDeniedException("The ConnectionToken is missing or not valid.")
-        if _now() >= connection.expires_at:
+        if utcnow() >= connection.expires_at:
             raise AccessDeniedException("The ConnectionToken has expired.")
         self._check_participant(connection.root, connection.participant)
         return connection
@@ -618,7 +474,7 @@ class ParticipantBackend:
         nothing.
         """
         with self.lock:
-            now = _now()
+            now = utcnow()
             connection = Connection(
                 token=str(mock_random.uuid4()),
                 root=root,
@@ -659,7 +515,7 @@ class ParticipantBackend:
             ticket = self.transcripts.websocket_tickets.get(ticket_id)
             if ticket is None:
                 raise AccessDeniedException("The websocket URL is not valid.")
-            if _now() >= ticket.expires_at:
+            if utcnow() >= ticket.expires_at:
                 raise AccessDeniedException(
                     "The websocket URL has expired (ConnectionExpiry): call "
                     "CreateParticipantConnection again for a new one."
@@ -701,7 +557,7 @@ class ParticipantBackend:
         expired ConnectionToken replays nothing.
         """
         connection = self.transcripts.connections.get(connection_token or "")
-        if not client_token or connection is None or _now() >= connection.expires_at:
+        if not client_token or connection is None or utcnow() >= connection.expires_at:
             return None
         key = (connection.participant.participant_id, operation, client_token)
         reply = self.transcripts.replies.get(key)
@@ -867,7 +723,7 @@ class ParticipantBackend:
             current = cursor.segment_id is None
             response: dict[str, Any] = {
                 "InitialContactId": root.id,
-                "Transcript": [item.to_dict(current) for item in page],
+                "Transcript": [transcript_item(item, current) for item in page],
             }
             if following is not None:
                 response["NextToken"] = self.transcripts.next_tokens.token(following)

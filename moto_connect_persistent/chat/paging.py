@@ -5,22 +5,19 @@ one log per segment and one per chat session. A cursor is a ``seq`` bound in one
 a page is found by bisection and builds only the items it returns, whatever the chat's size;
 the visible past is walked segment by segment from where the last page stopped.
 
-The rules (what a page holds) are the README's "Paging"; the backend decides *which* log and
-*which* past a chat reads, this module only how to read it fast.
+The rules (what a page holds) are the README's "Paging"; the Participant backend decides
+*which* log and *which* past a chat reads, this module only how to read it fast.
 """
 
 from __future__ import annotations
 
 import sys
-from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from ..models import Contact
-    from .models import TranscriptItem
+from .items import ItemLog, TranscriptItem
+from .session import Contact
 
 BACKWARD = "BACKWARD"
 FORWARD = "FORWARD"
@@ -28,49 +25,6 @@ FORWARD = "FORWARD"
 #: A bound past every item (BACKWARD from the newest, FORWARD from the oldest).
 AFTER_ALL = sys.maxsize
 BEFORE_ALL = 0
-
-
-def _seq(item: TranscriptItem) -> int:
-    return item.seq
-
-
-def _at(item: TranscriptItem) -> datetime:
-    return item.at
-
-
-class ItemLog(list["TranscriptItem"]):
-    """Items oldest first, appended in ``seq`` order; remembers whether their times are too.
-
-    Times go backwards only when a test moves the clock back (freezegun); then AbsoluteTime
-    lookups fall back to a scan so they still answer exactly what the rules say.
-    """
-
-    times_ordered: bool = True
-
-    def append(self, item: TranscriptItem) -> None:
-        if self and item.at < self[-1].at:
-            self.times_ordered = False
-        super().append(item)
-
-    def count_before(self, seq: int) -> int:
-        """How many items have a ``seq`` below ``seq`` (the end of a BACKWARD page)."""
-        return bisect_left(self, seq, key=_seq)
-
-    def first_after(self, seq: int) -> int:
-        """Index of the first item with a ``seq`` above ``seq`` (a FORWARD page's start)."""
-        return bisect_right(self, seq, key=_seq)
-
-    def last_at_or_before(self, moment: datetime) -> int:
-        """Index of the last item at or before ``moment``; -1 if none."""
-        if self.times_ordered:
-            return bisect_right(self, moment, key=_at) - 1
-        return max((i for i, item in enumerate(self) if item.at <= moment), default=-1)
-
-    def first_at_or_after(self, moment: datetime) -> int:
-        """Index of the first item at or after ``moment``; ``len`` if none."""
-        if self.times_ordered:
-            return bisect_left(self, moment, key=_at)
-        return min((i for i, item in enumerate(self) if item.at >= moment), default=len(self))
 
 
 @dataclass(frozen=True)
@@ -129,18 +83,6 @@ def forward_page(log: ItemLog, key: int, limit: int) -> tuple[list[TranscriptIte
     page = log[begin : begin + limit]
     following = begin + limit
     return page, (log[following].seq - 1 if following < len(log) else None)
-
-
-def past_segments(start: Contact) -> Iterator[Contact]:
-    """The visible past from ``start`` on: its session's segments back to the root, then the
-    past that session itself continued from (links accumulate) -- lazily, by reference."""
-    segment: Contact | None = start
-    while segment is not None:
-        segments = segment.session.segments
-        for index in range(segment.index, -1, -1):
-            yield segments[index]
-        rehydration = segment.session.rehydration
-        segment = rehydration.result if rehydration is not None else None
 
 
 def past_items(
