@@ -1,4 +1,4 @@
-"""Test-only controls with no AWS equivalent (README: Testing failure paths): faults,
+"""Test-only controls with no AWS equivalent (docs/failure-paths.md): faults,
 settle time."""
 
 from __future__ import annotations
@@ -51,7 +51,8 @@ def set_settle_time(
     account_id: str | None = None,
     endpoint_url: str | None = None,
 ) -> None:
-    """README rule 8: refuse rehydration sources that ended less than ``seconds`` ago (0 = off)."""
+    """docs/persistent-chat.md, rule 8: refuse rehydration sources that ended less than ``seconds``
+    ago (0 = off)."""
     seeder_for(region_name, account_id, endpoint_url).call("set_settle_time", seconds=seconds)
 
 

@@ -39,7 +39,8 @@ def mock_connect_persistent(
 ) -> F | MockAWS:
     """Decorator (bare or called), class decorator or context manager, exactly as ``mock_aws``.
 
-    ``settle_seconds`` (README, rule 8) holds for every account and region while this mock is
+    ``settle_seconds`` (docs/persistent-chat.md, rule 8) holds for every account and region while
+    this mock is
     started, and ends with it; ``None`` keeps the enclosing mock's setting (off by default).
     """
     if func is not None:

@@ -1,8 +1,8 @@
 """State and rules of Amazon Connect persistent chat, one backend per account and region.
 
 Every door into the mock (boto3 over the wire, the seeding API, the server's helper
-endpoints) calls the methods of :class:`ConnectPersistentBackend`; the rules the README
-states (sections "Rules and errors" and "Fidelity") live here and nowhere else.
+endpoints) calls the methods of :class:`ConnectPersistentBackend`; the rules the documentation
+states (docs/persistent-chat.md "Rules and errors", docs/fidelity.md) live here and nowhere else.
 """
 
 from __future__ import annotations
@@ -163,7 +163,8 @@ class ConnectPersistentBackend(
         self.contacts: dict[tuple[str, str], Contact] = {}
         self.idempotent_calls: dict[tuple[str, str], IdempotentCall] = {}
         self.faults: list[Fault] = []
-        #: README rule 8, set for this account and region; None follows the mock's setting.
+        #: docs/persistent-chat.md, rule 8, set for this account and region; None follows the
+        #: mock's setting.
         self.settle_seconds: float | None = None
         # Server mode serves requests on many threads; every multi-step change holds this.
         self.lock = threading.RLock()
@@ -214,7 +215,8 @@ class ConnectPersistentBackend(
         return session.ended
 
     def _expire(self, session: ChatSession) -> None:
-        """README: a chat ends ChatDurationInMinutes after its first contact started.
+        """docs/persistent-chat.md: a chat ends ChatDurationInMinutes after its first contact
+        started.
 
         Evaluated lazily, whenever a session is read, so no timer runs and freezegun or
         time-machine move it: a chat found past its deadline ends now, backdated to it
@@ -345,7 +347,8 @@ class ConnectPersistentBackend(
         fingerprint: tuple[Any, ...],
         call: Callable[[], dict[str, Any]],
     ) -> dict[str, Any]:
-        """README rule 2: a repeated token replays the first answer; other parameters conflict."""
+        """docs/persistent-chat.md, rule 2: a repeated token replays the first answer; other
+        parameters conflict."""
         with self.lock:
             if client_token is None:
                 return call()
@@ -353,7 +356,8 @@ class ConnectPersistentBackend(
             previous = self.idempotent_calls.get(key)
             if previous is not None:
                 if previous.fingerprint != fingerprint:
-                    # Neither operation models IdempotencyException (README: Rules and errors).
+                    # Neither operation models IdempotencyException (docs/persistent-chat.md: Rules
+                    # and errors).
                     raise InvalidRequestException(
                         f"ClientToken '{client_token}' was already used with different "
                         f"parameters for {operation}."
@@ -456,7 +460,8 @@ class ConnectPersistentBackend(
         source_contact_id: str,
         rehydration_type: str,
     ) -> tuple[Contact, Contact]:
-        """README rules 5 to 8: which past contact a persistent chat continues from.
+        """docs/persistent-chat.md, rules 5 to 8: which past contact a persistent chat continues
+        from.
 
         ``current_session`` is None for StartChatContact, whose new session does not exist yet.
         """
@@ -498,7 +503,8 @@ class ConnectPersistentBackend(
         return source, result
 
     def _check_settled(self, past: ChatSession) -> None:
-        """README rule 8: the clock starts when the past session ended, for both types."""
+        """docs/persistent-chat.md, rule 8: the clock starts when the past session ended, for both
+        types."""
         settle_seconds = self.settle_seconds
         if settle_seconds is None:
             settle_seconds = _settle_defaults[-1] if _settle_defaults else 0.0
@@ -534,7 +540,8 @@ class ConnectPersistentBackend(
         source_contact_id: str,
         client_token: str | None = None,
     ) -> dict[str, Any]:
-        """README: Rules and errors. Input shape (rule 1) is checked before this by the caller."""
+        """docs/persistent-chat.md: Rules and errors. Input shape (rule 1) is checked before this
+        by the caller."""
         if rehydration_type not in REHYDRATION_TYPES:
             raise InvalidParameterException(
                 f"RehydrationType must be one of {', '.join(REHYDRATION_TYPES)}."
@@ -596,12 +603,14 @@ class ConnectPersistentBackend(
         streaming_endpoint_arn: str | None = None,
         endpoint_host: str | None = None,
     ) -> dict[str, Any]:
-        """README: Operations: a running CHAT root, optionally a persistent chat from the start.
+        """docs/persistent-chat.md, Operations: a running CHAT root, optionally a persistent chat
+        from the start.
 
         ``endpoint_host``: where the client reached the mock, for a ``ConnectionTypes``
         websocket (see :meth:`open_connection`).
 
-        Every member of the input model does what its documentation says (README: rules):
+        Every member of the input model does what its documentation says (docs/persistent-chat.md:
+        Rules and errors):
         checks on the input come first, then idempotency, then the checks against state.
         ``streaming_endpoint_arn`` (ChatStreamingConfiguration) streams the chat from its
         first item, the customer's participant.joined.
@@ -849,7 +858,7 @@ class ConnectPersistentBackend(
         endpoint_arn: str,
         client_token: str | None = None,
     ) -> dict[str, Any]:
-        """Stream every later item of the contact's chat to an SNS topic (README: message
+        """Stream every later item of the contact's chat to an SNS topic (docs/streaming.md: message
         streaming). A ClientToken reused with other parameters is an InvalidRequestException:
         the operation models no IdempotencyException."""
 
@@ -896,7 +905,8 @@ class ConnectPersistentBackend(
         return [c.id for c in session.segments]
 
     def visible_past(self, instance_id: str, contact_id: str) -> list[str]:
-        """Ids of the past segments a persistent chat can see, newest first (README, "What a
+        """Ids of the past segments a persistent chat can see, newest first (docs/transcripts.md,
+        "What a
         persistent chat sees")."""
         session = self.get_contact(instance_id, contact_id, "ContactId").session
         if session.rehydration is None:

@@ -1,7 +1,8 @@
 """The wire: turns Connect rest-json requests into backend calls and answers back.
 
 No rule of the service lives here: this layer finds the operation, reads and shape-checks
-its input (the model's constraints, README rule 1), applies injected faults, and hands over
+its input (the model's constraints, docs/persistent-chat.md, rule 1), applies injected faults, and
+hands over
 to :class:`~moto_connect_persistent.models.ConnectPersistentBackend`.
 """
 
@@ -86,7 +87,7 @@ class ConnectPersistentResponse(PluginResponse, ConnectResponse):
 
     def _input(self) -> dict[str, Any]:
         assert self.operation is not None
-        # Faults first, as AWS throttles before reading a request (README: failure paths).
+        # Faults first, as AWS throttles before reading a request (docs/failure-paths.md).
         self.persistent_backend.raise_injected_fault(self.operation, self._instance_id_hint())
         try:
             return collect_input(
@@ -97,7 +98,8 @@ class ConnectPersistentResponse(PluginResponse, ConnectResponse):
                 parse_json_body(self.body),
             )
         except InvalidParameterException as err:
-            # The code the operation models for bad input (README: Rules and errors).
+            # The code the operation models for bad input (docs/persistent-chat.md: Rules and
+            # errors).
             raise invalid_input("connect", self.operation, err.message) from None
 
     # -- operations -----------------------------------------------------------------

@@ -76,7 +76,7 @@ class TranscriptStorageBackend:
         lock: threading.RLock
         #: Written files by (instance id, contact id).
         stored_transcripts: dict[tuple[str, str], StoredTranscript]
-        #: The strict setting (README: stored transcripts).
+        #: The strict setting (docs/files.md: Stored transcripts).
         require_stored_transcripts: bool
 
         def storage_location(

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 #: MessageVisibility of every published item. Connect publishes AGENT or CUSTOMER only for
-#: items meant for one side; the mock makes none, so every item is for both (README: fidelity).
+#: items meant for one side; the mock makes none, so every item is for both (docs/fidelity.md).
 MESSAGE_VISIBILITY = "ALL"
 
 

@@ -1,4 +1,5 @@
-"""README rule 1: input checks taken from the botocore service model, not written by hand.
+"""docs/persistent-chat.md, rule 1: input checks taken from the botocore service model, not written
+by hand.
 
 Each operation's input shape already states which members are required, their types,
 lengths, ranges and enums. Reading them from the model keeps the mock in step with the SDK

@@ -1,4 +1,5 @@
-"""CreatePersistentContactAssociation through real boto3: the README's rules, one by one."""
+"""CreatePersistentContactAssociation through real boto3: the rules of docs/persistent-chat.md, one
+by one."""
 
 from __future__ import annotations
 
@@ -240,7 +241,8 @@ def test_same_token_replays_the_first_answer_whatever_happened_since(
 def test_same_token_with_other_parameters_is_an_invalid_request_naming_the_token(
     connect: Any, iid: str, past: Any
 ) -> None:
-    """README: Rules and errors: the operation models no IdempotencyException [botocore model:
+    """docs/persistent-chat.md: Rules and errors: the operation models no IdempotencyException
+    [botocore model:
     CreatePersistentContactAssociation errors], so the conflict is its InvalidRequestException."""
     seed_chat_session(iid, contact_id="NEW")
     associate(connect, iid, "NEW", "C1", "ENTIRE_PAST_SESSION", ClientToken="tok-2")

@@ -129,7 +129,7 @@ def test_attachments_need_an_attachments_storage_config(
     connect: Any, participant: Any, iid: str
 ) -> None:
     """Admin Guide, enable attachments: files are stored in the instance's attachments
-    bucket; without one the mock refuses the upload (README: fidelity)."""
+    bucket; without one the mock refuses the upload (docs/fidelity.md)."""
     token = token_of(start_chat(connect, iid))
 
     expect_error(

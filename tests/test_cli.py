@@ -246,7 +246,7 @@ def test_help_names_the_command_and_every_option(command: list[str], prog: str) 
     """The command's ``--help`` describes it and lists the plugin's options beside moto's.
 
     moto's server has no page of its own options; its documented form is ``moto_server -p3000``
-    / ``-H 0.0.0.0``, which this command keeps. Decision (README, server mode): one parser,
+    / ``-H 0.0.0.0``, which this command keeps. Decision (docs/server-mode.md): one parser,
     our options (``--cors-origins``) and moto_server's, so ``--help`` shows them all."""
     done = run_command(command, "--help")
 

@@ -248,7 +248,8 @@ def test_a_common_error_answers_as_aws_sends_it(
 
 
 def test_a_code_neither_modeled_nor_common_is_still_refused(connect: Any) -> None:
-    """A test must never rely on an answer the real operation cannot give (README: Rules
+    """A test must never rely on an answer the real operation cannot give (docs/persistent-chat.md:
+    Rules
     and errors)."""
     with pytest.raises(SeedingError, match="cannot answer.*ThrottlingException"):
         inject_fault("StopContact", "ConflictException")

@@ -1,4 +1,5 @@
-"""Every error the mock answers is one the real operation can give (README: Rules and errors).
+"""Every error the mock answers is one the real operation can give (docs/persistent-chat.md: Rules
+and errors).
 
 One walk over every operation's error paths -- each input member broken in each way the
 model constrains it, unknown instance and contacts, and the state refusals (the same call
@@ -166,7 +167,8 @@ def codes_of(call: Callable[[], Any]) -> str | None:
 
 
 def test_every_refusal_of_every_operation_is_modeled_or_common(connect: Any, iid: str) -> None:
-    """README: Rules and errors, after the API Reference's Errors section of each operation and its
+    """docs/persistent-chat.md: Rules and errors, after the API Reference's Errors section of each
+    operation and its
     Common Errors page: an operation answers only errors listed for it or common to all AWS
     services -- a test must never depend on an answer the real operation cannot give.
 

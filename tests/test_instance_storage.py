@@ -177,7 +177,7 @@ def test_the_storage_type_needs_its_own_config_member(connect: Any, iid: str) ->
 
 
 def test_other_resource_types_are_stored_and_listed(connect: Any, iid: str) -> None:
-    """README: resource types other than chat transcripts and attachments drive nothing."""
+    """docs/files.md: resource types other than chat transcripts and attachments drive nothing."""
     stream = {"StorageType": "KINESIS_STREAM", "KinesisStreamConfig": {"StreamArn": "arn:x"}}
     association = associate(connect, iid, "CONTACT_TRACE_RECORDS", stream)
 

@@ -3,7 +3,7 @@
 The mock finds a page by bisection in indexed logs (so a page costs the same in a chat of
 20 items as in one of 10,000). This test proves the speed changed nothing: a deliberately
 simple model builds each chat's whole item lists from the stored segments and slices them
-as the README's "Paging" rules say, and every page sequence the mock answers through boto3
+as docs/transcripts.md's "Paging" rules say, and every page sequence the mock answers through boto3
 must equal the model's -- items, their ContactId/RelatedContactId, where NextToken appears,
 and which requests are refused.
 """
@@ -53,7 +53,7 @@ class Reference:
         ]
 
     def pages(self, request: dict[str, Any]) -> Pages:
-        """The README's rules, by slicing whole lists."""
+        """The Paging rules of docs/transcripts.md, by slicing whole lists."""
         current = self.current(request.get("ContactId"))
         start = request.get("StartPosition") or {}
         given_fields = [k for k in ("Id", "AbsoluteTime", "MostRecent") if k in start]

@@ -69,6 +69,43 @@ def test_the_outside_path_check_catches_what_it_must() -> None:
     assert not OUTSIDE.search("Fixtures shared by the test modules")
 
 
+# A citation of a rule by the readme (its name, then "rule 8" or ": Rules and errors"): the
+# rules are the documentation site's (docs/), and the readme only introduces the package.
+README_CITATION = re.compile(
+    "(?<!chatjs )" + r"\bREAD" + r"ME(?: rules? \d|, rules? \d|: [A-Za-z\"]| \(|'s (?:rules|\")"
+    r"| fidelity|, (?:\"|server))"
+)
+
+
+def test_code_cites_the_rules_from_the_documentation_pages_not_the_readme() -> None:
+    """The rules moved to docs/: a docstring citing the readme's rule 8 sends a reader to a
+    readme that no longer states it. Cite the page (``docs/persistent-chat.md, rule 8``)."""
+    offenders = []
+    for path in tracked_files():
+        if path.suffix != ".py":
+            continue
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if README_CITATION.search(line):
+                offenders.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
+    assert offenders == [], "rules cited from the README:\n" + "\n".join(offenders)
+
+
+def test_the_readme_citation_check_catches_what_it_must() -> None:
+    for line in (
+        "READ" + "ME rule 8: the clock",
+        "(READ" + "ME: Rules and errors)",
+        "as the READ" + 'ME\'s "Paging" says',
+        "(READ" + "ME, rule 1)",
+        "(READ" + 'ME: "``chat.ended`` pushed")',
+    ):
+        assert README_CITATION.search(line), line
+    for line in (
+        "from doc_blocks import README, shell_blocks",
+        "amazon-connect-chatjs READ" + "ME, x",
+    ):
+        assert not README_CITATION.search(line), line
+
+
 def project_field(name: str) -> str:
     """A top-level string field of ``[project]`` (tomllib is 3.11+, the suite runs on 3.10)."""
     text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")

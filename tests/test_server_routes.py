@@ -30,7 +30,8 @@ SERVICES = {
     "connectparticipant": (f"https://participant.connect.{REGION}.amazonaws.com", "execute-api"),
 }
 
-#: Paths no operation owns, under the prefixes the plugin serves (README: rules and errors).
+#: Paths no operation owns, under the prefixes the plugin serves (docs/persistent-chat.md: Rules
+#: and errors).
 UNKNOWN = [
     ("connect", "POST", "/contact/no-such-operation"),
     ("connect", "GET", "/contact"),
@@ -95,7 +96,8 @@ def test_every_route_is_served_the_same_over_a_real_server(
 def test_unknown_paths_get_json_unknown_operation_in_both_modes(
     connect_server_url: str, service: str, method: str, path: str
 ) -> None:
-    """README (rules and errors): "A method/path that matches no Connect operation ->
+    """docs/persistent-chat.md (Rules and errors): "A method/path that matches no Connect operation
+    ->
     UnknownOperationException 404", over a server as in process."""
     over_http = send(connect_server_url, service, method, path)
 

@@ -1,4 +1,5 @@
-"""Settle time (README, rule 8), moved past with freezegun: refused before, accepted after."""
+"""Settle time (docs/persistent-chat.md, rule 8), moved past with freezegun: refused before,
+accepted after."""
 
 from __future__ import annotations
 

@@ -92,7 +92,7 @@ def test_every_ended_contact_has_its_transcript_file(connect: Any, s3: Any, iid:
 
 def test_the_file_is_where_connect_puts_it(connect: Any, s3: Any, iid: str) -> None:
     """<BucketPrefix>/<YYYY>/<MM>/<DD>/<ContactId>_<YYYYMMDDTHH:MM>_UTC.json, dated by the
-    contact's start (README: stored transcripts)."""
+    contact's start (docs/files.md: Stored transcripts)."""
     store_transcripts(connect, s3, iid)
     chat = connect.start_chat_contact(
         InstanceId=iid, ContactFlowId="flow", ParticipantDetails={"DisplayName": "Ann"}

@@ -366,7 +366,7 @@ def test_stop_publishes_nothing_more_and_start_restarts(
 ) -> None:
     """StopContactStreaming: "Ends message streaming on a specified contact. To restart message
     streaming on that contact, call the StartContactStreaming API." Stopping again succeeds
-    (no ClientToken: an SDK retry must not fail; README fidelity table)."""
+    (no ClientToken: an SDK retry must not fail; docs/fidelity.md)."""
     chat = Chat(connect, participant, iid)
     first = stream(connect, iid, chat.id, topic)
     chat.say("one")
@@ -471,7 +471,7 @@ def test_a_third_topic_exceeds_the_limit_and_a_topic_streams_once(
     connect: Any, participant: Any, iid: str, sns: Any, topic: str
 ) -> None:
     """chat-message-streaming, Limits: "You can subscribe to up to two SNS topics per
-    contact." A topic the chat already streams to is refused (README fidelity table)."""
+    contact." A topic the chat already streams to is refused (docs/fidelity.md)."""
     chat = Chat(connect, participant, iid)
     first = stream(connect, iid, chat.id, topic)
     expect_error(
@@ -505,7 +505,8 @@ def test_stop_needs_a_stream_of_that_contact(
 
 
 def test_a_refused_streaming_configuration_starts_no_chat(connect: Any, iid: str) -> None:
-    """A refused StartChatContact changes no state (README: rules and errors): the topic is
+    """A refused StartChatContact changes no state (docs/streaming.md: Rules and errors): the topic
+    is
     checked before the contact is made."""
     backend = connect_persistent_backends[ACCOUNT][REGION]
     missing = f"arn:aws:sns:{REGION}:{ACCOUNT}:missing"

@@ -300,7 +300,7 @@ def test_disconnect_pushes_participant_left_and_chat_ended(
 def test_an_item_offered_while_the_pump_sends_is_sent_before_the_close() -> None:
     """The hand-over between the backend's thread and the socket's loop: the pump takes a
     batch and, while it is still sending it, the chat's last item is offered. That item is
-    sent, after the batch, and only then the socket closes 1000 (README: "``chat.ended``
+    sent, after the batch, and only then the socket closes 1000 (docs/websocket.md: "``chat.ended``
     pushed, then close code 1000"). The interleaving is forced: the send of the first frame
     waits until the last one has been offered from another thread."""
     loop = asyncio.new_event_loop()

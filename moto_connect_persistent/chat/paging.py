@@ -5,7 +5,7 @@ one log per segment and one per chat session. A cursor is a ``seq`` bound in one
 a page is found by bisection and builds only the items it returns, whatever the chat's size;
 the visible past is walked segment by segment from where the last page stopped.
 
-The rules (what a page holds) are the README's "Paging"; the Participant backend decides
+The rules (what a page holds) are docs/transcripts.md's "Paging"; the Participant backend decides
 *which* log and *which* past a chat reads, this module only how to read it fast.
 """
 

@@ -86,7 +86,8 @@ class Contact:
         self.segment_attributes: dict[str, Any] = {}
         #: SupportedMessagingContentTypes the chat declared; None: not declared, any type goes.
         self.supported_content_types: tuple[str, ...] | None = None
-        #: Stored as given; the mock has no agents to disconnect (README: not emulated).
+        #: Stored as given; the mock has no agents to disconnect (docs/transcripts.md: Not
+        #: emulated).
         self.disconnect_on_customer_exit: list[str] | None = None
         self.participant_configuration: dict[str, Any] | None = None
 
@@ -160,7 +161,8 @@ class Rehydration:
     enabled_on: Contact
 
     def visible_past(self) -> Iterator[Contact]:
-        """README, "What a persistent chat sees": the result back to its root, newest first,
+        """docs/transcripts.md, "What a persistent chat sees": the result back to its root, newest
+        first,
         then that session's past."""
         return past_segments(self.result)
 

@@ -388,7 +388,8 @@ class ParticipantBackend:
     # ------------------------------------------------------------------ tokens
 
     def _check_participant(self, root: Contact, participant: Participant) -> None:
-        """README: tokens of an ended chat (stopped or out of time) or a departed participant
+        """docs/transcripts.md, Tokens: tokens of an ended chat (stopped or out of time) or a
+        departed participant
         fail."""
         if self.session_ended(root.session):
             raise AccessDeniedException(
@@ -700,7 +701,7 @@ class ParticipantBackend:
         sort_order: str | None = None,
         start_position: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
-        """A page of the chat's transcript, paged as the README ("Paging") describes.
+        """A page of the chat's transcript, paged as docs/transcripts.md ("Paging") describes.
 
         A page reads either the chat's own session or its visible past, never both: the past
         is reached only through the NextToken of the current session's last page.
