@@ -13,12 +13,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import pytest
+import requests
 
 REGION = "us-east-1"
 ACCOUNT = "123456789012"
+#: A small file as a chat widget uploads it.
+PDF = b"%PDF-1.4 an invoice"
 
 
 def make_instance(client: Any) -> str:
@@ -67,6 +70,26 @@ def use_s3_storage(
             "S3Config": {"BucketName": bucket, "BucketPrefix": prefix},
         },
     )
+
+
+def upload(participant: Any, token: str, body: bytes = PDF, **overrides: Any) -> str:
+    """The three steps a chat widget takes; returns the AttachmentId."""
+    request = {
+        "ConnectionToken": token,
+        "ContentType": "application/pdf",
+        "AttachmentSizeInBytes": len(body),
+        "AttachmentName": "invoice.pdf",
+        **overrides,
+    }
+    started = participant.start_attachment_upload(**request)
+    metadata = started["UploadMetadata"]
+    put = requests.put(metadata["Url"], data=body, headers=metadata["HeadersToInclude"], timeout=10)
+    assert put.status_code == 200, put.text
+    participant.complete_attachment_upload(
+        ConnectionToken=token, AttachmentIds=[started["AttachmentId"]]
+    )
+    attachment_id: str = started["AttachmentId"]
+    return attachment_id
 
 
 @dataclass
@@ -130,9 +153,12 @@ class ServerProcess:
     its stderr to the end, so the pipe never fills (Werkzeug logs every request there) and the
     line in which Werkzeug says it listens is an event to wait for, not a port to poll."""
 
-    def __init__(self, argv: list[str], env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, argv: list[str], env: dict[str, str] | None = None, log: IO[bytes] | None = None
+    ) -> None:
         self.argv = argv
-        self.lines: list[str] = []  # its stderr so far, line by line
+        self.lines: list[str] = []  # its stderr so far, line by line (also copied to ``log``)
+        self._log = log
         self.process = subprocess.Popen(
             argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
         )
@@ -145,6 +171,8 @@ class ServerProcess:
         assert self.process.stderr is not None
         for line in self.process.stderr:
             self.lines.append(line)
+            if self._log is not None:
+                self._log.write(line.encode())
             if WERKZEUG_LISTENING in line:
                 self._listening = True
                 self._settled.set()
@@ -173,14 +201,15 @@ class ServerProcess:
 
 @contextmanager
 def running_server(
-    command: list[str] | None = None, *options: str
+    command: list[str] | None = None, *options: str, log: IO[bytes] | None = None
 ) -> Iterator[tuple[ServerProcess, str]]:
     """The console script (or ``command``) serving on a free loopback port, until the block
-    ends: yields the server (``.lines``: its stderr so far) and its URL, once it listens."""
+    ends: yields the server (``.lines``: its stderr so far, copied to ``log`` too) and its
+    URL, once it listens. Its whole stderr is read by the time the block has ended."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k != "MOTO_PORT"}
     server = ServerProcess(
-        [*(command or [SERVER_SCRIPT]), *options, "-H", "127.0.0.1", "-p", str(port)], env
+        [*(command or [SERVER_SCRIPT]), *options, "-H", "127.0.0.1", "-p", str(port)], env, log
     )
     try:
         server.wait_listening()
