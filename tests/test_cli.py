@@ -286,10 +286,10 @@ def test_start_up_line_names_the_package_its_version_and_the_address() -> None:
     """The first line the server writes says what is served where, before Werkzeug's banner;
     the address it names answers the plugin's operations."""
     with running_server([SERVER_SCRIPT], "--cors-origins", "http://localhost:3000") as (
-        process,
+        server,
         url,
     ):
-        first = process.stderr.readline().decode()  # type: ignore[union-attr]
+        first = server.lines[0]
         seeded = seed_chat_session(make_instance(client_at(url)), contact_id="C1", endpoint_url=url)
         assert seeded.contact_ids == ["C1"]
 
