@@ -1,9 +1,9 @@
 """``read_transcript``: a chat's whole transcript, every page, through a boto3 client.
 
 A persistent chat's first ``GetTranscript`` page never holds the past: the past comes only by
-following ``NextToken`` backwards (README, "Paging"). Every test and every client that wants
-the whole conversation writes the same loop; this is that loop, once. It is plain boto3 client
-code, so it works in-process, against a running server and against AWS alike.
+following ``NextToken`` backwards (docs/transcripts.md, "Paging"). Every test and every client
+that wants the whole conversation writes the same loop; this is that loop, once. It is plain
+boto3 client code, so it works in-process, against a running server and against AWS alike.
 """
 
 from __future__ import annotations
