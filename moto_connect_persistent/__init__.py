@@ -11,10 +11,8 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from . import sinks, streaming, websocket
 from .registration import install_import_hooks
-from .sinks import add_sink
-from .streaming import SNS_STREAMING
-from .websocket import install as install_websockets
 
 if TYPE_CHECKING:
     from .controls import (
@@ -75,5 +73,7 @@ def __dir__() -> list[str]:
 
 
 install_import_hooks()
-add_sink(SNS_STREAMING)
-install_websockets()
+# The ways out of every chat, in delivery order (chat/happenings.py): SNS, websockets, sinks.
+streaming.install()
+websocket.install()
+sinks.install()

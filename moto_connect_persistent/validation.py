@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Sequence
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar
 
 from botocore.model import OperationModel, ServiceModel, Shape
 
@@ -256,3 +257,20 @@ def _has_type(value: Any, type_name: str) -> bool:
 
 def _join(path: str, name: str) -> str:
     return f"{path}.{name}" if path else name
+
+
+T = TypeVar("T")
+
+
+def offset_page(
+    items: Sequence[T], limit: int, next_token: str | None, field_name: str = "NextToken"
+) -> tuple[Sequence[T], str | None]:
+    """A page of a Connect List call whose NextToken is an offset: the page, and the next
+    page's token (None: this is the last)."""
+    start = 0
+    if next_token is not None:
+        if not next_token.isdigit() or int(next_token) > len(items):
+            raise InvalidParameterException(f"{field_name} is not valid.")
+        start = int(next_token)
+    following = start + limit
+    return items[start:following], (str(following) if following < len(items) else None)
