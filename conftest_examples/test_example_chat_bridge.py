@@ -13,6 +13,7 @@ from typing import Any
 
 import boto3
 import pytest
+from moto import settings
 from moto.sns.models import sns_backends
 
 from moto_connect_persistent import chat_session
@@ -79,6 +80,8 @@ def bridge_queue(connect_persistent_mock: None, connect_region: str) -> dict[str
     return {"topic_arn": topic_arn, "queue_url": queue_url}
 
 
+# moto's own idiom: a test that reads a backend in-process cannot run against a server.
+@pytest.mark.skipif(settings.TEST_SERVER_MODE, reason="reads moto's SNS backend in-process")
 def test_the_customer_gets_the_agents_messages_by_sms(
     connect_client: Any,
     connect_instance_id: str,

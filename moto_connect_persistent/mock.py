@@ -3,6 +3,11 @@
 It wraps ``mock_aws`` rather than subclassing ``MockAWS``: moto counts nesting per class, and
 a subclass nested in ``mock_aws`` stopped mocking silently. Wrapping shares moto's one counter,
 so both mocks nest either way round and reset state together.
+
+Under moto's ``TEST_SERVER_MODE=true`` the same wrapping gives moto's server-mode mock: it
+patches nothing in-process, points new boto3 clients at ``TEST_SERVER_MODE_ENDPOINT`` and
+resets that server; the seeding API and the controls follow it there over HTTP
+(:func:`test_server_endpoint`).
 """
 
 from __future__ import annotations
@@ -10,8 +15,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar, cast, overload
 
-from moto import mock_aws
-from moto.core.models import MockAWS
+from moto import mock_aws, settings
+from moto.core.models import MockAWS, ServerModeMockAWS
 
 from .exceptions import ConnectError
 from .faults import check_settle_seconds, pop_settle_default, push_settle_default
@@ -41,6 +46,11 @@ def mock_connect_persistent(
         return cast(F, mock_aws(func))
     mock = mock_aws(config=config)
     if settle_seconds is not None:
+        if test_server_endpoint() is not None:
+            raise ValueError(
+                "settle_seconds= holds in this process only; under TEST_SERVER_MODE call "
+                "set_settle_time(seconds) in the test, which sets it on the server."
+            )
         _with_settle_time(mock, settle_seconds)
     return mock
 
@@ -69,5 +79,17 @@ def _with_settle_time(mock: MockAWS, seconds: float) -> None:
 
 
 def mock_is_active() -> bool:
-    """True while any moto mock (ours or ``mock_aws``) is started in this process."""
-    return MockAWS._nested_count > 0
+    """True while any moto mock (ours or ``mock_aws``) is started in this process.
+
+    moto counts nesting per mock class: the server-mode mock keeps its own count.
+    """
+    return MockAWS._nested_count > 0 or ServerModeMockAWS._nested_count > 0
+
+
+def test_server_endpoint() -> str | None:
+    """The server a ``TEST_SERVER_MODE=true`` run talks to (moto's ``TEST_SERVER_MODE_ENDPOINT``,
+    default ``http://localhost:5000``); ``None`` when mocks run in this process."""
+    if not settings.TEST_SERVER_MODE:
+        return None
+    endpoint: str = settings.test_server_mode_endpoint()
+    return endpoint

@@ -87,11 +87,11 @@ def connect_account_id(request: pytest.FixtureRequest) -> str:
 
     (``MOTO_ACCOUNT_ID``, when set, is moto's default account.)
     """
-    return (
-        _marker_argument(request, "account_id")
-        or os.environ.get("MOTO_ACCOUNT_ID")
-        or DEFAULT_ACCOUNT_ID
-    )
+    return _marker_argument(request, "account_id") or _default_account()
+
+
+def _default_account() -> str:
+    return os.environ.get("MOTO_ACCOUNT_ID") or DEFAULT_ACCOUNT_ID
 
 
 @pytest.fixture
@@ -101,12 +101,21 @@ def connect_persistent_mock(
     """moto's mock with the plugin, active for one test; fresh state at the outermost start.
 
     Nests with your own ``mock_aws`` fixtures either way round (one moto mock, one state).
+    Under moto's ``TEST_SERVER_MODE=true`` it is moto's server-mode mock: clients and seeds go
+    to ``TEST_SERVER_MODE_ENDPOINT``, whose state it resets.
     Every boto3 client the test makes, yours or the code under test's, lands in
     ``connect_region`` (via ``AWS_DEFAULT_REGION``) and, for a non-default
     ``connect_account_id``, in that account (via ``MOTO_ACCOUNT_ID``, moto's own switch).
     """
-    from .mock import mock_connect_persistent
+    from .mock import mock_connect_persistent, test_server_endpoint
 
+    if test_server_endpoint() is not None and connect_account_id != _default_account():
+        pytest.fail(
+            f"connect_account_id {connect_account_id!r}: under TEST_SERVER_MODE the server "
+            "picks the account of every boto3 call (its MOTO_ACCOUNT_ID, else "
+            f"{DEFAULT_ACCOUNT_ID}); set MOTO_ACCOUNT_ID for both the server and the tests.",
+            pytrace=False,
+        )
     monkeypatch.setenv("AWS_DEFAULT_REGION", connect_region)
     if connect_account_id != DEFAULT_ACCOUNT_ID:
         monkeypatch.setenv("MOTO_ACCOUNT_ID", connect_account_id)
@@ -156,6 +165,13 @@ def seed_chat(connect_instance_id: str, connect_region: str, connect_account_id:
 
 @pytest.fixture(scope="session")
 def _connect_server_session() -> Iterator[str]:
+    from .mock import test_server_endpoint
+
+    endpoint = test_server_endpoint()
+    if endpoint is not None:
+        # TEST_SERVER_MODE: the suite's server is already running; seeds and clients go there.
+        yield endpoint.rstrip("/")
+        return
     from moto.server import ThreadedMotoServer
 
     # Port 0: the OS picks a free port, so parallel workers and runs never collide.
@@ -177,6 +193,9 @@ def connect_server_url(
     Give it to clients as ``endpoint_url`` and to the seeding API as ``endpoint_url``. Fake
     credentials and ``AWS_DEFAULT_REGION`` are set for the test. The server shares this
     process's moto state: a moto mock starting in the same test resets it.
+
+    Under moto's ``TEST_SERVER_MODE=true`` it is ``TEST_SERVER_MODE_ENDPOINT``, the server
+    the whole run talks to, instead of a server of its own.
 
     Fixture order does not matter: while a moto mock is active (``connect_instance_id``,
     ``seed_chat`` or your own ``mock_aws`` set up first), that mock already reset the state

@@ -13,7 +13,7 @@ import requests
 from moto.core.models import DEFAULT_ACCOUNT_ID
 
 from .exceptions import ConnectError, SeedingError
-from .mock import mock_is_active
+from .mock import mock_is_active, test_server_endpoint
 from .models import ConnectPersistentBackend, connect_persistent_backends
 
 #: Where a running server answers the seeding methods: ``POST <endpoint><ENDPOINT_PATH><method>``.
@@ -131,7 +131,12 @@ class RemoteSeeder:
 def seeder_for(
     region_name: str | None, account_id: str | None, endpoint_url: str | None = None
 ) -> Seeder:
-    """The seeder for an in-process mock, or (with ``endpoint_url``) for a running server."""
+    """The seeder for an in-process mock, or (with ``endpoint_url``) for a running server.
+
+    Under moto's ``TEST_SERVER_MODE=true`` the mocks run in the server, not here: without an
+    ``endpoint_url`` the seeds go to ``TEST_SERVER_MODE_ENDPOINT``, where boto3 clients go.
+    """
+    endpoint_url = endpoint_url or test_server_endpoint()
     if endpoint_url:
         return RemoteSeeder(endpoint_url, region_name, account_id)
     return LocalSeeder(region_name, account_id)

@@ -9,6 +9,7 @@ and answers every violation (raw HTTP, or boto3 with ``parameter_validation=Fals
 from __future__ import annotations
 
 import json
+import re
 import threading
 from collections.abc import Sequence
 from functools import cache
@@ -118,6 +119,24 @@ def answerable_errors(service: str, operation: str) -> dict[str, int]:
         errors[code] = int(status)
     errors.update(modeled_errors(service, operation))
     return errors
+
+
+#: The NextTokens a Connect list operation of the mock hands out: a page's offset, ASCII digits.
+_OFFSET_TOKEN = re.compile(r"[0-9]{1,19}")
+
+
+def page_start(next_token: str | None, size: int, field_name: str) -> int:
+    """Where the page a ``NextToken`` of ours asks for starts (0 without one), up to ``size``.
+
+    Anything else is InvalidParameterException naming the field, never a crash: ``isdigit()``
+    admits "¹" (which ``int()`` refuses) and "٣" (which it reads as 3), and ``int()`` refuses
+    more than 4,300 digits.
+    """
+    if next_token is None:
+        return 0
+    if not _OFFSET_TOKEN.fullmatch(next_token) or int(next_token) > size:
+        raise InvalidParameterException(f"{field_name} is not valid.")
+    return int(next_token)
 
 
 def parse_json_body(body: str | bytes | None) -> dict[str, Any]:
@@ -265,12 +284,8 @@ T = TypeVar("T")
 def offset_page(
     items: Sequence[T], limit: int, next_token: str | None, field_name: str = "NextToken"
 ) -> tuple[Sequence[T], str | None]:
-    """A page of a Connect List call whose NextToken is an offset: the page, and the next
-    page's token (None: this is the last)."""
-    start = 0
-    if next_token is not None:
-        if not next_token.isdigit() or int(next_token) > len(items):
-            raise InvalidParameterException(f"{field_name} is not valid.")
-        start = int(next_token)
+    """A page of a Connect List call whose NextToken is an offset (:func:`page_start`): the
+    page, and the next page's token (None: this is the last)."""
+    start = page_start(next_token, len(items), field_name)
     following = start + limit
     return items[start:following], (str(following) if following < len(items) else None)

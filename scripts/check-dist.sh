@@ -3,13 +3,14 @@
 # `python -m build` does), check them with twine, check that both ship LICENSE and the wheel
 # py.typed, install the wheel (not editable) into a clean virtual environment and run
 # conftest_examples against it from a folder outside the checkout, so nothing is imported
-# from the source tree.
+# from the source tree. Lint and types (ruff, mypy --strict) run in that same environment (the
+# default python3, the newest moto): one install serves both, and CI makes no other for them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$PWD"
 rm -rf dist .venv-dist
 python3 -m venv .venv-dist/tools
-.venv-dist/tools/bin/pip install -q build twine
+.venv-dist/tools/bin/pip install -q --disable-pip-version-check build twine
 .venv-dist/tools/bin/python -m build --outdir dist .
 .venv-dist/tools/bin/twine check --strict dist/*
 wheel=$(ls dist/*.whl) sdist=$(ls dist/*.tar.gz)
@@ -26,7 +27,13 @@ for needed in ("LICENSE", "README.md", "CHANGELOG.md", "pyproject.toml", "moto_c
 print("dist contents ok:", wheel, sdist)
 PY
 python3 -m venv .venv-dist/wheel
-.venv-dist/wheel/bin/pip install -q "$wheel[server]" pytest
+.venv-dist/wheel/bin/pip install -q --disable-pip-version-check "$wheel[server]" pytest ruff mypy
+(
+  cd "$root"
+  .venv-dist/wheel/bin/ruff check .
+  .venv-dist/wheel/bin/ruff format --check .
+  .venv-dist/wheel/bin/mypy
+)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cp -r conftest_examples "$work/"

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import pytest
 import requests
@@ -125,7 +125,8 @@ def wait_until_answering(process: subprocess.Popen[bytes], url: str) -> None:
     """Poll for at most 30 s; fail at once if the process died."""
     for _ in range(300):
         if process.poll() is not None:
-            pytest.fail(f"server exited with {process.returncode}: {process.stderr.read()!r}")  # type: ignore[union-attr]
+            said = process.stderr.read() if process.stderr is not None else b""
+            pytest.fail(f"server exited with {process.returncode}: {said!r}")
         try:
             requests.get(f"{url}/moto-api/data.json", timeout=1)
             return
@@ -136,10 +137,11 @@ def wait_until_answering(process: subprocess.Popen[bytes], url: str) -> None:
 
 @contextmanager
 def running_server(
-    command: list[str] | None = None, *options: str
+    command: list[str] | None = None, *options: str, log: IO[bytes] | None = None
 ) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
     """The console script (or ``command``) serving on a free loopback port, until the block
-    ends: yields the process (stderr piped, unread) and its URL, once it answers HTTP."""
+    ends: yields the process and its URL, once it answers HTTP. Its stderr goes to ``log``,
+    else to a pipe left unread (read a little of it only: a full pipe stalls the server)."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     env = {k: v for k, v in os.environ.items() if k != "MOTO_PORT"}
@@ -147,7 +149,7 @@ def running_server(
         [*(command or [SERVER_SCRIPT]), *options, "-H", "127.0.0.1", "-p", str(port)],
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=subprocess.PIPE if log is None else log,
     )
     try:
         wait_until_answering(process, url)
@@ -155,4 +157,5 @@ def running_server(
     finally:
         process.terminate()
         process.wait(timeout=10)
-        process.stderr.close()  # type: ignore[union-attr]
+        if process.stderr is not None:
+            process.stderr.close()

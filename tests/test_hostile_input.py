@@ -42,9 +42,9 @@ ENDPOINT = f"https://connect.{REGION}.amazonaws.com"
 METHODS = ("GET", "PUT", "POST", "DELETE", "PATCH")
 CONTACT_ID_MEMBERS = {"ContactId", "InitialContactId", "SourceContactId", "RelatedContactId"}
 
+# The profile (tests/conftest.py) decides seed, database and blob printing.
 SETTINGS = settings(
     deadline=None,
-    database=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 
@@ -364,3 +364,34 @@ def test_an_id_holding_a_slash_is_refused_cleanly(seeded: dict[str, list[str]]) 
     assert_well_formed(response.status_code, response.headers, response.content)
     assert response.status_code == 404
     assert "a/b" in response.json()["Message"]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/instance/{iid}/storage-configs?resourceType=CHAT_TRANSCRIPTS&nextToken={token}",
+        "/contact/associated/{iid}?contactId=C1&nextToken={token}",
+    ],
+    ids=["ListInstanceStorageConfigs", "ListAssociatedContacts"],
+)
+@pytest.mark.parametrize(
+    "token",
+    ["%C2%B9", "%D9%A1", "1" * 5000, "0x1", "+1", "1%0A"],
+    ids=["superscript-one", "arabic-indic-one", "5000-digits", "hex", "plus", "newline"],
+)
+def test_a_next_token_the_mock_never_gave_is_refused_cleanly(
+    seeded: dict[str, list[str]], path: str, token: str
+) -> None:
+    """AWS: "InvalidParameterException: One or more of the specified parameters are not
+    valid." A NextToken the mock hands out is an offset in ASCII digits; a string that only
+    looks like one (found by the raw-request property test, seed printed: "¹" passed
+    ``str.isdigit()`` and crashed ``int()`` with a 500) is a 400 naming the field."""
+    url = ENDPOINT + path.format(iid=seeded["instances"][0], token=token)
+    before = snapshot()
+    response = send("GET", url, b"", False)
+
+    assert_well_formed(response.status_code, response.headers, response.content)
+    assert response.status_code == 400
+    assert response.headers["x-amzn-ErrorType"].startswith("InvalidParameterException")
+    assert "nexttoken is not valid" in response.json()["Message"].lower()
+    assert snapshot() == before
