@@ -18,7 +18,7 @@ from moto.core.base_backend import BackendDict, BaseBackend
 from moto.moto_api._internal import mock_random
 
 from .chat.clock import iso8601, utcnow
-from .chat.content import PARTICIPANT_ROLES
+from .chat.content import EVENT_PREFIX, PARTICIPANT_ROLES
 from .chat.core import ChatCore
 from .chat.happenings import Origin, SegmentEnded
 from .chat.session import ChatSession, Contact, Rehydration
@@ -77,12 +77,11 @@ SEGMENT_ATTRIBUTE_NEEDS = {
 
 #: Events a seeder may write for a participant (the agent's typing and receipts), as SendEvent.
 SEEDED_EVENTS = tuple(
-    f"application/vnd.amazonaws.connect.event.{name}"
-    for name in ("typing", "message.delivered", "message.read")
+    EVENT_PREFIX + name for name in ("typing", "message.delivered", "message.read")
 )
 
 
-@dataclass(frozen=True)
+@dataclass
 class ChatStart:
     """One StartChatContact request, as its members came (checked by the wire's model)."""
 
@@ -492,7 +491,7 @@ class ConnectPersistentBackend(BaseBackend):
         return self.replies.once(
             "StartChatContact",
             client_token,
-            request.fingerprint(),
+            request.fingerprint() if client_token is not None else (),
             lambda: self._start_chat(request, declared, base),
         )
 

@@ -9,6 +9,7 @@ left, transfers, chat ended, rehydrated) and records each happening once for its
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -40,6 +41,8 @@ from .happenings import (
 from .items import ItemLog, TranscriptItem
 from .participants import Connection, Participant, WebsocketTicket
 from .session import ChatSession, Contact
+
+log = logging.getLogger(__name__)
 
 #: A ConnectionToken lives one day [doc: CreateParticipantConnection].
 CONNECTION_TOKEN_LIFETIME = timedelta(days=1)
@@ -110,13 +113,21 @@ class ChatCore:
         #: The newest item's ``seq`` (items are made under the lock).
         self.last_seq = 0
 
-    def record(self, happening: Happening) -> None:
-        """Deliver a happening to this core's listeners, then to every core's."""
-        self.listeners.deliver(happening)
-        EVERY_CHAT.deliver(happening)
+    def record(self, kind: type[Happening], *facts: Any) -> None:
+        """A happening of ``kind`` (made of ``facts``) reaches this core's listeners, then
+        every core's; it is made only when someone listens."""
+        listeners = self.listeners.of(kind) + EVERY_CHAT.of(kind)
+        if not listeners:
+            return
+        happening = kind(self.origin, *facts)
+        for listener in listeners:
+            try:
+                listener(happening)
+            except Exception:  # noqa: BLE001 - best effort, as Connect's own streaming is
+                log.exception("chat listener %r failed on %s", listener, kind.__name__)
 
     def reset(self) -> None:
-        self.record(BackendReset(self.origin))
+        self.record(BackendReset)
 
     # ------------------------------------------------------------------ participants
 
@@ -167,11 +178,11 @@ class ChatCore:
 
     def join(self, contact: Contact, participant: Participant) -> None:
         self.write(contact, "EVENT", PARTICIPANT_JOINED, participant)
-        self.record(ParticipantJoined(self.origin, contact, participant))
+        self.record(ParticipantJoined, contact, participant)
 
     def leave(self, contact: Contact, participant: Participant) -> None:
         self.write(contact, "EVENT", PARTICIPANT_LEFT, participant)
-        self.record(ParticipantLeft(self.origin, contact, participant))
+        self.record(ParticipantLeft, contact, participant)
 
     # ------------------------------------------------------------------ items
 
@@ -207,14 +218,14 @@ class ChatCore:
             stored=stored,
             attachments=attachments,
         )
-        self.record(ItemWritten(self.origin, contact, item))
+        self.record(ItemWritten, contact, item)
         return item
 
     # ------------------------------------------------------------------ what happens to contacts
 
     def chat_started(self, root: Contact) -> None:
         """A root contact began; a CHAT's customer joins and its ParticipantToken now works."""
-        self.record(SegmentStarted(self.origin, root))
+        self.record(SegmentStarted, root)
         if root.channel != "CHAT":
             return
         if root.participant_token:
@@ -226,12 +237,12 @@ class ChatCore:
     def segment_continued(self, new: Contact) -> None:
         """A transfer or disconnect flow: the previous segment is final; its event, the
         previous agent leaves, the new joins."""
-        self.record(SegmentStarted(self.origin, new))
+        self.record(SegmentStarted, new)
         if new.channel != "CHAT":
             return
         session = new.session
         previous = session.segments[new.index - 1]
-        self.record(SegmentEnded(self.origin, previous))
+        self.record(SegmentEnded, previous)
         event = SEGMENT_START_EVENTS.get(new.initiation_method)
         if event is not None:
             self.write(new, "EVENT", event, None)
@@ -243,15 +254,15 @@ class ChatCore:
     def chat_rehydrated(self, session: ChatSession) -> None:
         """The chat just became persistent: Connect tells its clients so with an event."""
         self.write(session.current, "EVENT", CHAT_REHYDRATED, None)
-        self.record(ChatRehydrated(self.origin, session))
+        self.record(ChatRehydrated, session)
 
     def end(self, contact: Contact, at: datetime, reason: str | None = None) -> None:
         """End the session's running segment: for a chat, the chat is over."""
         contact.end(at, reason)
         if contact.channel == "CHAT" and contact.session.current is contact:
             self.write(contact, "EVENT", CHAT_ENDED, None, at=contact.disconnect_timestamp)
-            self.record(SegmentEnded(self.origin, contact))
-            self.record(ChatEnded(self.origin, contact))
+            self.record(SegmentEnded, contact)
+            self.record(ChatEnded, contact)
 
     def expire(self, session: ChatSession) -> None:
         """README: a chat ends ChatDurationInMinutes after its first contact started.

@@ -15,7 +15,6 @@ never fails the call that caused the happening.
 
 from __future__ import annotations
 
-import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,8 +23,6 @@ from typing import Any, TypeVar
 from .items import TranscriptItem
 from .participants import Participant
 from .session import ChatSession, Contact
-
-log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -36,12 +33,12 @@ class Origin:
     region_name: str
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, eq=False)
 class Happening:
     origin: Origin
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, eq=False)
 class ItemWritten(Happening):
     """An item was written on ``contact`` (``item.stored`` False: pushed, never kept)."""
 
@@ -49,47 +46,47 @@ class ItemWritten(Happening):
     item: TranscriptItem
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, eq=False)
 class SegmentStarted(Happening):
     """A contact began: a chat's root or the next segment of its session."""
 
     contact: Contact
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, eq=False)
 class SegmentEnded(Happening):
     """A CHAT segment ended and its items are final."""
 
     contact: Contact
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, eq=False)
 class ParticipantJoined(Happening):
     contact: Contact
     participant: Participant
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, eq=False)
 class ParticipantLeft(Happening):
     contact: Contact
     participant: Participant
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, eq=False)
 class ChatRehydrated(Happening):
     """The session became a persistent chat: it now shows a past."""
 
     session: ChatSession
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, eq=False)
 class ChatEnded(Happening):
     """The session's last segment ended (stopped, disconnected or out of time)."""
 
     contact: Contact
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, eq=False)
 class BackendReset(Happening):
     """moto reset the backend: everything a listener holds for its chats goes."""
 
@@ -116,13 +113,9 @@ class Listeners:
             current = self._by_kind.get(kind, ())
             self._by_kind[kind] = tuple(each for each in current if each != listener)
 
-    def deliver(self, happening: Happening) -> None:
-        """Hand ``happening`` to every listener of its type; a failure is logged, never raised."""
-        for listener in self._by_kind.get(type(happening), ()):
-            try:
-                listener(happening)
-            except Exception:  # noqa: BLE001 - best effort, as Connect's own streaming is
-                log.exception("chat listener %r failed on %r", listener, type(happening).__name__)
+    def of(self, kind: type[Happening]) -> tuple[Callable[[Any], None], ...]:
+        """The listeners of ``kind``, in the order they subscribed."""
+        return self._by_kind.get(kind, ())
 
 
 #: Listeners of every core of the process (every account and region).
