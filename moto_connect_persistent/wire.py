@@ -19,6 +19,16 @@ from .participant.models import ParticipantBackend, participant_backends
 
 B = TypeVar("B", bound=BaseBackend)
 
+JSON_CONTENT_TYPE = "application/json"
+
+
+def json_content_type(headers: dict[str, Any], body: Any) -> dict[str, Any]:
+    """Every answer with a body is JSON and says so, as the real services do: moto sets a
+    Content-Type on errors only, and its server then sends ``text/html`` for the rest."""
+    if body and not any(str(name).lower() == "content-type" for name in headers):
+        headers = {**headers, "Content-Type": JSON_CONTENT_TYPE}
+    return headers
+
 
 class PluginResponse:
     """Mixin placed before a moto response class; subclasses set ``service_label`` and
@@ -82,7 +92,8 @@ class PluginResponse:
                 "moto-connect-persistent answers."
             )
             return error.code, dict(error.get_headers()), error.get_body()
-        return super().call_action()  # type: ignore[misc]
+        status, headers, body = super().call_action()  # type: ignore[misc]
+        return status, json_content_type(headers, body), body
 
     @staticmethod
     def _json(result: dict[str, Any] | None) -> str:

@@ -19,6 +19,8 @@ import requests
 
 REGION = "us-east-1"
 ACCOUNT = "123456789012"
+#: A small file as a chat widget uploads it.
+PDF = b"%PDF-1.4 an invoice"
 
 
 def make_instance(client: Any) -> str:
@@ -67,6 +69,26 @@ def use_s3_storage(
             "S3Config": {"BucketName": bucket, "BucketPrefix": prefix},
         },
     )
+
+
+def upload(participant: Any, token: str, body: bytes = PDF, **overrides: Any) -> str:
+    """The three steps a chat widget takes; returns the AttachmentId."""
+    request = {
+        "ConnectionToken": token,
+        "ContentType": "application/pdf",
+        "AttachmentSizeInBytes": len(body),
+        "AttachmentName": "invoice.pdf",
+        **overrides,
+    }
+    started = participant.start_attachment_upload(**request)
+    metadata = started["UploadMetadata"]
+    put = requests.put(metadata["Url"], data=body, headers=metadata["HeadersToInclude"], timeout=10)
+    assert put.status_code == 200, put.text
+    participant.complete_attachment_upload(
+        ConnectionToken=token, AttachmentIds=[started["AttachmentId"]]
+    )
+    attachment_id: str = started["AttachmentId"]
+    return attachment_id
 
 
 @dataclass

@@ -11,13 +11,12 @@ import boto3
 import moto
 import pytest
 import requests
-from support import REGION, expect_error, make_instance, use_s3_storage
+from support import PDF, REGION, expect_error, make_instance, upload, use_s3_storage
 
 from moto_connect_persistent import chat_session, sinks
 
 BUCKET = "chat-files"
 PREFIX = "connect/shop/Attachments"
-PDF = b"%PDF-1.4 an invoice"
 
 #: moto 5.2.5's S3 answers a pre-signed GET's response-content-disposition; 5.1.21's ignores it.
 S3_HONOURS_RESPONSE_HEADERS = tuple(int(p) for p in moto.__version__.split(".")[:2]) >= (5, 2)
@@ -43,26 +42,6 @@ def start_chat(connect: Any, iid: str) -> dict[str, Any]:
         ConnectionTypes=["CONNECTION_CREDENTIALS"],
     )
     return answer
-
-
-def upload(participant: Any, token: str, body: bytes = PDF, **overrides: Any) -> str:
-    """The three steps a chat widget takes; returns the AttachmentId."""
-    request = {
-        "ConnectionToken": token,
-        "ContentType": "application/pdf",
-        "AttachmentSizeInBytes": len(body),
-        "AttachmentName": "invoice.pdf",
-        **overrides,
-    }
-    started = participant.start_attachment_upload(**request)
-    metadata = started["UploadMetadata"]
-    put = requests.put(metadata["Url"], data=body, headers=metadata["HeadersToInclude"], timeout=10)
-    assert put.status_code == 200, put.text
-    participant.complete_attachment_upload(
-        ConnectionToken=token, AttachmentIds=[started["AttachmentId"]]
-    )
-    attachment_id: str = started["AttachmentId"]
-    return attachment_id
 
 
 @pytest.fixture
