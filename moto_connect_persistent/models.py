@@ -17,6 +17,7 @@ from typing import Any
 from moto.core.base_backend import BackendDict, BaseBackend
 from moto.moto_api._internal import mock_random
 
+from .attachments import Attachments, check_seeded_file
 from .chat.clock import iso8601, utcnow
 from .chat.content import EVENT_PREFIX, PARTICIPANT_ROLES
 from .chat.core import ChatCore
@@ -27,14 +28,13 @@ from .exceptions import (
     InvalidParameterException,
     InvalidRequestException,
     ResourceNotFoundException,
+    ValidationException,
 )
 from .faults import Faults
 from .idempotency import Replies
 from .instance_storage import InstanceStorage
 from .instances import check_instance
-from .participant.attachments import Attachments, check_seeded_file
-from .participant.exceptions import ValidationException
-from .participant.rules import check_message, write_event
+from .messages import check_message, write_event
 from .stored_transcripts import TranscriptArchive
 from .streams import check_streamable, check_streaming_endpoint, start_stream, stop_stream
 from .validation import offset_page

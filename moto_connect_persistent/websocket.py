@@ -310,7 +310,7 @@ def _parse_path(path: str) -> tuple[str, str, str] | None:
 
 
 def _backend(account_id: str, region: str) -> ParticipantBackend:
-    from .participant.exceptions import ValidationException
+    from .exceptions import ValidationException
     from .participant.models import participant_backends
 
     try:

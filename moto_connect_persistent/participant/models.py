@@ -38,12 +38,11 @@ from ..chat.paging import (
 from ..chat.participants import Connection, Participant
 from ..chat.session import Contact, past_segments
 from ..chat.views import transcript_item
-from ..exceptions import AccessDeniedException
+from ..exceptions import AccessDeniedException, ValidationException
 from ..idempotency import Replies
+from ..messages import check_message, in_session, write_event
 from ..models import ConnectPersistentBackend, connect_persistent_backends
 from ..websocket_url import websocket_base
-from .exceptions import ValidationException
-from .rules import check_message, in_session, write_event
 
 #: StartPosition's members: a request sets one of them, or none.
 START_FIELDS = ("Id", "AbsoluteTime", "MostRecent")

@@ -16,11 +16,10 @@ from moto.core.responses import BaseResponse
 from .. import cors
 from ..chat.participants import Connection, Participant
 from ..chat.session import Contact
-from ..exceptions import InvalidParameterException
+from ..exceptions import InvalidParameterException, ValidationException
 from ..operations import OPERATIONS
 from ..validation import collect_input, operation_model, parse_json_body
 from ..wire import PluginResponse
-from .exceptions import ValidationException
 
 SERVICE = "connectparticipant"
 

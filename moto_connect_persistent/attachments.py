@@ -15,16 +15,20 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from .. import s3_store
-from ..chat.clock import iso8601, utcnow
-from ..chat.core import ChatCore
-from ..chat.happenings import Origin
-from ..chat.items import TranscriptItem
-from ..chat.participants import Connection, Participant
-from ..chat.session import ChatSession, Contact
-from ..exceptions import AccessDeniedException, ConflictException, InvalidParameterException
-from ..instance_storage import ATTACHMENTS, InstanceStorage, StorageLocation
-from .exceptions import ValidationException
+from . import s3_store
+from .chat.clock import iso8601, utcnow
+from .chat.core import ChatCore
+from .chat.happenings import Origin
+from .chat.items import TranscriptItem
+from .chat.participants import Connection, Participant
+from .chat.session import ChatSession, Contact
+from .exceptions import (
+    AccessDeniedException,
+    ConflictException,
+    InvalidParameterException,
+    ValidationException,
+)
+from .instance_storage import ATTACHMENTS, InstanceStorage, StorageLocation
 
 #: MIME types of the file extensions the Admin Guide lists for chat attachments (Feature
 #: specifications: .csv .doc .docx .heic .jfif .jpeg .jpg .mov .mp4 .pdf .png .ppt .pptx

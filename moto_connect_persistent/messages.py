@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import json
 
-from ..chat.clock import iso8601
-from ..chat.content import EVENT_RECEIPTS, MAX_MESSAGE_BYTES, MESSAGE_CONTENT_TYPES
-from ..chat.core import ChatCore
-from ..chat.items import TranscriptItem
-from ..chat.participants import Participant
-from ..chat.session import Contact
+from .chat.clock import iso8601
+from .chat.content import EVENT_RECEIPTS, MAX_MESSAGE_BYTES, MESSAGE_CONTENT_TYPES
+from .chat.core import ChatCore
+from .chat.items import TranscriptItem
+from .chat.participants import Participant
+from .chat.session import Contact
 from .exceptions import ValidationException
 
 
