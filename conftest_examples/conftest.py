@@ -5,6 +5,9 @@ already gives ``connect_persistent_mock``, ``connect_client``, ``connect_instanc
 ``seed_chat``, ``connect_region``, ``connect_account_id`` and ``connect_server_url``. This file
 adds the two things most persistent-chat tests need on top: an ended past session and a
 running chat to continue it in.
+
+The examples need the package's ``test`` extra (pytest) and, for server mode, its ``server``
+extra (moto's Flask server): ``pip install -e ".[test,server]"`` in a clone of the repository.
 """
 
 from __future__ import annotations

@@ -3,7 +3,9 @@
 Importing the package arranges for its routes to be in moto's ``connect`` service (and the
 Participant Service's host) as soon as moto loads them, so plain ``mock_aws`` and moto's
 server serve them too (see :mod:`.registration`). The import itself is cheap: it loads no
-moto, no botocore model and no Flask. The names below are imported on first use.
+moto, no botocore model and no Flask. The names below are imported on first use, and so is
+``__version__`` (read from the installed package's metadata, so it is the version pip
+installed and never a second copy of the one in ``pyproject.toml``).
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ if TYPE_CHECKING:
     from .models import ConnectPersistentBackend, connect_persistent_backends
     from .seeding import ChatSession, chat_session, seed_chat_session, seed_contact
 
+    __version__: str
+
 #: Public name (``__all__``) -> the module that defines it.
 _EXPORTS = {
     "ChatSession": ".seeding",
@@ -43,6 +47,7 @@ _EXPORTS = {
 }
 
 __all__ = [
+    "__version__",
     "ChatSession",
     "ConnectPersistentBackend",
     "SeedingError",
@@ -60,6 +65,11 @@ __all__ = [
 
 def __getattr__(name: str) -> Any:
     """PEP 562: a public name is imported (with moto) when first asked for."""
+    if name == "__version__":
+        from .version import package_version
+
+        globals()[name] = value = package_version()
+        return value
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
@@ -69,7 +79,7 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_EXPORTS))
+    return sorted(set(globals()) | set(_EXPORTS) | {"__version__"})
 
 
 install_import_hooks()

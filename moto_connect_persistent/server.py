@@ -56,6 +56,13 @@ MOTO_OPTIONS: tuple[tuple[tuple[str, ...], dict[str, Any]], ...] = (
     (("-k", "--ssl-key"), {"metavar": "PATH", "help": "the private key of --ssl-cert"}),
 )
 
+#: What to run when moto's server extras (Flask) are missing: the package is not on PyPI, so
+#: name moto's own extra, which is, with the range pyproject.toml's ``server`` extra pins.
+SERVER_EXTRA_HINT = (
+    'pip install "moto[server]>=5.1.21,<6" (or, in a clone of this repository, '
+    "pip install -e '.[server]')"
+)
+
 
 def default_port() -> int:
     """moto_server's default port: ``MOTO_PORT``, else 5000."""
@@ -113,9 +120,7 @@ def main(argv: Sequence[str] | None = None, *, prog: str = SCRIPT) -> None:
         from moto import __version__ as moto_version
         from moto.server import main as moto_server_main
     except ImportError as err:
-        raise SystemExit(
-            f"moto's server needs its extras ({err}): pip install 'moto-connect-persistent[server]'"
-        ) from None
+        raise SystemExit(f"moto's server needs its extras ({err}): {SERVER_EXTRA_HINT}") from None
     # With --reload, Werkzeug runs this command again in a child process: say it once.
     if os.environ.get("WERKZEUG_RUN_MAIN") != "true":
         print(

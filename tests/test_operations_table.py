@@ -1,5 +1,6 @@
 """The operations table (``moto_connect_persistent/operations.py``) is data copied from
-botocore's models: it must match the installed botocore, and every row must have a handler."""
+botocore's models: it must match the installed botocore, and every row must have a handler.
+The documentation's coverage page (``docs/coverage.md``) is generated from the table with it."""
 
 from __future__ import annotations
 
@@ -23,9 +24,11 @@ RESPONSE_CLASSES = {
 }
 
 
-def test_the_table_is_what_the_installed_botocore_generates() -> None:
+def test_the_table_and_the_coverage_page_are_what_the_installed_botocore_generates() -> None:
     """Regenerated from the installed botocore's models, the file is unchanged (no drift in
-    any method or request URI, no hand edit): the routes are what boto3 sends."""
+    any method or request URI, no hand edit): the routes are what boto3 sends. The coverage
+    page, regenerated from the table, botocore's operation list and moto's own connect
+    handlers, is unchanged too: it lists every operation and marks what answers it."""
     done = subprocess.run(
         [sys.executable, str(GENERATOR), "--check"], capture_output=True, text=True, timeout=120
     )

@@ -2,7 +2,8 @@
 
 A reader of a checkout (or of the sdist) who follows a path to a sibling folder finds nothing,
 so no tracked file may name one; the licence the metadata declares is the one shipped; the
-changelog has an entry for the version being built.
+changelog has an entry for the version being built; the version, the project's addresses and
+the classifiers have one source each; the install the README shows is one CI runs.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ OUTSIDE = re.compile(
         re.escape(p)
         for p in ("../" + "shared", "shared" + "/spec", "shared" + "/notes", "/work/" + "shared")
     )
-    # The behaviour spec is not in the repository: its rules are the README's, cited as such.
+    # The behaviour spec is not in the repository: its rules are the documentation's, cited as such.
     + "|(?i:spec"
     + " (?:section|rule) [0-9])"
 )
@@ -93,15 +94,17 @@ def test_the_changelog_has_an_entry_for_the_version_being_built() -> None:
 
 def test_ci_runs_every_shell_block_of_running_the_tests_as_written() -> None:
     """.ci/run reads its commands from the README, so the two cannot disagree."""
-    from readme_blocks import shell_blocks
+    from doc_blocks import README, shell_blocks
 
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     start = text.index("\n## Running the tests\n")
     end = text.find("\n## ", start + 1)
     first = text[:start].count("\n") + 1
     last = text[: end if end != -1 else len(text)].count("\n") + 1
-    expected = [b.code for b in shell_blocks() if first < b.line <= last]
-    assert len(expected) >= 2  # the release check (with lint and types), the test matrix
+    expected = [b.code for b in shell_blocks(README) if first < b.line <= last]
+    # a newcomer's first run and the docs build, the release check (with lint and types), the
+    # test matrix
+    assert len(expected) >= 3
     out = subprocess.run(
         ["bash", "-c", "source .ci/run && readme_test_commands"],
         cwd=ROOT,
@@ -109,6 +112,89 @@ def test_ci_runs_every_shell_block_of_running_the_tests_as_written() -> None:
         check=True,
     ).stdout.decode()
     assert out.split("\0")[:-1] == expected
+
+
+def test_the_version_is_the_installed_metadata_and_pyprojects() -> None:
+    """``__version__`` is read from the installed package's metadata, never a second copy."""
+    from importlib.metadata import version
+
+    import moto_connect_persistent
+
+    assert moto_connect_persistent.__version__ == version("moto-connect-persistent")
+    assert moto_connect_persistent.__version__ == project_field("version")
+    assert "__version__" in moto_connect_persistent.__all__
+
+
+def project_urls() -> dict[str, str]:
+    text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    table = text.split("\n[project.urls]\n", 1)[1].split("\n[", 1)[0]
+    return dict(re.findall(r'^(\w[\w-]*) = "([^"]+)"$', table, re.MULTILINE))
+
+
+def test_every_document_spells_the_project_addresses_as_pyproject_does() -> None:
+    """The addresses are placeholders until the project is published (pyproject.toml says so):
+    one spelling everywhere, so changing them is one search and replace, and none drifts."""
+    urls = project_urls()
+    assert {"Homepage", "Documentation", "Repository", "Changelog", "Issues"} <= set(urls)
+    repository, site = urls["Repository"].rstrip("/"), urls["Documentation"].rstrip("/")
+    assert urls["Changelog"] == f"{repository}/blob/main/CHANGELOG.md"
+    mkdocs = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    assert f"site_url: {site}/\n" in mkdocs and f"repo_url: {repository}\n" in mkdocs
+    # Any address naming the project's host or organisation must start with one of the two.
+    project_address = re.compile(r"https?://[^\s)\"'>]*moto-connect-persistent[^\s)\"'>]*")
+    odd = []
+    for path in tracked_files():
+        if path.suffix not in {".md", ".toml", ".yml", ".py", ".sh", ".cfg", ".txt"}:
+            continue
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (UnicodeDecodeError, FileNotFoundError):
+            continue
+        for address in project_address.findall(text):
+            if not address.startswith((repository, site)):
+                odd.append(f"{path.relative_to(ROOT)}: {address}")
+    assert odd == [], "addresses not spelled as pyproject.toml's [project.urls]:\n" + "\n".join(odd)
+
+
+def test_the_classifiers_name_every_python_from_the_oldest_admitted_to_the_newest_tested() -> None:
+    text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    listed = sorted(
+        int(minor) for minor in re.findall(r'"Programming Language :: Python :: 3\.(\d+)"', text)
+    )
+    admitted = re.search(r'^requires-python = ">=3\.(\d+)"', text, re.MULTILINE)
+    assert admitted
+    oldest = int(admitted.group(1))
+    assert listed == list(range(oldest, listed[-1] + 1)), f"a gap in the classifiers: {listed}"
+
+
+def test_the_readmes_install_command_is_one_ci_runs() -> None:
+    """The README's install block (after cloning) begins a block of "Running the tests", which
+    .ci/run runs as written on a fresh checkout: the install a newcomer follows is tested."""
+    from doc_blocks import README, shell_blocks
+
+    text = README.read_text(encoding="utf-8")
+    install = text.index("\n## Install\n")
+    first = text[:install].count("\n") + 1
+    block = next(b for b in shell_blocks(README) if b.line > first)
+    assert block.code.startswith("git clone "), block.code
+    commands = [line for line in block.code.splitlines() if not line.startswith(("git ", "cd "))]
+    ci = subprocess.run(
+        ["bash", "-c", "source .ci/run && readme_test_commands"],
+        cwd=ROOT,
+        capture_output=True,
+        check=True,
+    ).stdout.decode()
+    ci_blocks = ci.split("\0")[:-1]
+    # A CI block runs the command, then (after `&&`, so only if it passed) more.
+    missing = [
+        command
+        for command in commands
+        if not any(b == command + "\n" or b.startswith(command + " && ") for b in ci_blocks)
+    ]
+    assert commands and not missing, (
+        "the README's Install commands must each begin a shell block of its 'Running the tests', "
+        f"so CI runs a newcomer's first command from a fresh checkout; not run by CI: {missing}"
+    )
 
 
 def copy_script(tmp_path: Path, name: str) -> None:

@@ -1,13 +1,14 @@
-"""Every code block of README.md runs, as the README's "How the examples are tested" says.
+"""Every code block of the documents runs: README.md and every page of the site in docs/, as
+the page "How the examples are tested" (docs/contributing.md) says.
 
 Examples that nothing runs drift from the code silently; here each Python block runs as
 written (complete blocks in a fresh interpreter, test-defining blocks as a pytest module of
 their own, fragments in the documented context), and the shell blocks that start the server or
 talk to one run against a live server. Why a small collector and not pytest-examples or
 pytest-markdown-docs: both exec a block's code but neither runs the tests a block *defines*
-with real fixtures (most README blocks are pytest or unittest tests using this plugin's
-fixtures), and neither runs shell blocks; running each such block as its own pytest module in
-a subprocess is what a user copying it does.
+with real fixtures (most blocks are pytest or unittest tests using this plugin's fixtures),
+and neither runs shell blocks; running each such block as its own pytest module in a
+subprocess is what a user copying it does.
 """
 
 from __future__ import annotations
@@ -26,7 +27,8 @@ from xml.etree import ElementTree
 import boto3
 import pytest
 import requests
-from readme_blocks import (
+from doc_blocks import (
+    DOCS,
     PYTHON_MARKERS,
     README,
     SERVER_ADDRESS,
@@ -34,6 +36,7 @@ from readme_blocks import (
     Block,
     blocks,
     chains,
+    documents,
     python_blocks,
     shell_blocks,
 )
@@ -68,11 +71,14 @@ def test_every_python_block_has_a_known_marker() -> None:
     assert unknown == [], f"markers are {sorted(PYTHON_MARKERS)}; unknown: {unknown}"
 
 
-def test_the_readme_has_blocks_of_every_kind_the_runner_handles() -> None:
-    """A parser that found nothing would make every test below vacuous."""
+def test_the_documents_have_blocks_of_every_kind_the_runner_handles() -> None:
+    """A parser that found nothing would make every test below vacuous: the README and the
+    site's pages are all read, and between them hold every kind of block."""
+    assert README in documents() and len([d for d in documents() if DOCS in d.parents]) >= 10
     kinds = {b.kind for b in blocks()}
     assert {"module", "script", "fragment", "continued", "server", "client", "setup"} <= kinds
     assert len(python_blocks()) >= 15 and len(shell_blocks()) >= 4
+    assert python_blocks(README), "the README's own examples must run too"
 
 
 # -- Python blocks --------------------------------------------------------------------------
@@ -83,7 +89,7 @@ def test_every_test_block_passes_as_its_own_pytest_module(
 ) -> None:
     """One fresh pytest over all test blocks (a process each costs ~2 s): one module per block,
     in an empty folder (no conftest, no ini file, the plugin from its entry point)."""
-    modules = {f"test_readme_line_{b.line}.py": b for b in blocks() if b.kind == "module"}
+    modules = {b.module_name: b for b in blocks() if b.kind == "module"}
     assert modules
     url = None
     if any(SERVER_ADDRESS in b.code for b in modules.values()):
@@ -110,8 +116,7 @@ def test_every_test_block_passes_as_its_own_pytest_module(
         if not results or "failed" in results
     ]
     assert run.returncode == 0 and not bad, (
-        f"README test blocks failed (line numbers are README.md's): {bad}\n{run.stdout}\n"
-        f"{run.stderr}"
+        f"test blocks failed (line numbers are the documents'): {bad}\n{run.stdout}\n{run.stderr}"
     )
 
 
@@ -120,7 +125,7 @@ def test_a_complete_block_runs_alone(
     block: Block, tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
     url = request.getfixturevalue("connect_server_url") if SERVER_ADDRESS in block.code else None
-    script = tmp_path / "readme_block.py"
+    script = tmp_path / "doc_block.py"
     script.write_text(with_server(block.numbered_code(), url), encoding="utf-8")
     run = subprocess.run(
         [sys.executable, script.name],
@@ -130,7 +135,9 @@ def test_a_complete_block_runs_alone(
         text=True,
         timeout=SUBPROCESS_TIMEOUT,
     )
-    assert run.returncode == 0, f"{block.id} failed (line numbers are README.md's):\n{run.stderr}"
+    assert run.returncode == 0, (
+        f"{block.id} failed (line numbers are its document's):\n{run.stderr}"
+    )
 
 
 @pytest.mark.parametrize("chain", [pytest.param(c, id=c[0].id) for c in chains()])
@@ -143,14 +150,14 @@ def test_a_fragment_chain_runs_in_the_documented_context(chain: list[Block]) -> 
             OutboundCallsEnabled=True,
         )["Id"]
         names: dict[str, Any] = {
-            "__name__": "readme_fragment",
+            "__name__": "doc_fragment",
             "boto3": boto3,
             "connect": connect,
             "iid": iid,
         }
         for block in chain:
-            # Compiled under README.md's name and line numbers: a traceback shows the README line.
-            exec(compile(block.numbered_code(), str(README), "exec"), names)
+            # Compiled under its document's name and line numbers: a traceback shows that line.
+            exec(compile(block.numbered_code(), str(block.path), "exec"), names)
 
 
 # -- shell blocks ---------------------------------------------------------------------------

@@ -1,8 +1,11 @@
-"""The fenced code blocks of README.md, classified the way tests/test_readme.py runs them.
+"""The fenced code blocks of the documents (README.md and every page of docs/), classified the
+way tests/test_doc_examples.py runs them.
 
-The rules are stated at the top of README.md ("How the examples are tested"); this module is
-their one implementation. A block's kind comes from its fence's info string (```python
-fragment) and, for complete Python blocks and shell blocks, from what the code does.
+The rules are stated on the documentation page "How the examples are tested"
+(docs/contributing.md); this module is their one implementation. A block's kind comes from its
+fence's info string (```python fragment) and, for complete Python blocks and shell blocks, from
+what the code does. Fragment chains never cross a document: each page's chain starts at one of
+its own ``fragment`` blocks.
 """
 
 from __future__ import annotations
@@ -12,7 +15,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-README = Path(__file__).resolve().parent.parent / "README.md"
+ROOT = Path(__file__).resolve().parent.parent
+README = ROOT / "README.md"
+DOCS = ROOT / "docs"
 
 PYTHON = {"python", "py", "python3"}
 SHELL = {"sh", "bash", "shell", "console"}
@@ -34,21 +39,37 @@ CLIENT_COMMAND = re.compile(r"(^|\s)(aws|curl)\s|" + re.escape(SERVER_ADDRESS), 
 _FENCE = re.compile(r"^ {0,3}(```+|~~~+)\s*([^`\n]*)$")
 
 
+def documents() -> list[Path]:
+    """Every document whose blocks run: the README, then the site's pages in name order."""
+    return [README, *sorted(DOCS.rglob("*.md"))]
+
+
 @dataclass(frozen=True)
 class Block:
-    """One fenced block: where it starts, its language, its marker and its code."""
+    """One fenced block: its document, where it starts, its language, marker and code."""
 
+    path: Path
     line: int  # line number of the first code line (1-based), for tracebacks and test ids
     language: str
     marker: str
     code: str
 
     @property
+    def document(self) -> str:
+        """The document's path from the repository root (``docs/server-mode.md``)."""
+        return self.path.relative_to(ROOT).as_posix()
+
+    @property
     def id(self) -> str:
-        return f"README.md:{self.line}"
+        return f"{self.document}:{self.line}"
+
+    @property
+    def module_name(self) -> str:
+        """A pytest module name unique to this block (``test_docs_server_mode_md_42.py``)."""
+        return "test_" + re.sub(r"\W", "_", self.document) + f"_{self.line}.py"
 
     def numbered_code(self) -> str:
-        """The code preceded by blank lines, so its line numbers are the README's."""
+        """The code preceded by blank lines, so its line numbers are the document's."""
         return "\n" * (self.line - 1) + self.code
 
     def defines_tests(self) -> bool:
@@ -68,7 +89,7 @@ class Block:
     @property
     def kind(self) -> str:
         """One of ``module``, ``script``, ``fragment``, ``continued``, ``server``, ``client``,
-        ``setup`` (the README's table "How the examples are tested" says how each runs)."""
+        ``setup`` (the table "How the examples are tested" says how each runs)."""
         if self.language in PYTHON:
             if self.marker:
                 return self.marker
@@ -77,7 +98,7 @@ class Block:
             return "server"
         if CLIENT_COMMAND.search(self.code):
             return "client"
-        # Installing and running the tests: .ci/run runs these commands as written.
+        # Installing and running the tests: .ci/run runs README's as written.
         return "setup"
 
 
@@ -86,8 +107,10 @@ def _closes(line: str, fence: str) -> bool:
     return stripped.startswith(fence) and stripped.strip(fence[0]) == ""
 
 
-def blocks(path: Path = README) -> list[Block]:
-    """Every fenced block of the file, in order."""
+def blocks(path: Path | None = None) -> list[Block]:
+    """Every fenced block of one document, in order; of every document when ``path`` is None."""
+    if path is None:
+        return [block for document in documents() for block in blocks(document)]
     found: list[Block] = []
     lines = path.read_text(encoding="utf-8").splitlines()
     i = 0
@@ -102,21 +125,24 @@ def blocks(path: Path = README) -> list[Block]:
             end += 1
         language = info[0].lower() if info else ""
         marker = " ".join(info[1:])
-        found.append(Block(i + 2, language, marker, "\n".join(lines[i + 1 : end]) + "\n"))
+        found.append(Block(path, i + 2, language, marker, "\n".join(lines[i + 1 : end]) + "\n"))
         i = end + 1
     return found
 
 
-def python_blocks(path: Path = README) -> list[Block]:
+def python_blocks(path: Path | None = None) -> list[Block]:
     return [b for b in blocks(path) if b.language in PYTHON]
 
 
-def shell_blocks(path: Path = README) -> list[Block]:
+def shell_blocks(path: Path | None = None) -> list[Block]:
     return [b for b in blocks(path) if b.language in SHELL]
 
 
-def chains(path: Path = README) -> list[list[Block]]:
-    """Fragment chains: a ``fragment`` block and the ``continued`` blocks that follow it."""
+def chains(path: Path | None = None) -> list[list[Block]]:
+    """Fragment chains: a ``fragment`` block and the ``continued`` blocks that follow it in
+    the same document."""
+    if path is None:
+        return [chain for document in documents() for chain in chains(document)]
     result: list[list[Block]] = []
     for block in python_blocks(path):
         if block.marker == "fragment":
