@@ -13,7 +13,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from . import sinks, streaming, websocket
+from . import streaming, websocket
 from .registration import install_import_hooks
 
 if TYPE_CHECKING:
@@ -83,7 +83,7 @@ def __dir__() -> list[str]:
 
 
 install_import_hooks()
-# The ways out of every chat, in delivery order (chat/happenings.py): SNS, websockets, sinks.
+# The ways out of every chat, in delivery order (chat/happenings.py): SNS, then websockets;
+# item sinks (sinks.py) subscribe when the first is added.
 streaming.install()
 websocket.install()
-sinks.install()

@@ -32,17 +32,21 @@ _lock = threading.Lock()
 
 
 def add_sink(sink: TranscriptSink) -> None:
-    """Register a sink once (a second add of the same object is a no-op)."""
+    """Register a sink once (a second add of the same object is a no-op); the first sink
+    subscribes the sinks to every chat's items, so they cost nothing until then."""
     global _sinks
     with _lock:
         if not any(s is sink for s in _sinks):
             _sinks = (*_sinks, sink)
+        EVERY_CHAT.on(ItemWritten, item_written)
 
 
 def remove_sink(sink: TranscriptSink) -> None:
     global _sinks
     with _lock:
         _sinks = tuple(s for s in _sinks if s is not sink)
+        if not _sinks:
+            EVERY_CHAT.off(ItemWritten, item_written)
 
 
 def item_written(happening: ItemWritten) -> None:
@@ -52,8 +56,3 @@ def item_written(happening: ItemWritten) -> None:
             sink.deliver(happening.origin, happening.contact, happening.item)
         except Exception:  # noqa: BLE001 - best effort, as Connect's own streaming is
             log.exception("transcript sink %r failed on item %s", sink, happening.item.id)
-
-
-def install() -> None:
-    """Deliver every chat's items to the sinks; called on package import."""
-    EVERY_CHAT.on(ItemWritten, item_written)
