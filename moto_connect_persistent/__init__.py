@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from .mock import mock_connect_persistent
     from .models import ConnectPersistentBackend, connect_persistent_backends
     from .seeding import ChatSession, chat_session, seed_chat_session, seed_contact
+    from .transcript_reader import read_transcript
 
     __version__: str
 
@@ -42,6 +43,7 @@ _EXPORTS = {
     "require_stored_transcripts": ".controls",
     "connect_persistent_backends": ".models",
     "mock_connect_persistent": ".mock",
+    "read_transcript": ".transcript_reader",
     "seed_chat_session": ".seeding",
     "seed_contact": ".seeding",
 }
@@ -58,6 +60,7 @@ __all__ = [
     "require_stored_transcripts",
     "connect_persistent_backends",
     "mock_connect_persistent",
+    "read_transcript",
     "seed_chat_session",
     "seed_contact",
 ]

@@ -132,6 +132,15 @@ def connect_client(connect_persistent_mock: None, connect_region: str) -> Any:
 
 
 @pytest.fixture
+def connectparticipant_client(connect_persistent_mock: None, connect_region: str) -> Any:
+    """A boto3 ``connectparticipant`` client (the chat client's side) in ``connect_region``,
+    answered by the mock; its calls take the ``ConnectionToken`` of a participant."""
+    import boto3
+
+    return boto3.client("connectparticipant", region_name=connect_region)
+
+
+@pytest.fixture
 def connect_instance_id(connect_client: Any) -> str:
     """A fresh Amazon Connect instance, made with moto's own ``create_instance``."""
     instance_id: str = connect_client.create_instance(

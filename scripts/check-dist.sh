@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 root="$PWD"
 rm -rf dist .venv-dist
 python3 -m venv .venv-dist/tools
-.venv-dist/tools/bin/pip install -q --disable-pip-version-check build twine
+.venv-dist/tools/bin/pip install -q --disable-pip-version-check --no-compile build twine
 .venv-dist/tools/bin/python -m build --outdir dist .
 .venv-dist/tools/bin/twine check --strict dist/*
 wheel=$(ls dist/*.whl) sdist=$(ls dist/*.tar.gz)
@@ -27,7 +27,7 @@ for needed in ("LICENSE", "README.md", "CHANGELOG.md", "pyproject.toml", "moto_c
 print("dist contents ok:", wheel, sdist)
 PY
 python3 -m venv .venv-dist/wheel
-.venv-dist/wheel/bin/pip install -q --disable-pip-version-check "$wheel[server]" pytest ruff mypy
+.venv-dist/wheel/bin/pip install -q --disable-pip-version-check --no-compile "$wheel[server]" pytest ruff mypy
 (
   cd "$root"
   .venv-dist/wheel/bin/ruff check .

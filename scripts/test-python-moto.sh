@@ -18,7 +18,9 @@ tag="$("$python" -c 'import sys; print("py%d.%d" % sys.version_info[:2])')-$(pri
 venv=".venv-ci/$tag"
 if [ "$install" -eq 1 ]; then
   "$python" -m venv "$venv"
-  "$venv/bin/pip" install -q --disable-pip-version-check --upgrade -e ".[test,server]" "$spec"
+  # --no-compile: pip would byte-compile every module of moto, botocore, awscli, cfn-lint and
+  # sympy, most of which no test imports; Python compiles what is imported, once, on first use.
+  "$venv/bin/pip" install -q --disable-pip-version-check --no-compile --upgrade -e ".[test,server]" "$spec"
 fi
 "$venv/bin/python" -c 'import sys, moto, boto3; print("== Python", sys.version.split()[0], "moto", moto.__version__, "boto3", boto3.__version__, flush=True)'
 if [ "$suite" -eq 0 ]; then exit 0; fi

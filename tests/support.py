@@ -4,10 +4,11 @@ and to run the console script as a real server on a free loopback port."""
 from __future__ import annotations
 
 import os
+import shlex
 import socket
 import subprocess
 import sys
-import time
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -143,41 +144,75 @@ def free_port() -> int:
         return port
 
 
-def wait_until_answering(process: subprocess.Popen[bytes], url: str) -> None:
-    """Poll for at most 30 s; fail at once if the process died."""
-    for _ in range(300):
-        if process.poll() is not None:
-            said = process.stderr.read() if process.stderr is not None else b""
-            pytest.fail(f"server exited with {process.returncode}: {said!r}")
-        try:
-            requests.get(f"{url}/moto-api/data.json", timeout=1)
+#: What Werkzeug (moto's server) writes to stderr once its socket is bound and listening.
+WERKZEUG_LISTENING = " * Running on "
+
+
+class ServerProcess:
+    """A server started from a command line, as a user starts one. A thread of its own reads
+    its stderr to the end, so the pipe never fills (Werkzeug logs every request there) and the
+    line in which Werkzeug says it listens is an event to wait for, not a port to poll."""
+
+    def __init__(
+        self, argv: list[str], env: dict[str, str] | None = None, log: IO[bytes] | None = None
+    ) -> None:
+        self.argv = argv
+        self.lines: list[str] = []  # its stderr so far, line by line (also copied to ``log``)
+        self._log = log
+        self.process = subprocess.Popen(
+            argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+        )
+        self._listening = False
+        self._settled = threading.Event()  # it listens, or its stderr ended (it is exiting)
+        self._reader = threading.Thread(target=self._read, name="server-stderr", daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        assert self.process.stderr is not None
+        for line in self.process.stderr:
+            self.lines.append(line)
+            if self._log is not None:
+                self._log.write(line.encode())
+            if WERKZEUG_LISTENING in line:
+                self._listening = True
+                self._settled.set()
+        self._settled.set()
+
+    def wait_listening(self, timeout: float = 60) -> None:
+        """Until the server listens; fail at once, with what it wrote, if it exits first."""
+        if self._settled.wait(timeout) and self._listening:
             return
-        except requests.ConnectionError:
-            time.sleep(0.1)
-    pytest.fail(f"server at {url} did not answer within 30 s")
+        self.stop()
+        pytest.fail(
+            f"{shlex.join(self.argv)} did not listen within {timeout} s"
+            f" (exit status {self.process.returncode}): {''.join(self.lines)}"
+        )
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self._reader.join(timeout=10)
 
 
 @contextmanager
 def running_server(
     command: list[str] | None = None, *options: str, log: IO[bytes] | None = None
-) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
+) -> Iterator[tuple[ServerProcess, str]]:
     """The console script (or ``command``) serving on a free loopback port, until the block
-    ends: yields the process and its URL, once it answers HTTP. Its stderr goes to ``log``,
-    else to a pipe left unread (read a little of it only: a full pipe stalls the server)."""
+    ends: yields the server (``.lines``: its stderr so far, copied to ``log`` too) and its
+    URL, once it listens. Its whole stderr is read by the time the block has ended."""
     port = free_port()
-    url = f"http://127.0.0.1:{port}"
     env = {k: v for k, v in os.environ.items() if k != "MOTO_PORT"}
-    process = subprocess.Popen(
-        [*(command or [SERVER_SCRIPT]), *options, "-H", "127.0.0.1", "-p", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE if log is None else log,
+    server = ServerProcess(
+        [*(command or [SERVER_SCRIPT]), *options, "-H", "127.0.0.1", "-p", str(port)], env, log
     )
     try:
-        wait_until_answering(process, url)
-        yield process, url
+        server.wait_listening()
+        yield server, f"http://127.0.0.1:{port}"
     finally:
-        process.terminate()
-        process.wait(timeout=10)
-        if process.stderr is not None:
-            process.stderr.close()
+        server.stop()

@@ -286,10 +286,10 @@ def test_start_up_line_names_the_package_its_version_and_the_address() -> None:
     """The first line the server writes says what is served where, before Werkzeug's banner;
     the address it names answers the plugin's operations."""
     with running_server([SERVER_SCRIPT], "--cors-origins", "http://localhost:3000") as (
-        process,
+        server,
         url,
     ):
-        first = process.stderr.readline().decode()  # type: ignore[union-attr]
+        first = server.lines[0]
         seeded = seed_chat_session(make_instance(client_at(url)), contact_id="C1", endpoint_url=url)
         assert seeded.contact_ids == ["C1"]
 
@@ -297,3 +297,22 @@ def test_start_up_line_names_the_package_its_version_and_the_address() -> None:
         f"moto-connect-persistent {version('moto-connect-persistent')} "
         f"(moto {version('moto')}) serving {url}\n"
     )
+
+
+def test_with_port_0_the_start_up_line_leaves_the_port_to_the_system() -> None:
+    """Port 0 lets the system pick: the line says so rather than naming port 0 (Werkzeug's
+    banner after it names the port)."""
+    process = subprocess.Popen(
+        [SERVER_SCRIPT, "-H", "127.0.0.1", "-p", "0"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        first = process.stderr.readline()  # type: ignore[union-attr]
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        process.stderr.close()  # type: ignore[union-attr]
+
+    assert first.endswith(" serving http://127.0.0.1 on a port the system picks\n")

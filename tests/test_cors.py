@@ -8,17 +8,13 @@ too, and ``--cors-origins`` limits the origins.
 
 from __future__ import annotations
 
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from typing import Any
 
 import boto3
 import pytest
 import requests
-from support import REGION, make_instance
+from support import REGION, SERVER_MODULE, make_instance, running_server
 from websocket_client import ChatSocket
 from websockets.exceptions import InvalidStatus
 from websockets.sync.client import connect as open_websocket
@@ -126,41 +122,11 @@ def test_restricted_origins_let_only_those_through(
     ChatSocket(url).connection.close()  # a client that is not a page sends no Origin
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 def test_the_server_command_takes_cors_origins() -> None:
     """``moto-connect-persistent-server --cors-origins URL[,URL]`` limits the origins."""
-    port = _free_port()
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "moto_connect_persistent",
-            "-p",
-            str(port),
-            "--cors-origins",
-            "http://widget.test,http://other.test",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                answer = requests.options(
-                    url + "/participant/connection", headers=PREFLIGHT, timeout=5
-                )
-                break
-            except requests.ConnectionError:
-                assert time.monotonic() < deadline, "the server did not start"
-                time.sleep(0.2)
+    origins = "http://widget.test,http://other.test"
+    with running_server(SERVER_MODULE, "--cors-origins", origins) as (_, url):
+        answer = requests.options(url + "/participant/connection", headers=PREFLIGHT, timeout=5)
         assert answer.status_code == 403
         listed = requests.options(
             url + "/participant/connection",
@@ -168,6 +134,3 @@ def test_the_server_command_takes_cors_origins() -> None:
             timeout=5,
         )
         assert listed.headers["Access-Control-Allow-Origin"] == "http://other.test"
-    finally:
-        server.terminate()
-        server.wait(timeout=30)

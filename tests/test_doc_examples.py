@@ -16,10 +16,8 @@ from __future__ import annotations
 import json
 import os
 import shlex
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
@@ -40,6 +38,7 @@ from doc_blocks import (
     python_blocks,
     shell_blocks,
 )
+from support import ServerProcess, free_port
 
 from moto_connect_persistent import mock_connect_persistent
 
@@ -163,26 +162,10 @@ def test_a_fragment_chain_runs_in_the_documented_context(chain: list[Block]) -> 
 # -- shell blocks ---------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
-def wait_until_serving(url: str, process: subprocess.Popen[str]) -> None:
-    """Until the plugin's own endpoint answers (so the plugin, not only moto, is loaded)."""
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        assert process.poll() is None, f"server exited: {process.communicate()}"
-        try:
-            answer = requests.post(f"{url}/moto-api/connect-persistent/clear_faults", timeout=5)
-        except requests.ConnectionError:
-            time.sleep(0.2)
-            continue
-        assert answer.status_code == 200 and answer.json() == {"result": None}, answer.text
-        return
-    raise AssertionError(f"no server at {url} after 60 s")
+def plugin_answers(url: str) -> None:
+    """The plugin's own endpoint answers (so the plugin, not only moto, is loaded)."""
+    answer = requests.post(f"{url}/moto-api/connect-persistent/clear_faults", timeout=30)
+    assert answer.status_code == 200 and answer.json() == {"result": None}, answer.text
 
 
 @pytest.mark.parametrize("block", by_kind("server"))
@@ -194,15 +177,14 @@ def test_each_server_command_starts_a_server_with_the_plugin(block: Block) -> No
     assert commands
     for command in commands:
         port = free_port()
-        argv = shlex.split(command) + ["-H", "127.0.0.1", "-p", str(port)]
-        process = subprocess.Popen(
-            argv, env=clean_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        server = ServerProcess(
+            shlex.split(command) + ["-H", "127.0.0.1", "-p", str(port)], env=clean_env()
         )
         try:
-            wait_until_serving(f"http://127.0.0.1:{port}", process)
+            server.wait_listening()
+            plugin_answers(f"http://127.0.0.1:{port}")
         finally:
-            process.terminate()
-            process.wait(timeout=30)
+            server.stop()
 
 
 def json_values(text: str) -> list[Any]:

@@ -34,7 +34,7 @@ import boto3
 import pytest
 from moto import mock_aws, settings
 
-from moto_connect_persistent import mock_connect_persistent, seed_chat_session
+from moto_connect_persistent import mock_connect_persistent, read_transcript, seed_chat_session
 
 
 def test_the_run_is_in_moto_server_mode():
@@ -63,6 +63,25 @@ def test_connect_server_url_is_the_runs_server(connect_server_url):
 def test_a_settle_time_of_this_process_is_refused():
     with pytest.raises(ValueError, match="set_settle_time"):
         mock_connect_persistent(settle_seconds=1)
+
+
+def test_a_whole_transcript_through_the_fixtures(
+    connect_client, connect_instance_id, connectparticipant_client, seed_chat
+):
+    seed_chat("C1").message("CUSTOMER", "my order is late").end()
+    chat = connect_client.start_chat_contact(
+        InstanceId=connect_instance_id,
+        ContactFlowId="flow",
+        ParticipantDetails={"DisplayName": "Customer"},
+        PersistentChat={"RehydrationType": "ENTIRE_PAST_SESSION", "SourceContactId": "C1"},
+    )
+    token = connectparticipant_client.create_participant_connection(
+        ParticipantToken=chat["ParticipantToken"], Type=["CONNECTION_CREDENTIALS"]
+    )["ConnectionCredentials"]["ConnectionToken"]
+
+    items = read_transcript(connectparticipant_client, token)
+
+    assert [i["Content"] for i in items if i["Type"] == "MESSAGE"] == ["my order is late"]
 
 
 @pytest.mark.connect_persistent(account_id="111122223333")
@@ -124,7 +143,7 @@ def test_the_examples_pass_against_the_server(
     assert results["test_example_use_cases::test_with_your_own_mock_aws_fixture"] == "passed"
     assert results["test_example_retries::test_two_throttles_are_retried"] == "passed"
     checks = re.findall(r"^def (test_\w+)", SERVER_MODE_CHECKS, re.MULTILINE)
-    assert len(checks) == 5
+    assert len(checks) == 6
     assert {name: results[f"::{name}"] for name in checks} == dict.fromkeys(checks, "passed")
 
 

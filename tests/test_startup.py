@@ -257,47 +257,17 @@ def test_a_module_imported_afresh_gets_its_hook_again(
     del sys.modules["w12_watched_table"]
 
 
-def _listening(process: subprocess.Popen[bytes], port: int) -> None:
-    """Wait (at most 30 s) until the server accepts connections, without any HTTP request."""
-    import socket
-    import time
-
-    for _ in range(600):
-        if process.poll() is not None:
-            pytest.fail(f"server exited with {process.returncode}")
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return
-        except OSError:
-            time.sleep(0.05)
-    pytest.fail("server did not listen within 30 s")
-
-
 @pytest.mark.parametrize("first", ["connect", "connectparticipant", "seeding"])
 def test_the_console_scripts_first_request_can_be_any_of_the_plugins(first: str) -> None:
     """moto's server builds a service's app, from the route tables, on that service's first
     request: whichever service the very first request of a fresh server names, the plugin's
     routes are already in its table (the hooks ran when the server imported it)."""
-    import socket
-
     import boto3
     import requests
+    from support import running_server
 
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    url = f"http://127.0.0.1:{port}"
-    script = Path(sys.executable).with_name("moto-connect-persistent-server")
-    command = (
-        [str(script)] if script.exists() else [sys.executable, "-m", "moto_connect_persistent"]
-    )
-    process = subprocess.Popen(
-        [*command, "--host", "127.0.0.1", "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        _listening(process, port)
+    # It waits for Werkzeug's "listening" line: no request is made before the first below.
+    with running_server() as (_, url):
         credentials = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
         if first == "seeding":
             answer = requests.post(f"{url}/moto-api/connect-persistent/clear_faults", json={})
@@ -319,6 +289,3 @@ def test_the_console_scripts_first_request_can_be_any_of_the_plugins(first: str)
             with pytest.raises(client.exceptions.ClientError) as raised:
                 call(**kwargs)
             assert raised.value.response["Error"]["Code"] == code
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
