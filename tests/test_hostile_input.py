@@ -219,14 +219,14 @@ def snapshot() -> tuple[Any, ...]:
         )
         for key, contact in backend.contacts.items()
     )
-    transcripts = backend.transcripts
+    core = backend.core
     return (
         contacts,
-        tuple(backend.idempotent_calls),
-        tuple((key, len(items)) for key, items in transcripts.items.items()),
-        len(transcripts.participant_tokens),
-        len(transcripts.participants),
-        len(transcripts.connections),
+        tuple(backend.replies.calls),
+        tuple((key, len(items)) for key, items in core.transcripts.segments.items()),
+        len(core.participant_tokens),
+        len(core.participants),
+        len(core.connections),
     )
 
 
