@@ -13,10 +13,8 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from . import streaming, websocket
 from .registration import install_import_hooks
-from .sinks import add_sink
-from .streaming import SNS_STREAMING
-from .websocket import install as install_websockets
 
 if TYPE_CHECKING:
     from .controls import (
@@ -88,5 +86,7 @@ def __dir__() -> list[str]:
 
 
 install_import_hooks()
-add_sink(SNS_STREAMING)
-install_websockets()
+# The ways out of every chat, in delivery order (chat/happenings.py): SNS, then websockets;
+# item sinks (sinks.py) subscribe when the first is added.
+streaming.install()
+websocket.install()

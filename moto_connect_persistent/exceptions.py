@@ -37,6 +37,14 @@ class InvalidRequestException(ConnectError):
     code = 400
 
 
+class ValidationException(ConnectError):
+    """The Participant Service's input error: it names it differently from Connect's
+    ``InvalidParameterException``."""
+
+    error_code = "ValidationException"
+    code = 400
+
+
 class ResourceNotFoundException(ConnectError):
     error_code = "ResourceNotFoundException"
     code = 404

@@ -1,6 +1,6 @@
 """Instance storage configuration: which bucket an instance keeps its chat files in.
 
-:class:`InstanceStorageBackend` is mixed into
+:class:`InstanceStorage` is owned by
 :class:`~moto_connect_persistent.models.ConnectPersistentBackend`, so associations live and
 reset with the instance's contacts. Every resource type of the model can be associated,
 described, listed, updated and disassociated; only ``CHAT_TRANSCRIPTS`` and ``ATTACHMENTS``
@@ -11,19 +11,21 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import Any
 
 from moto.moto_api._internal import mock_random
 
 from . import s3_store
+from .chat.happenings import Origin
 from .exceptions import (
     InvalidParameterException,
     ResourceConflictException,
     ResourceNotFoundException,
 )
-from .validation import page_start
+from .idempotency import Replies
+from .instances import check_instance
+from .validation import offset_page
 
 CHAT_TRANSCRIPTS = "CHAT_TRANSCRIPTS"
 ATTACHMENTS = "ATTACHMENTS"
@@ -63,31 +65,15 @@ class StorageAssociation:
         return {"AssociationId": self.association_id, **self.config}
 
 
-@dataclass
-class StorageState:
-    """Associations of one backend by instance id, in the order they were made."""
+class InstanceStorage:
+    """The instance storage config operations of one account and region."""
 
-    associations: dict[str, dict[str, StorageAssociation]] = field(default_factory=dict)
-
-
-class InstanceStorageBackend:
-    """The instance storage config operations, mixed into the persistent-chat backend."""
-
-    if TYPE_CHECKING:
-        account_id: str
-        region_name: str
-        lock: threading.RLock
-        storage: StorageState
-
-        def _check_instance(self, instance_id: str) -> None: ...
-
-        def idempotent(
-            self,
-            operation: str,
-            client_token: str | None,
-            fingerprint: tuple[Any, ...],
-            call: Callable[[], dict[str, Any]],
-        ) -> dict[str, Any]: ...
+    def __init__(self, origin: Origin, lock: threading.RLock, replies: Replies) -> None:
+        self.origin = origin
+        self.lock = lock
+        self.replies = replies
+        #: Associations by instance id, in the order they were made.
+        self.associations: dict[str, dict[str, StorageAssociation]] = {}
 
     # ------------------------------------------------------------------ rules
 
@@ -111,7 +97,7 @@ class InstanceStorageBackend:
             )
         if storage_type == "S3":
             bucket = config[member]["BucketName"]
-            if not s3_store.bucket_exists(self.account_id, self.region_name, bucket):
+            if not s3_store.bucket_exists(self.origin.account_id, self.origin.region_name, bucket):
                 raise InvalidParameterException(
                     f"StorageConfig.S3Config.BucketName: bucket '{bucket}' does not exist in "
                     "this account; create it before associating it."
@@ -121,7 +107,7 @@ class InstanceStorageBackend:
     def _association(
         self, instance_id: str, association_id: str, resource_type: str
     ) -> StorageAssociation:
-        association = self.storage.associations.get(instance_id, {}).get(association_id)
+        association = self.associations.get(instance_id, {}).get(association_id)
         if association is None or association.resource_type != resource_type:
             raise ResourceNotFoundException(
                 f"Storage config not found: AssociationId '{association_id}' with ResourceType "
@@ -142,9 +128,9 @@ class InstanceStorageBackend:
         with multiple S3 buckets for storing chat transcripts]."""
 
         def associate() -> dict[str, Any]:
-            self._check_instance(instance_id)
+            check_instance(self.origin, instance_id)
             config = self._check_storage_config(resource_type, storage_config)
-            existing = self.storage.associations.setdefault(instance_id, {})
+            existing = self.associations.setdefault(instance_id, {})
             for association in existing.values():
                 if association.resource_type == resource_type:
                     raise ResourceConflictException(
@@ -157,7 +143,7 @@ class InstanceStorageBackend:
             return {"AssociationId": association_id}
 
         fingerprint = (instance_id, resource_type, json.dumps(storage_config, sort_keys=True))
-        return self.idempotent(
+        return self.replies.once(
             "AssociateInstanceStorageConfig", client_token, fingerprint, associate
         )
 
@@ -165,7 +151,7 @@ class InstanceStorageBackend:
         self, instance_id: str, association_id: str, resource_type: str
     ) -> dict[str, Any]:
         with self.lock:
-            self._check_instance(instance_id)
+            check_instance(self.origin, instance_id)
             association = self._association(instance_id, association_id, resource_type)
             return {"StorageConfig": association.to_dict()}
 
@@ -177,19 +163,16 @@ class InstanceStorageBackend:
         next_token: str | None = None,
     ) -> dict[str, Any]:
         with self.lock:
-            self._check_instance(instance_id)
+            check_instance(self.origin, instance_id)
             matching = [
                 a
-                for a in self.storage.associations.get(instance_id, {}).values()
+                for a in self.associations.get(instance_id, {}).values()
                 if a.resource_type == resource_type
             ]
-            start = page_start(next_token, len(matching), "NextToken")
-            limit = max_results or DEFAULT_PAGE_SIZE
-            response: dict[str, Any] = {
-                "StorageConfigs": [a.to_dict() for a in matching[start : start + limit]]
-            }
-            if start + limit < len(matching):
-                response["NextToken"] = str(start + limit)
+            page, following = offset_page(matching, max_results or DEFAULT_PAGE_SIZE, next_token)
+            response: dict[str, Any] = {"StorageConfigs": [a.to_dict() for a in page]}
+            if following is not None:
+                response["NextToken"] = following
             return response
 
     def update_instance_storage_config(
@@ -202,7 +185,7 @@ class InstanceStorageBackend:
         """Replaces the association's config; the same call twice is the same result [doc:
         This API is idempotent]."""
         with self.lock:
-            self._check_instance(instance_id)
+            check_instance(self.origin, instance_id)
             association = self._association(instance_id, association_id, resource_type)
             association.config = self._check_storage_config(resource_type, storage_config)
 
@@ -214,12 +197,12 @@ class InstanceStorageBackend:
         client_token: str | None = None,
     ) -> None:
         def disassociate() -> dict[str, Any]:
-            self._check_instance(instance_id)
+            check_instance(self.origin, instance_id)
             self._association(instance_id, association_id, resource_type)
-            del self.storage.associations[instance_id][association_id]
+            del self.associations[instance_id][association_id]
             return {}
 
-        self.idempotent(
+        self.replies.once(
             "DisassociateInstanceStorageConfig",
             client_token,
             (instance_id, association_id, resource_type),
@@ -230,7 +213,7 @@ class InstanceStorageBackend:
 
     def storage_location(self, instance_id: str, resource_type: str) -> StorageLocation | None:
         """The S3 bucket and prefix configured for ``resource_type``, or None."""
-        for association in self.storage.associations.get(instance_id, {}).values():
+        for association in self.associations.get(instance_id, {}).values():
             if association.resource_type == resource_type and "S3Config" in association.config:
                 s3 = association.config["S3Config"]
                 return StorageLocation(s3["BucketName"], s3["BucketPrefix"].strip("/"))

@@ -19,7 +19,7 @@ from moto import mock_aws, settings
 from moto.core.models import MockAWS, ServerModeMockAWS
 
 from .exceptions import ConnectError
-from .models import check_settle_seconds, pop_settle_default, push_settle_default
+from .faults import check_settle_seconds, pop_settle_default, push_settle_default
 
 F = TypeVar("F", bound=Callable[..., Any])
 

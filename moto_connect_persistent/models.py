@@ -1,43 +1,44 @@
 """State and rules of Amazon Connect persistent chat, one backend per account and region.
 
-Every door into the mock (boto3 over the wire, the seeding API, the server's helper
-endpoints) calls the methods of :class:`ConnectPersistentBackend`; the rules the documentation
-states (docs/persistent-chat.md "Rules and errors", docs/fidelity.md) live here and nowhere else.
+:class:`ConnectPersistentBackend` holds the Connect operations' rules (contacts and their
+sessions, persistent chat, attributes, message streaming, custom participants) and owns the
+account and region's chat core and components: instance storage, the transcript archive,
+attachments, faults and settle time, ClientToken replays. The Participant Service's own
+backend (:mod:`.participant.models`) reads this one, never the other way round.
 """
 
 from __future__ import annotations
 
 import json
 import re
-import threading
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
-from functools import cache
 from typing import Any
 
-from moto.connect.models import connect_backends
 from moto.core.base_backend import BackendDict, BaseBackend
 from moto.moto_api._internal import mock_random
 
-from . import sinks
-from .chat.clock import utcnow
-from .chat.session import ChatSession, Contact, Rehydration, Stream
+from .attachments import Attachments, check_seeded_file
+from .chat.clock import iso8601, utcnow
+from .chat.content import EVENT_PREFIX, PARTICIPANT_ROLES
+from .chat.core import ChatCore
+from .chat.happenings import Origin, SegmentEnded
+from .chat.session import ChatSession, Contact, Rehydration
 from .exceptions import (
     ConnectError,
     InvalidParameterException,
     InvalidRequestException,
-    LimitExceededException,
-    ModeledError,
     ResourceNotFoundException,
+    ValidationException,
 )
-from .instance_storage import InstanceStorageBackend, StorageState
-from .operations import OPERATIONS
-from .participant.attachments import Attachment, AttachmentBackend
-from .participant.exceptions import ValidationException
-from .participant.models import ParticipantBackend, TranscriptState, _check_message
-from .stored_transcripts import StoredTranscript, TranscriptStorageBackend
-from .validation import COMMON_ERRORS, answerable_errors, modeled_errors, page_start
+from .faults import Faults
+from .idempotency import Replies
+from .instance_storage import InstanceStorage
+from .instances import check_instance
+from .messages import check_message, write_event
+from .stored_transcripts import TranscriptArchive
+from .streams import check_streamable, check_streaming_endpoint, start_stream, stop_stream
+from .validation import offset_page
+from .websocket_url import websocket_base
 
 ENTIRE_PAST_SESSION = "ENTIRE_PAST_SESSION"
 FROM_SEGMENT = "FROM_SEGMENT"
@@ -47,9 +48,6 @@ REHYDRATION_TYPES = (ENTIRE_PAST_SESSION, FROM_SEGMENT)
 SEGMENT_METHODS = ("TRANSFER", "QUEUE_TRANSFER", "DISCONNECT")
 
 CHANNELS = ("VOICE", "CHAT", "TASK", "EMAIL")
-
-#: DisconnectReason of a chat that ended because its duration ran out [chosen].
-EXPIRED = "EXPIRED"
 
 #: "Attribute keys can include only alphanumeric, dash, and underscore characters" [doc].
 ATTRIBUTE_KEY = re.compile(r"[A-Za-z0-9_-]+\Z")
@@ -77,127 +75,61 @@ SEGMENT_ATTRIBUTE_NEEDS = {
     ("connect:Subtype", "connect:Guide"): (INTERACTIVE, INTERACTIVE_RESPONSE),
 }
 
-#: "You can subscribe to up to two SNS topics per contact" [doc: chat-message-streaming].
-MAX_STREAMS_PER_CHAT = 2
-
-#: An SNS topic ARN. Topic names are letters, digits, ``-`` and ``_``; a FIFO topic's name ends
-#: in ``.fifo`` (SNS's own naming rule), so the ARN alone tells a FIFO topic.
-SNS_TOPIC_ARN = re.compile(
-    r"arn:(?P<partition>aws[a-z-]*):sns:(?P<region>[a-z0-9-]+):(?P<account>\d{12})"
-    r":(?P<name>[A-Za-z0-9_-]{1,256}(?P<fifo>\.fifo)?)"
+#: Events a seeder may write for a participant (the agent's typing and receipts), as SendEvent.
+SEEDED_EVENTS = tuple(
+    EVENT_PREFIX + name for name in ("typing", "message.delivered", "message.read")
 )
 
 
-@cache
-def answered_operations() -> dict[str, str]:
-    """Operation -> botocore service, for every operation this mock answers on the wire.
-
-    A fault can only be armed for these, since no other operation ever consults the fault list.
-    """
-    return {name: service for service, table in OPERATIONS.items() for name in table}
-
-
-#: Settle time of every backend without its own (``set_settle_time``), while a
-#: ``mock_connect_persistent(settle_seconds=N)`` is started; innermost mock last.
-_settle_defaults: list[float] = []
-_settle_lock = threading.Lock()
-
-
-def check_settle_seconds(seconds: float) -> float:
-    """A settle time is a number of seconds, 0 (off) or more."""
-    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not seconds >= 0:
-        raise InvalidParameterException(
-            f"settle time must be a number of seconds >= 0, got {seconds!r}."
-        )
-    return float(seconds)
-
-
-def push_settle_default(seconds: float) -> None:
-    """A mock with its own settle time starts."""
-    with _settle_lock:
-        _settle_defaults.append(check_settle_seconds(seconds))
-
-
-def pop_settle_default() -> None:
-    """That mock stops: the enclosing mock's setting (or none) applies again."""
-    with _settle_lock:
-        if _settle_defaults:
-            _settle_defaults.pop()
-
-
 @dataclass
-class Fault:
-    """A test-only failure: the next ``remaining`` calls of ``operation`` answer ``error_code``."""
+class ChatStart:
+    """One StartChatContact request, as its members came (checked by the wire's model)."""
 
-    operation: str
-    error_code: str
-    status: int
-    message: str
-    remaining: int
-    instance_id: str | None = None
+    instance_id: str
+    contact_flow_id: str
+    display_name: str
+    attributes: dict[str, str] | None = None
+    chat_duration_minutes: int | None = None
+    persistent_chat: dict[str, str] | None = None
+    related_contact_id: str | None = None
+    customer_id: str | None = None
+    initial_message: dict[str, str] | None = None
+    supported_messaging_content_types: list[str] | None = None
+    segment_attributes: dict[str, dict[str, Any]] | None = None
+    connection_types: list[str] | None = None
+    disconnect_on_customer_exit: list[str] | None = None
+    participant_configuration: dict[str, Any] | None = None
+    streaming_endpoint_arn: str | None = None
 
-    def matches(self, operation: str, instance_id: str | None) -> bool:
-        return self.operation == operation and (
-            self.instance_id is None or self.instance_id == instance_id
-        )
+    def fingerprint(self) -> tuple[Any, ...]:
+        """What a retry with the same ClientToken must repeat (docs/persistent-chat.md, rule 2)."""
+        return (json.dumps(self.__dict__, sort_keys=True),)
 
 
-@dataclass
-class IdempotentCall:
-    fingerprint: tuple[Any, ...]
-    response: dict[str, Any]
-
-
-class ConnectPersistentBackend(
-    ParticipantBackend,
-    AttachmentBackend,
-    TranscriptStorageBackend,
-    InstanceStorageBackend,
-    BaseBackend,
-):
+class ConnectPersistentBackend(BaseBackend):
     """Contacts, chat sessions and persistent-chat links of one account and region."""
 
     def __init__(self, region_name: str, account_id: str) -> None:
         super().__init__(region_name, account_id)
-        #: contacts by (instance id, contact id): ids are unique per instance only.
-        self.contacts: dict[tuple[str, str], Contact] = {}
-        self.idempotent_calls: dict[tuple[str, str], IdempotentCall] = {}
-        self.faults: list[Fault] = []
-        #: docs/persistent-chat.md, rule 8, set for this account and region; None follows the
-        #: mock's setting.
-        self.settle_seconds: float | None = None
-        # Server mode serves requests on many threads; every multi-step change holds this.
-        self.lock = threading.RLock()
-        #: Participant Service state: transcript items, participant and connection tokens.
-        self.transcripts = TranscriptState()
-        #: Instance storage configs: where chat transcripts and attachments go.
-        self.storage = StorageState()
-        #: Chat attachments by AttachmentId.
-        self.attachments: dict[str, Attachment] = {}
-        #: Transcript files of ended CHAT contacts, by (instance id, contact id).
-        self.stored_transcripts: dict[tuple[str, str], StoredTranscript] = {}
-        #: Strict persistent chat: the visible past shows only stored transcripts.
-        self.require_stored_transcripts = False
+        origin = Origin(account_id, region_name)
+        self.origin = origin
+        self.core = ChatCore(origin, lambda: str(mock_random.uuid4()))
+        #: The one lock of the account and region's state, shared by both services.
+        self.lock = self.core.lock
+        self.contacts = self.core.contacts
+        self.replies = Replies(self.lock)
+        self.faults = Faults(self.lock)
+        self.storage = InstanceStorage(origin, self.lock, self.replies)
+        self.archive = TranscriptArchive(origin, self.lock, self.storage, self.core.transcripts)
+        self.core.listeners.on(SegmentEnded, self.archive.segment_ended)
+        self.attachments = Attachments(origin, self.lock, self.core, self.storage)
 
     def reset(self) -> None:
-        """moto's reset: the sinks drop what they hold for this backend (sockets), then the
-        state goes."""
-        sinks.backend_reset(self)
+        """moto's reset: listeners drop what they hold (sockets), then the state goes."""
+        self.core.reset()
         super().reset()
 
     # ------------------------------------------------------------------ lookups
-
-    def _instance_exists(self, instance_id: str) -> bool:
-        instances = connect_backends[self.account_id][self.region_name].instances
-        return instance_id in instances
-
-    def _check_instance(self, instance_id: str) -> None:
-        if not self._instance_exists(instance_id):
-            # Where it looked, so a client or seeder in another region or account sees why.
-            raise ResourceNotFoundException(
-                f"Instance not found: InstanceId '{instance_id}' in account "
-                f"{self.account_id}, region {self.region_name}."
-            )
 
     def get_contact(self, instance_id: str, contact_id: str, field_name: str) -> Contact:
         """The contact, its chat brought up to date first: every read path comes here."""
@@ -206,31 +138,8 @@ class ConnectPersistentBackend(
             raise ResourceNotFoundException(
                 f"Contact not found: {field_name} '{contact_id}' in instance '{instance_id}'."
             )
-        self._expire(contact.session)
+        self.core.expire(contact.session)
         return contact
-
-    def session_ended(self, session: ChatSession) -> bool:
-        """Whether a chat session is over: stopped, or out of time (then ended here)."""
-        self._expire(session)
-        return session.ended
-
-    def _expire(self, session: ChatSession) -> None:
-        """docs/persistent-chat.md: a chat ends ChatDurationInMinutes after its first contact
-        started.
-
-        Evaluated lazily, whenever a session is read, so no timer runs and freezegun or
-        time-machine move it: a chat found past its deadline ends now, backdated to it
-        (DisconnectTimestamp and ``chat.ended`` at start + duration).
-        """
-        current = session.current
-        if current.ended or current.channel != "CHAT" or utcnow() < session.deadline:
-            return
-        with self.lock:
-            current = session.current
-            if current.ended:
-                return
-            current.end(max(session.deadline, current.initiation_timestamp), EXPIRED)
-            self._contact_stopped(current)
 
     def _new_contact_id(self, instance_id: str, contact_id: str | None) -> str:
         if contact_id is None:
@@ -242,12 +151,6 @@ class ConnectPersistentBackend(
                 f"ContactId '{contact_id}' already exists in instance '{instance_id}'."
             )
         return contact_id
-
-    def _contact_arn(self, instance_id: str, contact_id: str) -> str:
-        return (
-            f"arn:{self.partition}:connect:{self.region_name}:{self.account_id}"
-            f":instance/{instance_id}/contact/{contact_id}"
-        )
 
     def _add_segment(
         self,
@@ -262,21 +165,33 @@ class ConnectPersistentBackend(
     ) -> Contact:
         """Append a segment; a given ``contact_id`` must already be checked as free."""
         new_id = contact_id or str(mock_random.uuid4())
-        previous = session.current.id if session.segments else None
         contact = Contact(
             contact_id=new_id,
-            arn=self._contact_arn(instance_id, new_id),
+            arn=(
+                f"arn:{self.partition}:connect:{self.region_name}:{self.account_id}"
+                f":instance/{instance_id}/contact/{new_id}"
+            ),
             instance_id=instance_id,
             channel=channel,
             initiation_method=initiation_method,
             session=session,
-            previous_contact_id=previous,
+            previous_contact_id=session.current.id if session.segments else None,
             agent_id=agent_id,
             queue_id=queue_id,
         )
         session.segments.append(contact)
         self.contacts[(instance_id, new_id)] = contact
         return contact
+
+    def _running_chat(self, instance_id: str, contact_id: str, what: str) -> ChatSession:
+        """The running session of the contact, for a seeder adding ``what``."""
+        check_instance(self.origin, instance_id)
+        session = self.get_contact(instance_id, contact_id, "ContactId").session
+        if session.ended:
+            raise InvalidRequestException(
+                f"The chat session of '{contact_id}' has ended: no more {what}."
+            )
+        return session
 
     # ------------------------------------------------------------------ test controls
 
@@ -288,84 +203,16 @@ class ConnectPersistentBackend(
         instance_id: str | None = None,
         message: str | None = None,
     ) -> None:
-        """Arm a fault; only errors the operation's model lists or AWS's common errors (any
-        call can be throttled), so a test never relies on an answer AWS cannot give."""
-        service = answered_operations().get(operation)
-        if service is None:
-            raise InvalidParameterException(
-                f"operation '{operation}' is not answered by this mock; use one of "
-                f"{', '.join(sorted(answered_operations()))}."
-            )
-        errors = answerable_errors(service, operation)
-        if error_code not in errors:
-            raise InvalidParameterException(
-                f"{operation} cannot answer error '{error_code}'; it models "
-                f"{', '.join(sorted(modeled_errors(service, operation)))} and AWS's common "
-                f"errors are {', '.join(COMMON_ERRORS)}."
-            )
-        if isinstance(count, bool) or not isinstance(count, int) or count < 1:
-            raise InvalidParameterException("count must be an integer of at least 1.")
-        if instance_id is not None and service != "connect":
-            raise InvalidParameterException(
-                f"{operation} carries no instance id: its faults cannot be scoped to one."
-            )
-        text = message or f"{error_code} injected by moto-connect-persistent into {operation}."
-        with self.lock:
-            self.faults.append(
-                Fault(operation, error_code, errors[error_code], text, count, instance_id)
-            )
+        self.faults.inject(operation, error_code, count, instance_id, message)
 
     def clear_faults(self) -> None:
-        with self.lock:
-            self.faults.clear()
-
-    def raise_injected_fault(self, operation: str, instance_id: str | None) -> None:
-        """Fail this call if a fault is armed for it, oldest fault first.
-
-        The wire calls this after authentication and before input validation, as AWS
-        throttles a request before reading it; so a faulted call touches no state.
-        """
-        if not self.faults:
-            return
-        with self.lock:
-            for fault in self.faults:
-                if fault.matches(operation, instance_id):
-                    fault.remaining -= 1
-                    if fault.remaining == 0:
-                        self.faults.remove(fault)
-                    raise ModeledError(fault.error_code, fault.status, fault.message)
+        self.faults.clear()
 
     def set_settle_time(self, seconds: float) -> None:
-        self.settle_seconds = check_settle_seconds(seconds)
+        self.faults.set_settle_time(seconds)
 
-    # ------------------------------------------------------------------ idempotency
-
-    def idempotent(
-        self,
-        operation: str,
-        client_token: str | None,
-        fingerprint: tuple[Any, ...],
-        call: Callable[[], dict[str, Any]],
-    ) -> dict[str, Any]:
-        """docs/persistent-chat.md, rule 2: a repeated token replays the first answer; other
-        parameters conflict."""
-        with self.lock:
-            if client_token is None:
-                return call()
-            key = (operation, client_token)
-            previous = self.idempotent_calls.get(key)
-            if previous is not None:
-                if previous.fingerprint != fingerprint:
-                    # Neither operation models IdempotencyException (docs/persistent-chat.md: Rules
-                    # and errors).
-                    raise InvalidRequestException(
-                        f"ClientToken '{client_token}' was already used with different "
-                        f"parameters for {operation}."
-                    )
-                return dict(previous.response)
-            response = call()
-            self.idempotent_calls[key] = IdempotentCall(fingerprint, dict(response))
-            return response
+    def set_transcript_storage_strict(self, strict: bool) -> None:
+        self.archive.set_strict(strict)
 
     # ------------------------------------------------------------------ seeding
 
@@ -374,7 +221,7 @@ class ConnectPersistentBackend(
     ) -> Contact:
         if channel not in CHANNELS:
             raise InvalidParameterException(f"Channel must be one of {', '.join(CHANNELS)}.")
-        self._check_instance(instance_id)
+        check_instance(self.origin, instance_id)
         return self._add_segment(
             instance_id,
             ChatSession(),
@@ -390,7 +237,7 @@ class ConnectPersistentBackend(
         """A running CHAT root (InitiationMethod API); returns its contact id."""
         with self.lock:
             root = self._seed_root(instance_id, contact_id, "CHAT", agent_id)
-            self._chat_started(root)
+            self.core.chat_started(root)
             return root.id
 
     def seed_contact(
@@ -422,7 +269,7 @@ class ConnectPersistentBackend(
                 f"InitiationMethod must be one of {', '.join(SEGMENT_METHODS)}."
             )
         with self.lock:
-            self._check_instance(instance_id)
+            check_instance(self.origin, instance_id)
             session = self.get_contact(instance_id, contact_id, "ContactId").session
             current = session.current
             if current.ended:
@@ -440,16 +287,81 @@ class ConnectPersistentBackend(
                 agent_id=agent_id,
                 queue_id=queue_id,
             )
-            self._segment_continued(new)
+            self.core.segment_continued(new)
             return new.id
 
     def end_session(self, instance_id: str, contact_id: str) -> str:
         """End the latest segment of the contact's session; returns that segment's id."""
         with self.lock:
-            self._check_instance(instance_id)
+            check_instance(self.origin, instance_id)
             latest = self.get_contact(instance_id, contact_id, "ContactId").session.current
             self.stop_contact(instance_id, latest.id)
             return latest.id
+
+    def add_message(
+        self,
+        instance_id: str,
+        contact_id: str,
+        role: str,
+        content: str,
+        content_type: str = "text/plain",
+        display_name: str | None = None,
+    ) -> str:
+        """Seed a message into the current segment of the contact's session; returns its Id."""
+        check_role(role)
+        check_message(content_type, content)
+        with self.lock:
+            session = self._running_chat(instance_id, contact_id, "messages")
+            participant = self.core.participant(session, role, display_name)
+            item = self.core.write(session.current, "MESSAGE", content_type, participant, content)
+            return item.id
+
+    def add_event(
+        self,
+        instance_id: str,
+        contact_id: str,
+        role: str,
+        content_type: str,
+        message_id: str | None = None,
+    ) -> str:
+        """Seed what ``role``'s participant would send with SendEvent: typing (pushed, never
+        kept) or a delivered/read receipt of ``message_id`` (kept in its MessageMetadata).
+        Returns the event's Id."""
+        check_role(role)
+        if content_type not in SEEDED_EVENTS:
+            raise InvalidParameterException(
+                f"content_type must be one of {', '.join(SEEDED_EVENTS)}, got '{content_type}'."
+            )
+        content = None if message_id is None else json.dumps({"messageId": message_id})
+        with self.lock:
+            session = self._running_chat(instance_id, contact_id, "events")
+            participant = self.core.participant(session, role)
+            try:
+                return write_event(self.core, session.root, participant, content_type, content).id
+            except ValidationException as err:
+                raise InvalidParameterException(err.message) from None
+
+    def add_attachment(
+        self,
+        instance_id: str,
+        contact_id: str,
+        role: str,
+        name: str,
+        content: str,
+        content_type: str = "text/plain",
+        display_name: str | None = None,
+    ) -> str:
+        """Seed a file someone (an agent, say) shared; ``content`` is the file's text (UTF-8).
+        Returns the AttachmentId."""
+        check_role(role)
+        check_seeded_file(content_type, name)
+        with self.lock:
+            try:
+                session = self._running_chat(instance_id, contact_id, "attachments")
+            except InvalidRequestException as err:
+                raise InvalidParameterException(err.message) from None
+            participant = self.core.participant(session, role, display_name)
+            return self.attachments.seed(session, participant, name, content, content_type)
 
     # ------------------------------------------------------------------ the rules
 
@@ -499,38 +411,20 @@ class ConnectPersistentBackend(
                     f"SourceContactId '{source.id}': the past chat session has not ended."
                 )
             result = source.session.latest_ended
-        self._check_settled(source.session)
+        last = source.session.latest_ended
+        if last is not None:
+            self.faults.check_settled(last.disconnect_timestamp, last.id)
         return source, result
 
-    def _check_settled(self, past: ChatSession) -> None:
-        """docs/persistent-chat.md, rule 8: the clock starts when the past session ended, for both
-        types."""
-        settle_seconds = self.settle_seconds
-        if settle_seconds is None:
-            settle_seconds = _settle_defaults[-1] if _settle_defaults else 0.0
-        last = past.latest_ended
-        if not settle_seconds or last is None or last.disconnect_timestamp is None:
-            return
-        ready_at = last.disconnect_timestamp + timedelta(seconds=settle_seconds)
-        if utcnow() < ready_at:
-            raise InvalidRequestException(
-                f"SourceContactId: its chat session ended (contact '{last.id}') less than "
-                f"{settle_seconds:g} seconds ago; wait until it has settled."
-            )
-
     def _link(
-        self,
-        current: Contact,
-        source: Contact,
-        result: Contact,
-        attributes: dict[str, str],
+        self, current: Contact, source: Contact, result: Contact, attributes: dict[str, str]
     ) -> None:
         """Record the rehydration; ``attributes`` are the new session's, already merged."""
         current.session.rehydration = Rehydration(source, result, current)
         current.session.attributes = attributes
         current.related_contact_id = result.id
         current.last_update_timestamp = utcnow()
-        self._chat_rehydrated(current.session)
+        self.core.chat_rehydrated(current.session)
 
     def create_persistent_contact_association(
         self,
@@ -548,7 +442,7 @@ class ConnectPersistentBackend(
             )
 
         def associate() -> dict[str, Any]:
-            self._check_instance(instance_id)
+            check_instance(self.origin, instance_id)
             current = self.get_contact(instance_id, initial_contact_id, "InitialContactId")
             self.get_contact(instance_id, source_contact_id, "SourceContactId")
             if current.channel != "CHAT":
@@ -578,193 +472,125 @@ class ConnectPersistentBackend(
             return {"ContinuedFromContactId": result.id}
 
         fingerprint = (instance_id, initial_contact_id, rehydration_type, source_contact_id)
-        return self.idempotent(
+        return self.replies.once(
             "CreatePersistentContactAssociation", client_token, fingerprint, associate
         )
 
     def start_chat_contact(
-        self,
-        instance_id: str,
-        contact_flow_id: str,
-        display_name: str,
-        *,
-        attributes: dict[str, str] | None = None,
-        client_token: str | None = None,
-        chat_duration_minutes: int | None = None,
-        persistent_chat: dict[str, str] | None = None,
-        related_contact_id: str | None = None,
-        customer_id: str | None = None,
-        initial_message: dict[str, str] | None = None,
-        supported_messaging_content_types: list[str] | None = None,
-        segment_attributes: dict[str, dict[str, Any]] | None = None,
-        connection_types: list[str] | None = None,
-        disconnect_on_customer_exit: list[str] | None = None,
-        participant_configuration: dict[str, Any] | None = None,
-        streaming_endpoint_arn: str | None = None,
-        endpoint_host: str | None = None,
+        self, request: ChatStart, client_token: str | None = None, endpoint_host: str | None = None
     ) -> dict[str, Any]:
         """docs/persistent-chat.md, Operations: a running CHAT root, optionally a persistent chat
         from the start.
 
         ``endpoint_host``: where the client reached the mock, for a ``ConnectionTypes``
-        websocket (see :meth:`open_connection`).
-
-        Every member of the input model does what its documentation says (docs/persistent-chat.md:
-        Rules and errors):
-        checks on the input come first, then idempotency, then the checks against state.
-        ``streaming_endpoint_arn`` (ChatStreamingConfiguration) streams the chat from its
-        first item, the customer's participant.joined.
+        websocket (see :mod:`.websocket_url`); its server is found (or started) before the
+        lock is taken. Checks on the input come first (:func:`check_chat_start`), then
+        idempotency, then the checks against state (docs/persistent-chat.md: Rules and errors).
         """
-        if not contact_flow_id:
-            # The model sets no minimum; moto has no flows to look up, so any id but "" goes.
-            raise InvalidParameterException("ContactFlowId must not be empty.")
-        if persistent_chat is not None:
-            if persistent_chat.get("RehydrationType") not in REHYDRATION_TYPES:
-                raise InvalidParameterException(
-                    "PersistentChat.RehydrationType is required and must be one of "
-                    f"{', '.join(REHYDRATION_TYPES)}."
-                )
-            if not persistent_chat.get("SourceContactId"):
-                raise InvalidParameterException("PersistentChat.SourceContactId is required.")
-            if related_contact_id is not None:
-                raise InvalidRequestException(
-                    "PersistentChat and RelatedContactId cannot be used together."
-                )
-        own_attributes = attributes or {}
-        check_attribute_keys(own_attributes, "Attributes")
-        check_attribute_size(own_attributes, "Attributes")
-        declared = (
-            check_content_types(supported_messaging_content_types)
-            if supported_messaging_content_types is not None
-            else None
+        declared = check_chat_start(request)
+        base = None
+        if "WEBSOCKET" in (request.connection_types or ()):
+            base = websocket_base(endpoint_host)
+        return self.replies.once(
+            "StartChatContact",
+            client_token,
+            request.fingerprint() if client_token is not None else (),
+            lambda: self._start_chat(request, declared, base),
         )
-        check_segment_attributes(segment_attributes or {}, declared)
-        if initial_message is not None:
-            check_initial_message(initial_message, declared)
 
-        def start() -> dict[str, Any]:
-            self._check_instance(instance_id)
-            carried: dict[str, str] = {}
-            if related_contact_id is not None:
-                related = self.get_contact(instance_id, related_contact_id, "RelatedContactId")
-                carried = related.session.attributes
-            if persistent_chat is not None:
-                # Resolved before the contact exists, so a refused source creates nothing.
-                source, result = self._resolve_source(
-                    instance_id,
-                    None,
-                    persistent_chat["SourceContactId"],
-                    persistent_chat["RehydrationType"],
-                )
-                carried = result.session.attributes
-            # The past's context is carried forward; the call's own Attributes win [doc].
-            merged = {**carried, **own_attributes}
-            check_attribute_size(merged, "Attributes (with those carried forward)")
-            if streaming_endpoint_arn is not None:
-                self._check_streaming_endpoint(streaming_endpoint_arn)
-            contact = self._add_segment(
-                instance_id,
-                ChatSession(attributes=merged),
-                channel="CHAT",
-                initiation_method="API",
-                contact_id=None,
+    def _start_chat(
+        self, request: ChatStart, declared: tuple[str, ...] | None, websocket: str | None
+    ) -> dict[str, Any]:
+        """StartChatContact against state (under the lock): the past or related contact it
+        names, then the new chat, its first items, its connection and its stream.
+        ``ChatStreamingConfiguration`` streams the chat from its first item on."""
+        instance_id = request.instance_id
+        check_instance(self.origin, instance_id)
+        carried: dict[str, str] = {}
+        if request.related_contact_id is not None:
+            related = self.get_contact(instance_id, request.related_contact_id, "RelatedContactId")
+            carried = related.session.attributes
+        persistent = request.persistent_chat
+        if persistent is not None:
+            # Resolved before the contact exists, so a refused source creates nothing.
+            source, result = self._resolve_source(
+                instance_id, None, persistent["SourceContactId"], persistent["RehydrationType"]
             )
-            streaming_id = (
-                self._start_stream(contact.session, streaming_endpoint_arn)
-                if streaming_endpoint_arn is not None
-                else None
-            )
-            contact.display_name = display_name
-            contact.customer_id = customer_id
-            contact.chat_duration_minutes = chat_duration_minutes
-            contact.supported_content_types = declared
-            contact.segment_attributes = dict(segment_attributes or {})
-            contact.disconnect_on_customer_exit = disconnect_on_customer_exit
-            contact.participant_configuration = participant_configuration
-            contact.participant_id = str(mock_random.uuid4())
-            contact.participant_token = str(mock_random.uuid4())
-            self._chat_started(contact)
-            if initial_message is not None:
-                customer = self._participant(contact.session, "CUSTOMER")
-                self._write(
-                    contact,
-                    "MESSAGE",
-                    initial_message["ContentType"],
-                    customer,
-                    initial_message["Content"],
-                )
-            response = {
-                "ContactId": contact.id,
-                "ParticipantId": contact.participant_id,
-                "ParticipantToken": contact.participant_token,
-            }
-            if related_contact_id is not None:
-                contact.related_contact_id = related_contact_id
-            if persistent_chat is not None:
-                self._link(contact, source, result, merged)
-                response["ContinuedFromContactId"] = result.id
-            if connection_types:
-                response.update(
-                    self.open_connection(contact, connection_types, endpoint_host=endpoint_host)
-                )
-            if streaming_id is not None:
-                response["StreamingId"] = streaming_id
-            return response
-
-        fingerprint = (
+            carried = result.session.attributes
+        # The past's context is carried forward; the call's own Attributes win [doc].
+        merged = {**carried, **(request.attributes or {})}
+        check_attribute_size(merged, "Attributes (with those carried forward)")
+        if request.streaming_endpoint_arn is not None:
+            check_streaming_endpoint(self.origin, self.partition, request.streaming_endpoint_arn)
+        contact = self._add_segment(
             instance_id,
-            contact_flow_id,
-            display_name,
-            chat_duration_minutes,
-            related_contact_id,
-            customer_id,
-            json.dumps(
-                [
-                    attributes,
-                    persistent_chat,
-                    initial_message,
-                    supported_messaging_content_types,
-                    segment_attributes,
-                    connection_types,
-                    disconnect_on_customer_exit,
-                    participant_configuration,
-                ],
-                sort_keys=True,
-            ),
-            streaming_endpoint_arn,
+            ChatSession(attributes=merged),
+            channel="CHAT",
+            initiation_method="API",
+            contact_id=None,
         )
-        return self.idempotent("StartChatContact", client_token, fingerprint, start)
+        streaming_id = None
+        if request.streaming_endpoint_arn is not None:
+            streaming_id = start_stream(self.core, contact.session, request.streaming_endpoint_arn)
+        contact.display_name = request.display_name
+        contact.customer_id = request.customer_id
+        contact.chat_duration_minutes = request.chat_duration_minutes
+        contact.supported_content_types = declared
+        contact.segment_attributes = dict(request.segment_attributes or {})
+        contact.disconnect_on_customer_exit = request.disconnect_on_customer_exit
+        contact.participant_configuration = request.participant_configuration
+        contact.participant_id = str(mock_random.uuid4())
+        contact.participant_token = str(mock_random.uuid4())
+        self.core.chat_started(contact)
+        message = request.initial_message
+        if message is not None:
+            customer = self.core.participant(contact.session, "CUSTOMER")
+            self.core.write(
+                contact, "MESSAGE", message["ContentType"], customer, message["Content"]
+            )
+        response = {
+            "ContactId": contact.id,
+            "ParticipantId": contact.participant_id,
+            "ParticipantToken": contact.participant_token,
+        }
+        if request.related_contact_id is not None:
+            contact.related_contact_id = request.related_contact_id
+        if persistent is not None:
+            self._link(contact, source, result, merged)
+            response["ContinuedFromContactId"] = result.id
+        if request.connection_types:
+            response.update(self.core.open_connection(contact, request.connection_types, websocket))
+        if streaming_id is not None:
+            response["StreamingId"] = streaming_id
+        return response
 
     def describe_contact(self, instance_id: str, contact_id: str) -> dict[str, Any]:
-        self._check_instance(instance_id)
+        check_instance(self.origin, instance_id)
         return self.get_contact(instance_id, contact_id, "ContactId").to_dict()
 
     def stop_contact(
         self, instance_id: str, contact_id: str, disconnect_reason: str | None = None
     ) -> None:
         with self.lock:
-            self._check_instance(instance_id)
+            check_instance(self.origin, instance_id)
             contact = self.get_contact(instance_id, contact_id, "ContactId")
             if contact.ended:
                 raise InvalidRequestException(f"ContactId '{contact_id}' has already ended.")
-            contact.end(utcnow(), disconnect_reason)
-            self._contact_stopped(contact)
+            self.core.end(contact, utcnow(), disconnect_reason)
 
     def list_associated_contacts(
         self, instance_id: str, contact_id: str, max_results: int | None, next_token: str | None
     ) -> dict[str, Any]:
-        self._check_instance(instance_id)
+        check_instance(self.origin, instance_id)
         session = self.get_contact(instance_id, contact_id, "contactId").session
-        limit = max_results or 100
-        start = page_start(next_token, len(session.segments), "nextToken")
-        page = session.segments[start : start + limit]
+        page, following = offset_page(session.segments, max_results or 100, next_token, "nextToken")
         response: dict[str, Any] = {"ContactSummaryList": [c.to_summary() for c in page]}
-        if start + limit < len(session.segments):
-            response["NextToken"] = str(start + limit)
+        if following is not None:
+            response["NextToken"] = following
         return response
 
     def get_contact_attributes(self, instance_id: str, initial_contact_id: str) -> dict[str, Any]:
-        self._check_instance(instance_id)
+        check_instance(self.origin, instance_id)
         contact = self.get_contact(instance_id, initial_contact_id, "InitialContactId")
         return {"Attributes": dict(contact.session.attributes)}
 
@@ -774,7 +600,7 @@ class ConnectPersistentBackend(
         """Merge, checked as a whole before anything changes: a refused update changes nothing."""
         check_attribute_keys(attributes, "Attributes")
         with self.lock:
-            self._check_instance(instance_id)
+            check_instance(self.origin, instance_id)
             contact = self.get_contact(instance_id, initial_contact_id, "InitialContactId")
             merged = {**contact.session.attributes, **attributes}
             check_attribute_size(merged, "Attributes (merged with the contact's)")
@@ -782,74 +608,6 @@ class ConnectPersistentBackend(
             contact.last_update_timestamp = utcnow()
 
     # ------------------------------------------------------------------ message streaming
-
-    def _check_streaming_endpoint(self, endpoint_arn: str) -> None:
-        """The endpoint is an existing standard SNS topic in the instance's region.
-
-        [doc: chat-message-streaming] "the message streaming APIs only support standard SNS
-        ... They don't support Amazon SNS FIFO topics"; "A single SNS topic ARN may be used
-        across multiple AWS accounts, but it must be in the same Region as your Amazon Connect
-        instance". So the topic is looked up in moto's SNS of the account its ARN names.
-        """
-        field_name = "ChatStreamingConfiguration.StreamingEndpointArn"
-        match = SNS_TOPIC_ARN.fullmatch(endpoint_arn)
-        if match is None or match["partition"] != self.partition:
-            raise InvalidParameterException(
-                f"{field_name} '{endpoint_arn}' is not an Amazon SNS topic ARN "
-                f"(arn:{self.partition}:sns:<region>:<account>:<topic>)."
-            )
-        if match["region"] != self.region_name:
-            raise InvalidParameterException(
-                f"{field_name} '{endpoint_arn}' is in region {match['region']}; the topic must "
-                f"be in the instance's region, {self.region_name}."
-            )
-        if match["fifo"]:
-            raise InvalidParameterException(
-                f"{field_name} '{endpoint_arn}' is a FIFO topic; message streaming publishes to "
-                "standard SNS topics only."
-            )
-        from moto.sns.models import sns_backends  # only when a stream starts: SNS is optional
-
-        if endpoint_arn not in sns_backends[match["account"]][self.region_name].topics:
-            raise ResourceNotFoundException(
-                f"{field_name} '{endpoint_arn}': no such SNS topic in account "
-                f"{match['account']}, region {self.region_name}."
-            )
-
-    def _check_streamable(self, contact: Contact) -> None:
-        if contact.channel != "CHAT":
-            raise InvalidRequestException(
-                f"ContactId '{contact.id}' is a {contact.channel} contact; message streaming "
-                "needs a CHAT contact."
-            )
-        if contact.session.ended:
-            raise InvalidRequestException(
-                f"ContactId '{contact.id}': the chat has ended; message streaming needs a "
-                "running chat."
-            )
-
-    def _start_stream(self, session: ChatSession, endpoint_arn: str) -> str:
-        """Add a stream to the session (its endpoint already checked); returns its id."""
-        active = session.active_streams
-        for stream in active:
-            if stream.endpoint_arn == endpoint_arn:
-                raise InvalidRequestException(
-                    f"ChatStreamingConfiguration.StreamingEndpointArn '{endpoint_arn}': the chat "
-                    f"already streams to it (StreamingId '{stream.streaming_id}')."
-                )
-        if len(active) >= MAX_STREAMS_PER_CHAT:
-            raise LimitExceededException(
-                f"ChatStreamingConfiguration.StreamingEndpointArn '{endpoint_arn}': a chat "
-                f"streams to at most {MAX_STREAMS_PER_CHAT} SNS topics at once; stop one first."
-            )
-        stream = Stream(
-            streaming_id=str(mock_random.uuid4()),
-            endpoint_arn=endpoint_arn,
-            account_id=endpoint_arn.split(":")[4],
-            region_name=self.region_name,
-        )
-        session.streams.append(stream)
-        return stream.streaming_id
 
     def start_contact_streaming(
         self,
@@ -863,19 +621,14 @@ class ConnectPersistentBackend(
         the operation models no IdempotencyException."""
 
         def start() -> dict[str, Any]:
-            self._check_instance(instance_id)
+            check_instance(self.origin, instance_id)
             contact = self.get_contact(instance_id, contact_id, "ContactId")
-            self._check_streamable(contact)
-            self._check_streaming_endpoint(endpoint_arn)
-            return {"StreamingId": self._start_stream(contact.session, endpoint_arn)}
+            check_streamable(contact)
+            check_streaming_endpoint(self.origin, self.partition, endpoint_arn)
+            return {"StreamingId": start_stream(self.core, contact.session, endpoint_arn)}
 
         fingerprint = (instance_id, contact_id, endpoint_arn)
-        return self.idempotent(
-            "StartContactStreaming",
-            client_token,
-            fingerprint,
-            start,
-        )
+        return self.replies.once("StartContactStreaming", client_token, fingerprint, start)
 
     def stop_contact_streaming(self, instance_id: str, contact_id: str, streaming_id: str) -> None:
         """Stop one stream of the contact's chat: nothing more is published to its topic.
@@ -885,22 +638,58 @@ class ConnectPersistentBackend(
         not fail.
         """
         with self.lock:
-            self._check_instance(instance_id)
-            session = self.get_contact(instance_id, contact_id, "ContactId").session
-            for stream in session.streams:
-                if stream.streaming_id == streaming_id:
-                    stream.active = False
-                    return
-            raise ResourceNotFoundException(
-                f"StreamingId '{streaming_id}' is not a stream of contact '{contact_id}' "
-                f"in instance '{instance_id}'."
-            )
+            check_instance(self.origin, instance_id)
+            contact = self.get_contact(instance_id, contact_id, "ContactId")
+            stop_stream(contact, streaming_id)
+
+    # ------------------------------------------------------------------ custom participants
+
+    def create_participant(
+        self,
+        instance_id: str,
+        contact_id: str,
+        participant_details: dict[str, Any],
+        client_token: str | None = None,
+    ) -> dict[str, Any]:
+        """Connect's CreateParticipant: a CUSTOM_BOT joins a running chat with its own token
+        [doc: the only valid value for ParticipantRole is CUSTOM_BOT for chat contact]."""
+        role = participant_details.get("ParticipantRole")
+
+        def create() -> dict[str, Any]:
+            check_instance(self.origin, instance_id)
+            contact = self.get_contact(instance_id, contact_id, "ContactId")
+            if contact.channel != "CHAT":
+                raise InvalidRequestException(
+                    f"ContactId '{contact_id}' is a {contact.channel} contact; this mock adds "
+                    "participants to CHAT contacts only."
+                )
+            if role != "CUSTOM_BOT":
+                raise InvalidRequestException(
+                    "ParticipantDetails.ParticipantRole must be CUSTOM_BOT for a chat contact."
+                )
+            session = contact.session
+            if session.ended:
+                raise InvalidRequestException(
+                    f"ContactId '{contact_id}': the chat has ended; participants join running "
+                    "chats only."
+                )
+            token, bot = self.core.add_bot(session, participant_details.get("DisplayName"))
+            return {
+                "ParticipantCredentials": {
+                    "ParticipantToken": token,
+                    "Expiry": iso8601(session.deadline),
+                },
+                "ParticipantId": bot.participant_id,
+            }
+
+        fingerprint = (instance_id, contact_id, json.dumps(participant_details, sort_keys=True))
+        return self.replies.once("CreateParticipant", client_token, fingerprint, create)
 
     # ------------------------------------------------------------------ reading
 
     def session_contact_ids(self, instance_id: str, contact_id: str) -> list[str]:
         """Ids of every segment of the contact's session, oldest first."""
-        self._check_instance(instance_id)
+        check_instance(self.origin, instance_id)
         session = self.get_contact(instance_id, contact_id, "ContactId").session
         return [c.id for c in session.segments]
 
@@ -915,6 +704,43 @@ class ConnectPersistentBackend(
 
 
 # ---------------------------------------------------------------------- input rules [doc]
+
+
+def check_role(role: str) -> None:
+    if role not in PARTICIPANT_ROLES:
+        raise InvalidParameterException(
+            f"role must be one of {', '.join(PARTICIPANT_ROLES)}, got '{role}'."
+        )
+
+
+def check_chat_start(request: ChatStart) -> tuple[str, ...] | None:
+    """StartChatContact's checks on its input alone, before idempotency and state; returns
+    the SupportedMessagingContentTypes declared (None: not declared)."""
+    if not request.contact_flow_id:
+        # The model sets no minimum; moto has no flows to look up, so any id but "" goes.
+        raise InvalidParameterException("ContactFlowId must not be empty.")
+    persistent_chat = request.persistent_chat
+    if persistent_chat is not None:
+        if persistent_chat.get("RehydrationType") not in REHYDRATION_TYPES:
+            raise InvalidParameterException(
+                "PersistentChat.RehydrationType is required and must be one of "
+                f"{', '.join(REHYDRATION_TYPES)}."
+            )
+        if not persistent_chat.get("SourceContactId"):
+            raise InvalidParameterException("PersistentChat.SourceContactId is required.")
+        if request.related_contact_id is not None:
+            raise InvalidRequestException(
+                "PersistentChat and RelatedContactId cannot be used together."
+            )
+    own_attributes = request.attributes or {}
+    check_attribute_keys(own_attributes, "Attributes")
+    check_attribute_size(own_attributes, "Attributes")
+    types = request.supported_messaging_content_types
+    declared = check_content_types(types) if types is not None else None
+    check_segment_attributes(request.segment_attributes or {}, declared)
+    if request.initial_message is not None:
+        check_initial_message(request.initial_message, declared)
+    return declared
 
 
 def check_attribute_keys(attributes: dict[str, str], field_name: str) -> None:
@@ -991,7 +817,7 @@ def check_initial_message(message: dict[str, str], declared: tuple[str, ...] | N
     """InitialMessage: a message SendMessage would accept, of a type the chat declared."""
     content_type = message["ContentType"]
     try:
-        _check_message(content_type, message["Content"])
+        check_message(content_type, message["Content"])
     except ValidationException as err:
         raise InvalidParameterException(f"InitialMessage: {err.message}") from None
     if declared is not None and content_type not in declared:

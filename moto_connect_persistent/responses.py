@@ -15,6 +15,7 @@ from moto.connect.responses import ConnectResponse
 from werkzeug.exceptions import HTTPException
 
 from .exceptions import ConnectError, InvalidParameterException, auth_error
+from .models import ChatStart
 from .routing import routes
 from .validation import collect_input, invalid_input, parse_json_body
 from .wire import PluginResponse
@@ -31,6 +32,19 @@ class ConnectPersistentResponse(PluginResponse, ConnectResponse):
     """
 
     path_params: dict[str, str]
+    #: The JSON body, parsed once per call (the IAM resource, the fault check and the input
+    #: all read it); the refusal of a body that is no JSON object, kept for the input step.
+    _body: dict[str, Any] | InvalidParameterException | None = None
+
+    def _json_body(self) -> dict[str, Any]:
+        if self._body is None:
+            try:
+                self._body = parse_json_body(self.body)
+            except InvalidParameterException as err:
+                self._body = err
+        if isinstance(self._body, InvalidParameterException):
+            raise self._body
+        return self._body
 
     def _resolve_operation(self) -> str | None:
         self.path_params = {}
@@ -48,7 +62,7 @@ class ConnectPersistentResponse(PluginResponse, ConnectResponse):
         instance_id = self.path_params.get("InstanceId")
         if instance_id is None:
             try:
-                instance_id = parse_json_body(self.body).get("InstanceId")
+                instance_id = self._json_body().get("InstanceId")
             except ConnectError:
                 instance_id = None
         return instance_id if isinstance(instance_id, str) else None
@@ -88,14 +102,14 @@ class ConnectPersistentResponse(PluginResponse, ConnectResponse):
     def _input(self) -> dict[str, Any]:
         assert self.operation is not None
         # Faults first, as AWS throttles before reading a request (docs/failure-paths.md).
-        self.persistent_backend.raise_injected_fault(self.operation, self._instance_id_hint())
+        self.persistent_backend.faults.raise_injected(self.operation, self._instance_id_hint())
         try:
             return collect_input(
                 "connect",
                 self.operation,
                 self.path_params,
                 parse_qs(self.parsed_url.query, keep_blank_values=True),
-                parse_json_body(self.body),
+                self._json_body(),
             )
         except InvalidParameterException as err:
             # The code the operation models for bad input (docs/persistent-chat.md: Rules and
@@ -118,27 +132,28 @@ class ConnectPersistentResponse(PluginResponse, ConnectResponse):
 
     def start_chat_contact(self) -> str:
         params = self._input()
+        request = ChatStart(
+            instance_id=params["InstanceId"],
+            contact_flow_id=params["ContactFlowId"],
+            display_name=params["ParticipantDetails"]["DisplayName"],
+            attributes=params.get("Attributes"),
+            chat_duration_minutes=params.get("ChatDurationInMinutes"),
+            persistent_chat=params.get("PersistentChat"),
+            related_contact_id=params.get("RelatedContactId"),
+            customer_id=params.get("CustomerId"),
+            initial_message=params.get("InitialMessage"),
+            supported_messaging_content_types=params.get("SupportedMessagingContentTypes"),
+            segment_attributes=params.get("SegmentAttributes"),
+            connection_types=params.get("ConnectionTypes"),
+            disconnect_on_customer_exit=params.get("DisconnectOnCustomerExit"),
+            participant_configuration=params.get("ParticipantConfiguration"),
+            streaming_endpoint_arn=(params.get("ChatStreamingConfiguration") or {}).get(
+                "StreamingEndpointArn"
+            ),
+        )
         return self._json(
             self.persistent_backend.start_chat_contact(
-                instance_id=params["InstanceId"],
-                contact_flow_id=params["ContactFlowId"],
-                display_name=params["ParticipantDetails"]["DisplayName"],
-                attributes=params.get("Attributes"),
-                client_token=params.get("ClientToken"),
-                chat_duration_minutes=params.get("ChatDurationInMinutes"),
-                persistent_chat=params.get("PersistentChat"),
-                related_contact_id=params.get("RelatedContactId"),
-                customer_id=params.get("CustomerId"),
-                initial_message=params.get("InitialMessage"),
-                supported_messaging_content_types=params.get("SupportedMessagingContentTypes"),
-                segment_attributes=params.get("SegmentAttributes"),
-                connection_types=params.get("ConnectionTypes"),
-                endpoint_host=self.endpoint_host,
-                disconnect_on_customer_exit=params.get("DisconnectOnCustomerExit"),
-                participant_configuration=params.get("ParticipantConfiguration"),
-                streaming_endpoint_arn=(params.get("ChatStreamingConfiguration") or {}).get(
-                    "StreamingEndpointArn"
-                ),
+                request, params.get("ClientToken"), self.endpoint_host
             )
         )
 
@@ -217,7 +232,7 @@ class ConnectPersistentResponse(PluginResponse, ConnectResponse):
     def associate_instance_storage_config(self) -> str:
         params = self._input()
         return self._json(
-            self.persistent_backend.associate_instance_storage_config(
+            self.persistent_backend.storage.associate_instance_storage_config(
                 params["InstanceId"],
                 params["ResourceType"],
                 params["StorageConfig"],
@@ -228,7 +243,7 @@ class ConnectPersistentResponse(PluginResponse, ConnectResponse):
     def describe_instance_storage_config(self) -> str:
         params = self._input()
         return self._json(
-            self.persistent_backend.describe_instance_storage_config(
+            self.persistent_backend.storage.describe_instance_storage_config(
                 params["InstanceId"], params["AssociationId"], params["ResourceType"]
             )
         )
@@ -236,7 +251,7 @@ class ConnectPersistentResponse(PluginResponse, ConnectResponse):
     def list_instance_storage_configs(self) -> str:
         params = self._input()
         return self._json(
-            self.persistent_backend.list_instance_storage_configs(
+            self.persistent_backend.storage.list_instance_storage_configs(
                 params["InstanceId"],
                 params["ResourceType"],
                 params.get("MaxResults"),
@@ -246,7 +261,7 @@ class ConnectPersistentResponse(PluginResponse, ConnectResponse):
 
     def update_instance_storage_config(self) -> str:
         params = self._input()
-        self.persistent_backend.update_instance_storage_config(
+        self.persistent_backend.storage.update_instance_storage_config(
             params["InstanceId"],
             params["AssociationId"],
             params["ResourceType"],
@@ -256,7 +271,7 @@ class ConnectPersistentResponse(PluginResponse, ConnectResponse):
 
     def disassociate_instance_storage_config(self) -> str:
         params = self._input()
-        self.persistent_backend.disassociate_instance_storage_config(
+        self.persistent_backend.storage.disassociate_instance_storage_config(
             params["InstanceId"],
             params["AssociationId"],
             params["ResourceType"],

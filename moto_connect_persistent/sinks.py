@@ -1,77 +1,58 @@
-"""Where transcript items go after the backend has made them: the one door out of the backend.
+"""Item sinks: the short way for a test (or a tool) to watch every item every chat writes.
 
-Data flows one way: wire -> backend -> sinks. The backend knows no websocket, SNS or S3; it
-calls :func:`deliver` for every item it makes -- kept in the transcript or not (typing events
-are delivered but never kept) -- and each registered sink decides what to do with it (push it
-to a websocket, publish it to a topic, ...). Sinks are called in item order, under the
-backend's lock, so they must only hand the item on (enqueue, publish in-process) and never
-block; a failing sink is logged and never fails the call that made the item.
+A sink is any object with ``deliver(origin, contact, item)``; it is handed each item as the
+chat core records its :class:`~.chat.happenings.ItemWritten` -- kept in the transcript or not
+(typing events are delivered but never kept) -- under the backend's lock, in item order. It
+must only hand the item on, never block; a failing sink is logged and never fails the call
+that made the item. Listeners of other happenings subscribe to
+:data:`~.chat.happenings.EVERY_CHAT` directly.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
-if TYPE_CHECKING:
-    from .chat.items import TranscriptItem
-    from .chat.session import Contact
-    from .models import ConnectPersistentBackend
+from .chat.happenings import EVERY_CHAT, ItemWritten, Origin
+from .chat.items import TranscriptItem
+from .chat.session import Contact
 
 log = logging.getLogger(__name__)
 
 
 class TranscriptSink(Protocol):
-    """Anything that wants every item of every chat of every backend, as it is made.
-
-    A sink may also define ``backend_reset(backend)``, called when moto resets a backend
-    (mock start and stop, ``/moto-api/reset``) to drop what it holds for it.
-    """
-
-    def deliver(
-        self, backend: ConnectPersistentBackend, contact: Contact, item: TranscriptItem
-    ) -> None:
-        """``contact`` is the segment the item was written on; ``item.stored`` tells whether
-        GetTranscript will ever show it."""
+    def deliver(self, origin: Origin, contact: Contact, item: TranscriptItem) -> None:
+        """``origin`` is the chat's account and region, ``contact`` the segment the item was
+        written on; ``item.stored`` tells whether GetTranscript will ever show it."""
 
 
-_sinks: list[TranscriptSink] = []
+_sinks: tuple[TranscriptSink, ...] = ()
 _lock = threading.Lock()
 
 
 def add_sink(sink: TranscriptSink) -> None:
-    """Register a sink once (a second add of the same object is a no-op)."""
+    """Register a sink once (a second add of the same object is a no-op); the first sink
+    subscribes the sinks to every chat's items, so they cost nothing until then."""
+    global _sinks
     with _lock:
         if not any(s is sink for s in _sinks):
-            _sinks.append(sink)
+            _sinks = (*_sinks, sink)
+        EVERY_CHAT.on(ItemWritten, item_written)
 
 
 def remove_sink(sink: TranscriptSink) -> None:
+    global _sinks
     with _lock:
-        _sinks[:] = [s for s in _sinks if s is not sink]
+        _sinks = tuple(s for s in _sinks if s is not sink)
+        if not _sinks:
+            EVERY_CHAT.off(ItemWritten, item_written)
 
 
-def deliver(backend: ConnectPersistentBackend, contact: Contact, item: TranscriptItem) -> None:
-    """Hand ``item`` to every sink; a sink's failure is logged, never raised."""
-    with _lock:
-        sinks = list(_sinks)
-    for sink in sinks:
+def item_written(happening: ItemWritten) -> None:
+    """Hand the item to every sink; a sink's failure is logged, never raised."""
+    for sink in _sinks:
         try:
-            sink.deliver(backend, contact, item)
+            sink.deliver(happening.origin, happening.contact, happening.item)
         except Exception:  # noqa: BLE001 - best effort, as Connect's own streaming is
-            log.exception("transcript sink %r failed on item %s", sink, item.id)
-
-
-def backend_reset(backend: ConnectPersistentBackend) -> None:
-    """Tell every sink that ``backend``'s state is going; a sink's failure is logged."""
-    with _lock:
-        sinks = list(_sinks)
-    for sink in sinks:
-        hook = getattr(sink, "backend_reset", None)
-        if hook is None:
-            continue
-        try:
-            hook(backend)
-        except Exception:  # noqa: BLE001 - a reset must complete
-            log.exception("transcript sink %r failed on reset", sink)
+            log.exception("transcript sink %r failed on item %s", sink, happening.item.id)

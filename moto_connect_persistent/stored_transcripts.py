@@ -5,8 +5,8 @@ the chat's duration running out) its transcript is final: one JSON file per cont
 moto's S3, in the layout and format Amazon Connect uses for its stored chat transcripts, so
 tests of search, analytics or compliance jobs read what production would hand them.
 
-:class:`TranscriptStorageBackend` is mixed into the persistent-chat backend; the contact
-lifecycle hooks call :meth:`~TranscriptStorageBackend._segment_closed`. With the strict
+:class:`TranscriptArchive` is owned by the Connect backend and listens to its chat core:
+every :class:`~.chat.happenings.SegmentEnded` writes that segment's file. With the strict
 setting, a persistent chat sees only the past segments whose file is in the bucket [Admin
 Guide, persistent chat: ensure that your instance's S3 bucket for chat transcripts contains
 the past contact's transcript].
@@ -17,14 +17,16 @@ from __future__ import annotations
 import json
 import threading
 from datetime import timezone
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from . import s3_store
+from .chat.core import TranscriptIndex
+from .chat.happenings import Origin, SegmentEnded
 from .chat.items import TranscriptItem
 from .chat.session import Contact
 from .chat.views import stored_item
 from .exceptions import InvalidParameterException
-from .instance_storage import CHAT_TRANSCRIPTS, StorageLocation
+from .instance_storage import CHAT_TRANSCRIPTS, InstanceStorage, StorageLocation
 
 #: The ``Version`` of Connect's stored chat transcript files.
 TRANSCRIPT_VERSION = "2019-08-26"
@@ -67,58 +69,58 @@ class StoredTranscript:
         self.key = key
 
 
-class TranscriptStorageBackend:
-    """Writes and finds stored chat transcripts; mixed into the persistent-chat backend."""
+class TranscriptArchive:
+    """Writes and finds the stored chat transcripts of one account and region."""
 
-    if TYPE_CHECKING:
-        account_id: str
-        region_name: str
-        lock: threading.RLock
+    def __init__(
+        self,
+        origin: Origin,
+        lock: threading.RLock,
+        storage: InstanceStorage,
+        transcripts: TranscriptIndex,
+    ) -> None:
+        self.origin = origin
+        self.lock = lock
+        self.storage = storage
+        self.transcripts = transcripts
         #: Written files by (instance id, contact id).
-        stored_transcripts: dict[tuple[str, str], StoredTranscript]
+        self.stored: dict[tuple[str, str], StoredTranscript] = {}
         #: The strict setting (docs/files.md: Stored transcripts).
-        require_stored_transcripts: bool
+        self.strict = False
 
-        def storage_location(
-            self, instance_id: str, resource_type: str
-        ) -> StorageLocation | None: ...
-
-        def _contact_items(self, contact: Contact) -> list[TranscriptItem]: ...
-
-    def _segment_closed(self, contact: Contact) -> None:
+    def segment_ended(self, happening: SegmentEnded) -> None:
         """A CHAT segment ended and its items are final: store its transcript, if the instance
         has a CHAT_TRANSCRIPTS storage config whose bucket exists (else nothing is written)."""
+        contact = happening.contact
         if contact.channel != "CHAT":
             return
-        location = self.storage_location(contact.instance_id, CHAT_TRANSCRIPTS)
-        if location is None or not s3_store.bucket_exists(
-            self.account_id, self.region_name, location.bucket
-        ):
+        account_id, region_name = self.origin.account_id, self.origin.region_name
+        location = self.storage.storage_location(contact.instance_id, CHAT_TRANSCRIPTS)
+        if location is None or not s3_store.bucket_exists(account_id, region_name, location.bucket):
             return
-        document = transcript_document(self.account_id, contact, self._contact_items(contact))
+        items = self.transcripts.segment_log(contact)
+        document = transcript_document(account_id, contact, items)
         key = transcript_key(location, contact)
         body = json.dumps(document).encode()
-        s3_store.put_object(
-            self.account_id, self.region_name, location.bucket, key, body, "application/json"
-        )
-        self.stored_transcripts[(contact.instance_id, contact.id)] = StoredTranscript(
-            location.bucket, key
-        )
+        s3_store.put_object(account_id, region_name, location.bucket, key, body, "application/json")
+        self.stored[(contact.instance_id, contact.id)] = StoredTranscript(location.bucket, key)
 
-    def _past_is_stored(self, segment: Contact) -> bool:
+    def shows(self, segment: Contact) -> bool:
         """Strict setting: a past segment shows only while its transcript file is in S3."""
-        if not self.require_stored_transcripts:
+        if not self.strict:
             return True
-        stored = self.stored_transcripts.get((segment.instance_id, segment.id))
+        stored = self.stored.get((segment.instance_id, segment.id))
         return stored is not None and (
-            s3_store.object_size(self.account_id, self.region_name, stored.bucket, stored.key)
+            s3_store.object_size(
+                self.origin.account_id, self.origin.region_name, stored.bucket, stored.key
+            )
             is not None
         )
 
-    def set_transcript_storage_strict(self, strict: bool) -> None:
+    def set_strict(self, strict: bool) -> None:
         """Test control: with ``strict``, a persistent chat sees only the past segments whose
         transcript is in the instance's CHAT_TRANSCRIPTS bucket (off by default)."""
         if not isinstance(strict, bool):
             raise InvalidParameterException(f"strict must be true or false, got {strict!r}.")
         with self.lock:
-            self.require_stored_transcripts = strict
+            self.strict = strict

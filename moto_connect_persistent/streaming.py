@@ -1,10 +1,11 @@
-"""Message streaming: a sink that publishes each item of a streamed chat to its SNS topics.
+"""Message streaming's listener: publishes each item of a streamed chat to its SNS topics.
 
-The backend decides which chats stream where (StartContactStreaming, StartChatContact's
-ChatStreamingConfiguration, StopContactStreaming); this sink only turns an item into the SNS
-message Connect publishes [doc: sns-payload] and hands it to moto's own SNS backend of the
-topic's account and region, in-process. moto's SNS then does what it does for any publish:
-SQS subscriptions, raw message delivery, filter policies on the message attributes.
+Which chats stream where is the Connect backend's rule (:mod:`.streams`); the streams belong
+to the chat session. :class:`SnsStreaming` listens to every chat's
+:class:`~.chat.happenings.ItemWritten`, turns the item into the SNS message Connect publishes
+[doc: sns-payload] and hands it to moto's own SNS backend of the topic's account and region,
+in-process. moto's SNS then does what it does for any publish: SQS subscriptions, raw message
+delivery, filter policies on the message attributes.
 
 Connect streams best effort, so a publish that fails (the topic was deleted since the stream
 started, ...) is logged and never fails the Participant or Connect call that made the item.
@@ -13,14 +14,10 @@ started, ...) is logged and never fails the Participant or Connect call that mad
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from .chat.items import TranscriptItem
-from .chat.session import Contact
+from .chat.happenings import EVERY_CHAT, ItemWritten
 from .chat.views import streamed_item
-
-if TYPE_CHECKING:
-    from .models import ConnectPersistentBackend
 
 log = logging.getLogger(__name__)
 
@@ -29,17 +26,16 @@ log = logging.getLogger(__name__)
 MESSAGE_VISIBILITY = "ALL"
 
 
-def message_attributes(
-    backend: ConnectPersistentBackend, contact: Contact, item: TranscriptItem
-) -> dict[str, Any]:
+def message_attributes(happening: ItemWritten) -> dict[str, Any]:
     """The documented message attributes, all of SNS type String, in moto's internal form
     (``{"Type": ..., "Value": ...}``, as moto's Publish handler passes them on)."""
+    contact, item = happening.contact, happening.item
     values = {
         "InitialContactId": contact.session.root.id,
         "ContactId": contact.id,
         "ParticipantRole": item.participant_role,
         "InstanceId": contact.instance_id,
-        "AccountId": backend.account_id,
+        "AccountId": happening.origin.account_id,
         "Type": item.type,
         "ContentType": item.content_type,
         "MessageVisibility": MESSAGE_VISIBILITY,
@@ -47,12 +43,11 @@ def message_attributes(
     return {name: {"Type": "String", "Value": value} for name, value in values.items()}
 
 
-class SnsStreamingSink:
+class SnsStreaming:
     """Publishes every item of a chat with active streams, once per stream, in item order."""
 
-    def deliver(
-        self, backend: ConnectPersistentBackend, contact: Contact, item: TranscriptItem
-    ) -> None:
+    def item_written(self, happening: ItemWritten) -> None:
+        contact, item = happening.contact, happening.item
         if not contact.session.streams:  # the common case, on every item of every chat
             return
         streams = contact.session.active_streams
@@ -61,7 +56,7 @@ class SnsStreamingSink:
         from moto.sns.models import sns_backends  # only once a chat streams: SNS is optional
 
         body = streamed_item(item, contact.session.root.id)
-        attributes = message_attributes(backend, contact, item)
+        attributes = message_attributes(happening)
         for stream in streams:
             try:
                 sns_backends[stream.account_id][stream.region_name].publish(
@@ -77,5 +72,10 @@ class SnsStreamingSink:
                 )
 
 
-#: The one instance the package registers with :mod:`~.sinks`.
-SNS_STREAMING = SnsStreamingSink()
+#: The one instance the package subscribes to every chat.
+SNS_STREAMING = SnsStreaming()
+
+
+def install() -> None:
+    """Publish every streamed chat's items; called on package import."""
+    EVERY_CHAT.on(ItemWritten, SNS_STREAMING.item_written)

@@ -12,8 +12,9 @@ from __future__ import annotations
 import json
 import re
 import threading
+from collections.abc import Sequence
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar
 
 from botocore.model import OperationModel, ServiceModel, Shape
 
@@ -276,3 +277,16 @@ def _has_type(value: Any, type_name: str) -> bool:
 
 def _join(path: str, name: str) -> str:
     return f"{path}.{name}" if path else name
+
+
+T = TypeVar("T")
+
+
+def offset_page(
+    items: Sequence[T], limit: int, next_token: str | None, field_name: str = "NextToken"
+) -> tuple[Sequence[T], str | None]:
+    """A page of a Connect List call whose NextToken is an offset (:func:`page_start`): the
+    page, and the next page's token (None: this is the last)."""
+    start = page_start(next_token, len(items), field_name)
+    following = start + limit
+    return items[start:following], (str(following) if following < len(items) else None)

@@ -1,9 +1,10 @@
 """A live websocket behind every ``Websocket.Url``: Amazon Connect's chat push, on loopback.
 
-Three parts, one way round (wire -> backend -> sinks -> here):
+Three parts, one way round (wire -> backend -> chat core -> here):
 
-- :class:`ChatHub` is a transcript sink (:mod:`~moto_connect_persistent.sinks`). The backend
-  calls it under its lock for every item it makes; the hub only looks up the chat's sockets
+- :class:`ChatHub` listens to every chat core's happenings (:mod:`.chat.happenings`): each
+  :class:`~.chat.happenings.ItemWritten` reaches it under the backend's lock; the hub only
+  looks up the chat's sockets
   and appends the item's frame to each socket's bounded outbox. It never blocks and never
   writes to the network, so a slow or dead client cannot slow a boto3 call or another chat.
 - :class:`WebsocketServer`: an asyncio loop on a daemon thread serving websockets (the
@@ -17,8 +18,9 @@ Three parts, one way round (wire -> backend -> sinks -> here):
   pushed as ``{"topic": "aws/chat", "contentType": "application/json", "content": "<item>"}``.
 
 The rules (which URL opens which chat, until when, what a new socket is pushed first) are the
-backend's: :meth:`~.participant.models.ParticipantBackend.websocket_connection` and
-:meth:`~.participant.models.ParticipantBackend.websocket_backlog`.
+Participant backend's and the core's:
+:meth:`~.participant.models.ParticipantBackend.websocket_connection` and
+:meth:`~.chat.core.ChatCore.websocket_backlog`.
 """
 
 from __future__ import annotations
@@ -31,8 +33,10 @@ from collections import deque
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from . import cors, sinks, websocket_url
+from . import cors, websocket_url
 from .chat.content import CHAT_ENDED
+from .chat.core import ChatCore
+from .chat.happenings import EVERY_CHAT, BackendReset, ItemWritten
 from .chat.items import TranscriptItem
 from .chat.session import Contact
 from .chat.views import pushed_item
@@ -45,7 +49,7 @@ if TYPE_CHECKING:
     from websockets.asyncio.server import ServerConnection
     from websockets.http11 import Request, Response
 
-    from .models import ConnectPersistentBackend
+    from .participant.models import ParticipantBackend
 
 log = logging.getLogger(__name__)
 
@@ -255,7 +259,7 @@ class WebsocketServer:
                 reply, subscribe, unsubscribe = _answer(raw)
                 if subscribe and socket is None:
                     loop = asyncio.get_running_loop()
-                    socket = await asyncio.to_thread(self.hub.attach, backend, ticket_id, loop)
+                    socket = await asyncio.to_thread(self.hub.attach, backend.core, ticket_id, loop)
                 if unsubscribe and socket is not None:
                     self.hub.detach(socket)
                     socket = None
@@ -305,12 +309,12 @@ def _parse_path(path: str) -> tuple[str, str, str] | None:
     return parts[0], parts[1], parts[2]
 
 
-def _backend(account_id: str, region: str) -> ConnectPersistentBackend:
-    from .models import connect_persistent_backends
-    from .participant.exceptions import ValidationException
+def _backend(account_id: str, region: str) -> ParticipantBackend:
+    from .exceptions import ValidationException
+    from .participant.models import participant_backends
 
     try:
-        return connect_persistent_backends[account_id][region]
+        return participant_backends[account_id][region]
     except KeyError:
         raise ValidationException("The websocket URL names no known region.") from None
 
@@ -405,18 +409,14 @@ class ChatHub:
 
     # -- sockets ----------------------------------------------------------------------
 
-    def attach(
-        self, backend: ConnectPersistentBackend, ticket_id: str, loop: asyncio.AbstractEventLoop
-    ) -> ChatSocket:
-        """Subscribe a socket: its backlog and its registration happen under the backend's
+    def attach(self, core: ChatCore, ticket_id: str, loop: asyncio.AbstractEventLoop) -> ChatSocket:
+        """Subscribe a socket: its backlog and its registration happen under the core's
         lock, so no item falls between them or comes twice."""
-        with backend.lock:
-            connection = backend.transcripts.connections[
-                backend.transcripts.websocket_tickets[ticket_id].connection_token
-            ]
-            root = connection.root.session.root
-            socket = ChatSocket((backend.account_id, backend.region_name, *_chat(root)), loop)
-            for item in backend.websocket_backlog(ticket_id):
+        origin = core.origin
+        with core.lock:
+            root, backlog = core.websocket_backlog(ticket_id)
+            socket = ChatSocket((origin.account_id, origin.region_name, *_chat(root)), loop)
+            for item in backlog:
                 socket.offer(chat_frame(item, root.id), item.content_type == CHAT_ENDED)
             with self._lock:
                 self._sockets.setdefault(socket.key, set()).add(socket)
@@ -430,13 +430,12 @@ class ChatHub:
                 if not sockets:
                     del self._sockets[socket.key]
 
-    # -- the sink ---------------------------------------------------------------------
+    # -- the listener -----------------------------------------------------------------
 
-    def deliver(
-        self, backend: ConnectPersistentBackend, contact: Contact, item: TranscriptItem
-    ) -> None:
-        root = contact.session.root
-        key = (backend.account_id, backend.region_name, *_chat(root))
+    def item_written(self, happening: ItemWritten) -> None:
+        origin, item = happening.origin, happening.item
+        root = happening.contact.session.root
+        key = (origin.account_id, origin.region_name, *_chat(root))
         with self._lock:
             sockets = tuple(self._sockets.get(key, ()))
         if not sockets:
@@ -446,7 +445,7 @@ class ChatHub:
         for socket in sockets:
             socket.offer(frame, last)
 
-    def backend_reset(self, backend: ConnectPersistentBackend) -> None:
+    def backend_reset(self, happening: BackendReset) -> None:
         """moto resets every backend at once: every socket and server goes with the state."""
         self.stop_all()
 
@@ -464,6 +463,7 @@ HUB = ChatHub()
 
 
 def install() -> None:
-    """Feed websockets from the backend and build real URLs; called on package import."""
-    sinks.add_sink(HUB)
+    """Feed websockets from every chat and build real URLs; called on package import."""
+    EVERY_CHAT.on(ItemWritten, HUB.item_written)
+    EVERY_CHAT.on(BackendReset, HUB.backend_reset)
     websocket_url.set_provider(HUB)

@@ -8,11 +8,16 @@ the same raw-body handling and the same answer for a path no operation owns.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import ParseResult
+
+from moto.core.base_backend import BackendDict, BaseBackend
 
 from .exceptions import InvalidRequestException, UnknownOperationException
 from .models import ConnectPersistentBackend, connect_persistent_backends
+from .participant.models import ParticipantBackend, participant_backends
+
+B = TypeVar("B", bound=BaseBackend)
 
 JSON_CONTENT_TYPE = "application/json"
 
@@ -42,8 +47,16 @@ class PluginResponse:
 
     @property
     def persistent_backend(self) -> ConnectPersistentBackend:
+        return self._backend(connect_persistent_backends)
+
+    @property
+    def participant_backend(self) -> ParticipantBackend:
+        """The Participant Service's backend of the same account and region."""
+        return self._backend(participant_backends)
+
+    def _backend(self, backends: BackendDict[B]) -> B:
         try:
-            return connect_persistent_backends[self.current_account][self.region]
+            return backends[self.current_account][self.region]
         except KeyError:
             raise InvalidRequestException(
                 f"Region '{self.region}' is not an Amazon Connect region known to moto; "

@@ -41,7 +41,7 @@ def seed_chats(iid: str) -> None:
     started = backend.start_contact_streaming(iid, "NEW", topic_arn(TOPICS[0]))
     SEEDED_STREAMS[iid] = started["StreamingId"]
     make_bucket(FILES_BUCKET)
-    associated = backend.associate_instance_storage_config(
+    associated = backend.storage.associate_instance_storage_config(
         iid, "CHAT_TRANSCRIPTS", s3_storage("transcripts")
     )
     SEEDED_ASSOCIATIONS[iid] = associated["AssociationId"]

@@ -121,7 +121,7 @@ def test_parallel_associations_are_each_recorded_exactly_once(
         assert session.rehydration is not None
         assert session.rehydration.result.id == past
         assert len(session.segments) == 1
-    assert len([key for key in backend.idempotent_calls if key[0].startswith("Create")]) == len(
+    assert len([key for key in backend.replies.calls if key[0].startswith("Create")]) == len(
         results
     )
 

@@ -20,7 +20,7 @@ from calls import calls, seed_chats
 from support import REGION, make_instance, upload, use_s3_storage
 
 from moto_connect_persistent import mock_connect_persistent
-from moto_connect_persistent.models import answered_operations
+from moto_connect_persistent.faults import answered_operations
 from moto_connect_persistent.seeding import ENDPOINT_PATH
 
 #: (operation, status, Content-Type, body length) of every answer a client received.

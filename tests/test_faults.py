@@ -68,7 +68,7 @@ def snapshot() -> str:
     backend = connect_persistent_backends[ACCOUNT][REGION]
     contacts = {f"{k[0]}/{k[1]}": c.to_dict() for k, c in backend.contacts.items()}
     return json.dumps(
-        {"contacts": contacts, "tokens": sorted(map(str, backend.idempotent_calls))},
+        {"contacts": contacts, "tokens": sorted(map(str, backend.replies.calls))},
         sort_keys=True,
         default=str,
     )

@@ -1,7 +1,9 @@
 """The package's modules import each other one way only: no import cycle.
 
-Every import statement counts, at module level or inside a function (a late import is how a
-cycle hides), except those under ``if TYPE_CHECKING:``, which never run.
+Every import statement counts: at module level, inside a function (a late import is how a
+cycle hides) and under ``if TYPE_CHECKING:`` (a type-only import is still a dependency: the
+module cannot be read, typed or moved without the one it names). ARCHITECTURE.md draws the
+layers this keeps.
 """
 
 from __future__ import annotations
@@ -23,23 +25,12 @@ def module_names() -> dict[str, Path]:
     return names
 
 
-def _is_type_checking(node: ast.If) -> bool:
-    test = node.test
-    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
-        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
-    )
-
-
 def imports_of(module: str, path: Path, known: set[str]) -> set[str]:
-    """The package's modules that ``module`` imports, anywhere but under TYPE_CHECKING."""
+    """The package's modules that ``module`` imports, anywhere (TYPE_CHECKING included)."""
     is_package = path.name == "__init__.py"
     found: set[str] = set()
 
     def visit(node: ast.AST) -> None:
-        if isinstance(node, ast.If) and _is_type_checking(node):
-            for child in node.orelse:
-                visit(child)
-            return
         if isinstance(node, ast.Import):
             found.update(alias.name for alias in node.names if alias.name in known)
         elif isinstance(node, ast.ImportFrom):
@@ -119,3 +110,26 @@ def test_the_checker_sees_a_late_import_cycle(tmp_path: Path) -> None:
         "pkg.b": imports_of("pkg.b", tmp_path / "b.py", known),
     }
     assert find_cycle(graph) == ["pkg.a", "pkg.b", "pkg.a"]
+
+
+def test_the_checker_sees_a_type_only_import_cycle(tmp_path: Path) -> None:
+    """The checker itself: an import under ``if TYPE_CHECKING:`` closing a loop is reported."""
+    (tmp_path / "a.py").write_text("from .b import x\n")
+    (tmp_path / "b.py").write_text(
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from .a import y\n"
+    )
+    known = {"pkg.a", "pkg.b"}
+    graph = {
+        "pkg.a": imports_of("pkg.a", tmp_path / "a.py", known),
+        "pkg.b": imports_of("pkg.b", tmp_path / "b.py", known),
+    }
+    assert find_cycle(graph) == ["pkg.a", "pkg.b", "pkg.a"]
+
+
+def test_the_chat_core_imports_nothing_above_it() -> None:
+    """ARCHITECTURE.md: ``chat/`` knows no HTTP and no backend; it imports only itself."""
+    names = module_names()
+    core = {name for name in names if name.startswith(f"{PACKAGE}.chat")}
+    for name in core:
+        outside = imports_of(name, names[name], set(names)) - core
+        assert not outside, (name, sorted(outside))

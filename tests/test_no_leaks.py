@@ -68,9 +68,9 @@ def assert_fresh(client: Any, endpoint_url: str | None = None) -> None:
 
 def assert_fresh_in_process() -> None:
     backend = connect_persistent_backends[ACCOUNT][REGION]
-    assert not backend.contacts and not backend.faults and not backend.idempotent_calls
-    assert backend.settle_seconds is None  # follows the (absent) mock setting
-    assert connect_persistent_backends[ACCOUNT]["us-west-2"].settle_seconds is None
+    assert not backend.contacts and not backend.faults.armed and not backend.replies.calls
+    assert backend.faults.settle_seconds is None  # follows the (absent) mock setting
+    assert connect_persistent_backends[ACCOUNT]["us-west-2"].faults.settle_seconds is None
     assert_fresh(boto3.client("connect", region_name=REGION, config=NO_RETRY))
 
 
@@ -94,7 +94,7 @@ def test_a_decorated_test_starts_fresh_each_run() -> None:
     @mock_connect_persistent(settle_seconds=3600)
     def run() -> int:
         backend = connect_persistent_backends[ACCOUNT][REGION]
-        found = len(backend.contacts) + len(backend.faults) + len(backend.idempotent_calls)
+        found = len(backend.contacts) + len(backend.faults.armed) + len(backend.replies.calls)
         dirty(boto3.client("connect", region_name=REGION, config=NO_RETRY))
         return found
 

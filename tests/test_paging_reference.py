@@ -261,7 +261,7 @@ def test_pages_match_the_reference_model(chat: dict[str, Any], request: dict[str
         )["ConnectionCredentials"]["ConnectionToken"]
 
         backend = connect_persistent_backends[ACCOUNT][REGION]
-        stored = backend.transcripts.items
+        stored = backend.core.transcripts.segments
         reference = Reference(
             segments={
                 cid: list(stored.get((iid, cid), []))

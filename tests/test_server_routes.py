@@ -20,7 +20,7 @@ from botocore.credentials import Credentials
 from support import REGION
 
 from moto_connect_persistent import mock_connect_persistent
-from moto_connect_persistent.models import answered_operations
+from moto_connect_persistent.faults import answered_operations
 from moto_connect_persistent.routing import route_literal
 from moto_connect_persistent.validation import operation_model
 

@@ -14,11 +14,12 @@ from urllib.parse import parse_qs
 from moto.core.responses import BaseResponse
 
 from .. import cors
-from ..exceptions import InvalidParameterException
+from ..chat.participants import Connection, Participant
+from ..chat.session import Contact
+from ..exceptions import InvalidParameterException, ValidationException
 from ..operations import OPERATIONS
 from ..validation import collect_input, operation_model, parse_json_body
 from ..wire import PluginResponse
-from .exceptions import ValidationException
 
 SERVICE = "connectparticipant"
 
@@ -63,23 +64,28 @@ class ParticipantResponse(PluginResponse, BaseResponse):
     def _resolve_operation(self) -> str | None:
         return ROUTES.get((self.method, self.parsed_url.path))
 
+    #: Whom the call's token stands for, looked up once by :meth:`_input`: a connection
+    #: (ConnectionToken), or a chat and participant (ParticipantToken).
+    connection: Connection
+    holder: tuple[Contact, Participant]
+
     def _input(self) -> dict[str, Any]:
         operation = self.operation
         assert operation is not None
         token = self.headers.get(BEARER_HEADER)
-        backend = self.persistent_backend
+        backend = self.participant_backend
         try:
             body = parse_json_body(self.body)
         except InvalidParameterException:
             body = None  # refused below, once the token has been checked
         if bearer_member(operation) == "ParticipantToken":
-            backend.check_participant_token(token)
+            self.holder = backend.participant_token(token)
         else:
             client_token = (body or {}).get("ClientToken")
-            backend.check_connection_token(
+            self.connection = backend.connection(
                 token, operation, client_token if isinstance(client_token, str) else None
             )
-        backend.raise_injected_fault(operation, None)
+        backend.connect.faults.raise_injected(operation, None)
         try:
             return collect_input(
                 SERVICE,
@@ -97,16 +103,16 @@ class ParticipantResponse(PluginResponse, BaseResponse):
     def create_participant_connection(self) -> str:
         params = self._input()
         return self._json(
-            self.persistent_backend.create_participant_connection(
-                params["ParticipantToken"], params.get("Type"), self.endpoint_host
+            self.participant_backend.create_participant_connection(
+                self.holder, params.get("Type"), self.endpoint_host
             )
         )
 
     def send_message(self) -> str:
         params = self._input()
         return self._json(
-            self.persistent_backend.send_message(
-                params["ConnectionToken"],
+            self.participant_backend.send_message(
+                self.connection,
                 params["ContentType"],
                 params["Content"],
                 params.get("ClientToken"),
@@ -116,8 +122,8 @@ class ParticipantResponse(PluginResponse, BaseResponse):
     def send_event(self) -> str:
         params = self._input()
         return self._json(
-            self.persistent_backend.send_event(
-                params["ConnectionToken"],
+            self.participant_backend.send_event(
+                self.connection,
                 params["ContentType"],
                 params.get("Content"),
                 params.get("ClientToken"),
@@ -127,8 +133,8 @@ class ParticipantResponse(PluginResponse, BaseResponse):
     def get_transcript(self) -> str:
         params = self._input()
         return self._json(
-            self.persistent_backend.get_transcript(
-                params["ConnectionToken"],
+            self.participant_backend.get_transcript(
+                self.connection,
                 contact_id=params.get("ContactId"),
                 max_results=params.get("MaxResults"),
                 next_token=params.get("NextToken"),
@@ -140,9 +146,7 @@ class ParticipantResponse(PluginResponse, BaseResponse):
 
     def disconnect_participant(self) -> str:
         params = self._input()
-        self.persistent_backend.disconnect_participant(
-            params["ConnectionToken"], params.get("ClientToken")
-        )
+        self.participant_backend.disconnect_participant(self.connection, params.get("ClientToken"))
         return self._json(None)
 
     # -- attachments ----------------------------------------------------------------
@@ -159,8 +163,8 @@ class ParticipantResponse(PluginResponse, BaseResponse):
     def start_attachment_upload(self) -> str:
         params = self._input()
         return self._json(
-            self.persistent_backend.start_attachment_upload(
-                params["ConnectionToken"],
+            self.participant_backend.start_attachment_upload(
+                self.connection,
                 params["ContentType"],
                 params["AttachmentSizeInBytes"],
                 params["AttachmentName"],
@@ -172,16 +176,16 @@ class ParticipantResponse(PluginResponse, BaseResponse):
     def complete_attachment_upload(self) -> str:
         params = self._input()
         return self._json(
-            self.persistent_backend.complete_attachment_upload(
-                params["ConnectionToken"], params["AttachmentIds"], params.get("ClientToken")
+            self.participant_backend.complete_attachment_upload(
+                self.connection, params["AttachmentIds"], params.get("ClientToken")
             )
         )
 
     def get_attachment(self) -> str:
         params = self._input()
         return self._json(
-            self.persistent_backend.get_attachment(
-                params["ConnectionToken"],
+            self.participant_backend.get_attachment(
+                self.connection,
                 params["AttachmentId"],
                 params.get("UrlExpiryInSeconds"),
                 params.get("UrlContentDisposition"),

@@ -1,0 +1,354 @@
+"""The chat core of one account and region: contacts, transcripts, participants, connections.
+
+Both backends stand on it: the Connect backend changes contacts and sessions and tells the
+core what happened to them; the Participant backend writes and reads items through it. The
+core writes the items Connect itself writes when a chat changes (participant joined and
+left, transfers, chat ended, rehydrated) and records each happening once for its listeners
+(:mod:`.happenings`). It holds the one lock of the account and region's chat state.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from .clock import iso8601, to_millis, utcnow
+from .content import (
+    CHAT_ENDED,
+    CHAT_REHYDRATED,
+    DEFAULT_DISPLAY_NAMES,
+    PARTICIPANT_JOINED,
+    PARTICIPANT_LEFT,
+    SEGMENT_START_EVENTS,
+)
+from .happenings import (
+    EVERY_CHAT,
+    BackendReset,
+    ChatEnded,
+    ChatRehydrated,
+    Happening,
+    ItemWritten,
+    Listeners,
+    Origin,
+    ParticipantJoined,
+    ParticipantLeft,
+    SegmentEnded,
+    SegmentStarted,
+)
+from .items import ItemLog, TranscriptItem
+from .participants import Connection, Participant, WebsocketTicket
+from .session import ChatSession, Contact
+
+log = logging.getLogger(__name__)
+
+#: A ConnectionToken lives one day [doc: CreateParticipantConnection].
+CONNECTION_TOKEN_LIFETIME = timedelta(days=1)
+#: The websocket URL must be used within 100 s [doc].
+WEBSOCKET_LIFETIME = timedelta(seconds=100)
+CONNECTION_TYPES = ("WEBSOCKET", "CONNECTION_CREDENTIALS")
+#: DisconnectReason of a chat that ended because its duration ran out [chosen].
+EXPIRED = "EXPIRED"
+
+
+class TranscriptIndex:
+    """The logs GetTranscript pages, kept up to date as a listener of :class:`ItemWritten`:
+    stored items by segment, by chat session and by id."""
+
+    def __init__(self) -> None:
+        #: items by (instance id, contact id) of their segment, oldest first.
+        self.segments: dict[tuple[str, str], ItemLog] = {}
+        #: items by (instance id, root contact id) of their chat session, oldest first.
+        self.sessions: dict[tuple[str, str], ItemLog] = {}
+        #: items by (instance id, item id): StartPosition.Id and receipts find theirs here.
+        self.by_id: dict[tuple[str, str], TranscriptItem] = {}
+
+    def item_written(self, happening: ItemWritten) -> None:
+        item, contact = happening.item, happening.contact
+        if not item.stored:
+            return
+        instance_id = contact.instance_id
+        self.segments.setdefault((instance_id, contact.id), ItemLog()).append(item)
+        root_key = (instance_id, contact.session.root.id)
+        self.sessions.setdefault(root_key, ItemLog()).append(item)
+        self.by_id[(instance_id, item.id)] = item
+
+    def segment_log(self, contact: Contact) -> ItemLog:
+        return self.segments.get((contact.instance_id, contact.id)) or ItemLog()
+
+    def session_log(self, session: ChatSession) -> ItemLog:
+        root = session.root
+        return self.sessions.get((root.instance_id, root.id)) or ItemLog()
+
+
+class ChatCore:
+    """Every chat of one account and region, and the one way out of what happens in them."""
+
+    def __init__(self, origin: Origin, new_id: Callable[[], str]) -> None:
+        self.origin = origin
+        self.new_id = new_id
+        # Server mode serves requests on many threads; every multi-step change holds this.
+        self.lock = threading.RLock()
+        self.listeners = Listeners()
+        #: contacts by (instance id, contact id): ids are unique per instance only.
+        self.contacts: dict[tuple[str, str], Contact] = {}
+        self.transcripts = TranscriptIndex()
+        self.listeners.on(ItemWritten, self.transcripts.item_written)
+        #: Participants of a session by (instance id, root contact id, role, agent id or "").
+        self.participants: dict[tuple[str, str, str, str], Participant] = {}
+        #: ParticipantToken -> the root contact its chat started with.
+        self.participant_tokens: dict[str, Contact] = {}
+        #: ParticipantToken -> its participant, for tokens of CreateParticipant (custom bots);
+        #: a token not in here is the chat's customer.
+        self.token_participants: dict[str, Participant] = {}
+        self.connections: dict[str, Connection] = {}
+        #: Participant ids that left their chat (DisconnectParticipant).
+        self.departed: set[str] = set()
+        #: The id in a Websocket.Url -> what the URL opens.
+        self.websocket_tickets: dict[str, WebsocketTicket] = {}
+        #: Participants whose websocket was told of the chat's rehydration already.
+        self.rehydration_told: set[str] = set()
+        #: The newest item's ``seq`` (items are made under the lock).
+        self.last_seq = 0
+
+    def record(self, kind: type[Happening], *facts: Any) -> None:
+        """A happening of ``kind`` (made of ``facts``) reaches this core's listeners, then
+        every core's; it is made only when someone listens."""
+        listeners = self.listeners.of(kind) + EVERY_CHAT.of(kind)
+        if not listeners:
+            return
+        happening = kind(self.origin, *facts)
+        for listener in listeners:
+            try:
+                listener(happening)
+            except Exception:  # noqa: BLE001 - best effort, as Connect's own streaming is
+                log.exception("chat listener %r failed on %s", listener, kind.__name__)
+
+    def reset(self) -> None:
+        self.record(BackendReset)
+
+    # ------------------------------------------------------------------ participants
+
+    def participant(
+        self,
+        session: ChatSession,
+        role: str,
+        display_name: str | None = None,
+        agent_id: str | None = None,
+    ) -> Participant:
+        """The session's participant of a role. A StartChatContact customer keeps its id; each
+        agent is its own participant (the running segment's agent unless ``agent_id`` is given),
+        whose DisplayName is its agent id (the mock has no users to take a name from)."""
+        root = session.root
+        if role == "AGENT" and agent_id is None:
+            agent_id = session.current.agent_id
+        agent = (agent_id or "") if role == "AGENT" else ""
+        key = (root.instance_id, root.id, role, agent)
+        participant = self.participants.get(key)
+        if participant is None:
+            if role == "CUSTOMER" and root.participant_id:
+                participant = Participant(
+                    root.participant_id, role, root.display_name or DEFAULT_DISPLAY_NAMES[role]
+                )
+            else:
+                name = agent or DEFAULT_DISPLAY_NAMES[role]
+                participant = Participant(self.new_id(), role, name)
+            self.participants[key] = participant
+        if display_name is not None:
+            participant = Participant(participant.participant_id, role, display_name)
+        return participant
+
+    def token_participant(self, root: Contact, token: str) -> Participant:
+        """Whom a ParticipantToken stands for: a custom bot's own, else the customer."""
+        participant = self.token_participants.get(token)
+        return participant or self.participant(root.session, "CUSTOMER")
+
+    def add_bot(self, session: ChatSession, display_name: str | None) -> tuple[str, Participant]:
+        """A CUSTOM_BOT joins the running chat with a ParticipantToken of its own."""
+        bot = Participant(
+            self.new_id(), "CUSTOM_BOT", display_name or DEFAULT_DISPLAY_NAMES["CUSTOM_BOT"]
+        )
+        token = self.new_id()
+        self.participant_tokens[token] = session.root
+        self.token_participants[token] = bot
+        self.join(session.current, bot)
+        return token, bot
+
+    def join(self, contact: Contact, participant: Participant) -> None:
+        self.write(contact, "EVENT", PARTICIPANT_JOINED, participant)
+        self.record(ParticipantJoined, contact, participant)
+
+    def leave(self, contact: Contact, participant: Participant) -> None:
+        self.write(contact, "EVENT", PARTICIPANT_LEFT, participant)
+        self.record(ParticipantLeft, contact, participant)
+
+    # ------------------------------------------------------------------ items
+
+    def write(
+        self,
+        contact: Contact,
+        item_type: str,
+        content_type: str,
+        participant: Participant | None,
+        content: str | None = None,
+        stored: bool = True,
+        at: datetime | None = None,
+        attachments: list[dict[str, str]] | None = None,
+    ) -> TranscriptItem:
+        """Make an item on ``contact`` and record it (kept unless ``stored`` is False).
+
+        ``at`` backdates an item Connect wrote at a moment already past (a chat that ran out
+        of time is seen ended only when next read)."""
+        self.last_seq += 1
+        item = TranscriptItem(
+            seq=self.last_seq,
+            id=self.new_id(),
+            type=item_type,
+            content_type=content_type,
+            at=to_millis(at or utcnow()),
+            contact_id=contact.id,
+            participant_role=participant.role if participant else "SYSTEM",
+            display_name=participant.display_name
+            if participant
+            else DEFAULT_DISPLAY_NAMES["SYSTEM"],
+            participant_id=participant.participant_id if participant else None,
+            content=content,
+            stored=stored,
+            attachments=attachments,
+        )
+        self.record(ItemWritten, contact, item)
+        return item
+
+    # ------------------------------------------------------------------ what happens to contacts
+
+    def chat_started(self, root: Contact) -> None:
+        """A root contact began; a CHAT's customer joins and its ParticipantToken now works."""
+        self.record(SegmentStarted, root)
+        if root.channel != "CHAT":
+            return
+        if root.participant_token:
+            self.participant_tokens[root.participant_token] = root
+        self.join(root, self.participant(root.session, "CUSTOMER"))
+        if root.agent_id:
+            self.join(root, self.participant(root.session, "AGENT", agent_id=root.agent_id))
+
+    def segment_continued(self, new: Contact) -> None:
+        """A transfer or disconnect flow: the previous segment is final; its event, the
+        previous agent leaves, the new joins."""
+        self.record(SegmentStarted, new)
+        if new.channel != "CHAT":
+            return
+        session = new.session
+        previous = session.segments[new.index - 1]
+        self.record(SegmentEnded, previous)
+        event = SEGMENT_START_EVENTS.get(new.initiation_method)
+        if event is not None:
+            self.write(new, "EVENT", event, None)
+        if previous.agent_id:
+            self.leave(new, self.participant(session, "AGENT", agent_id=previous.agent_id))
+        if new.agent_id:
+            self.join(new, self.participant(session, "AGENT", agent_id=new.agent_id))
+
+    def chat_rehydrated(self, session: ChatSession) -> None:
+        """The chat just became persistent: Connect tells its clients so with an event."""
+        self.write(session.current, "EVENT", CHAT_REHYDRATED, None)
+        self.record(ChatRehydrated, session)
+
+    def end(self, contact: Contact, at: datetime, reason: str | None = None) -> None:
+        """End the session's running segment: for a chat, the chat is over."""
+        contact.end(at, reason)
+        if contact.channel == "CHAT" and contact.session.current is contact:
+            self.write(contact, "EVENT", CHAT_ENDED, None, at=contact.disconnect_timestamp)
+            self.record(SegmentEnded, contact)
+            self.record(ChatEnded, contact)
+
+    def expire(self, session: ChatSession) -> None:
+        """docs/persistent-chat.md: a chat ends ChatDurationInMinutes after its first contact
+        started.
+
+        Evaluated lazily, whenever a session is read, so no timer runs and freezegun or
+        time-machine move it: a chat found past its deadline ends now, backdated to it
+        (DisconnectTimestamp and ``chat.ended`` at start + duration).
+        """
+        current = session.current
+        if current.ended or current.channel != "CHAT" or utcnow() < session.deadline:
+            return
+        with self.lock:
+            current = session.current
+            if not current.ended:
+                self.end(current, max(session.deadline, current.initiation_timestamp), EXPIRED)
+
+    # ------------------------------------------------------------------ connections
+
+    def open_connection(
+        self,
+        root: Contact,
+        connection_types: list[str],
+        websocket_base: str | None,
+        participant: Participant | None = None,
+    ) -> dict[str, Any]:
+        """Connect a participant of the chat (its customer unless ``participant`` is given):
+        ``ConnectionCredentials`` and/or ``Websocket``, by type; other types add nothing.
+
+        The one place a connection is made, for CreateParticipantConnection and for
+        StartChatContact's ``ConnectionTypes``. ``websocket_base`` is where the websocket is
+        served, found by the caller before it took the lock (it may start a server).
+        """
+        with self.lock:
+            now = utcnow()
+            connection = Connection(
+                token=self.new_id(),
+                root=root,
+                participant=participant or self.participant(root.session, "CUSTOMER"),
+                expires_at=now + CONNECTION_TOKEN_LIFETIME,
+            )
+            self.connections[connection.token] = connection
+            response: dict[str, Any] = {}
+            if "WEBSOCKET" in connection_types and websocket_base is not None:
+                response["Websocket"] = self._websocket(connection, now, websocket_base)
+            if "CONNECTION_CREDENTIALS" in connection_types:
+                response["ConnectionCredentials"] = {
+                    "ConnectionToken": connection.token,
+                    "Expiry": iso8601(connection.expires_at),
+                }
+            return response
+
+    def _websocket(self, connection: Connection, now: datetime, base: str) -> dict[str, str]:
+        """A fresh ``Websocket`` answer: a URL that opens sockets of ``connection`` until
+        ``ConnectionExpiry`` [doc: 100 s]; the one place a websocket URL is built."""
+        ticket_id = self.new_id()
+        ticket = WebsocketTicket(connection.token, now + WEBSOCKET_LIFETIME, self.last_seq)
+        self.websocket_tickets[ticket_id] = ticket
+        origin = self.origin
+        return {
+            "Url": f"{base}/{origin.account_id}/{origin.region_name}/{ticket_id}",
+            "ConnectionExpiry": iso8601(ticket.expires_at),
+        }
+
+    def websocket_backlog(self, ticket_id: str) -> tuple[Contact, list[TranscriptItem]]:
+        """The chat a socket of this URL follows, and what it is pushed first when it
+        subscribes (call under the lock, so that nothing is written between these items and
+        the socket's first live one).
+
+        The chat's ``chat.rehydrated`` event, once per participant, when the chat became
+        persistent before the participant's socket existed (Connect tells each participant
+        that joins a rehydrated chat), then the current session's items written since the
+        URL was made [chosen].
+        """
+        ticket = self.websocket_tickets[ticket_id]
+        connection = self.connections[ticket.connection_token]
+        session = connection.root.session
+        log = self.transcripts.session_log(session)
+        backlog = log[log.first_after(ticket.after_seq) :]
+        participant_id = connection.participant.participant_id
+        if participant_id not in self.rehydration_told:
+            self.rehydration_told.add(participant_id)
+            told = [
+                item
+                for item in log
+                if item.content_type == CHAT_REHYDRATED and item.seq <= ticket.after_seq
+            ]
+            backlog = told[-1:] + backlog
+        return session.root, backlog
