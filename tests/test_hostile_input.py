@@ -151,7 +151,13 @@ def raw_requests(draw: Any, ids: dict[str, list[str]]) -> tuple[str, str, bytes,
             label = as_text(params.pop(name) if name in params else draw(hostile_ids))
             # An encoded "/" cannot be routed by moto 5.1.21 in-process nor by any moto
             # server (both decode it first): see test_an_id_holding_a_slash below.
-            path = path.replace("{" + name + "}", quote(label.replace("/", "|"), safe=""))
+            label = quote(label.replace("/", "|"), safe="")
+            if label in (".", ".."):
+                # A dot-segment: the HTTP stack removes it (RFC 3986, 5.2.4) and the request
+                # goes to another route (".." climbs to moto's own /instance/{id}/), not to
+                # this operation's: send the label's dots percent-encoded instead.
+                label = label.replace(".", "%2E")
+            path = path.replace("{" + name + "}", label)
         elif location == "querystring" and name in params:
             query[member.serialization["name"]] = as_text(params.pop(name))
     text = json.dumps(params, ensure_ascii=draw(st.booleans()))
