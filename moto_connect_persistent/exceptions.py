@@ -45,6 +45,16 @@ class ValidationException(ConnectError):
     code = 400
 
 
+class UnknownRegion(InvalidRequestException):
+    """A door named an account and region for which moto has no Connect backend."""
+
+    def __init__(self, region_name: str) -> None:
+        super().__init__(
+            f"Region '{region_name}' has no Amazon Connect in moto; use a Connect region "
+            "(e.g. us-east-1) or set MOTO_ALLOW_NONEXISTENT_REGION=true."
+        )
+
+
 class ResourceNotFoundException(ConnectError):
     error_code = "ResourceNotFoundException"
     code = 404

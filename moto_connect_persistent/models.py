@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from moto.core.base_backend import BackendDict, BaseBackend
 from moto.moto_api._internal import mock_random
@@ -28,6 +28,7 @@ from .exceptions import (
     InvalidParameterException,
     InvalidRequestException,
     ResourceNotFoundException,
+    UnknownRegion,
     ValidationException,
 )
 from .faults import Faults
@@ -371,7 +372,7 @@ class ConnectPersistentBackend(BaseBackend):
         current_session: ChatSession | None,
         source_contact_id: str,
         rehydration_type: str,
-    ) -> tuple[Contact, Contact]:
+    ) -> Contact:
         """docs/persistent-chat.md, rules 5 to 8: which past contact a persistent chat continues
         from.
 
@@ -414,13 +415,11 @@ class ConnectPersistentBackend(BaseBackend):
         last = source.session.latest_ended
         if last is not None:
             self.faults.check_settled(last.disconnect_timestamp, last.id)
-        return source, result
+        return result
 
-    def _link(
-        self, current: Contact, source: Contact, result: Contact, attributes: dict[str, str]
-    ) -> None:
+    def _link(self, current: Contact, result: Contact, attributes: dict[str, str]) -> None:
         """Record the rehydration; ``attributes`` are the new session's, already merged."""
-        current.session.rehydration = Rehydration(source, result, current)
+        current.session.rehydration = Rehydration(result)
         current.session.attributes = attributes
         current.related_contact_id = result.id
         current.last_update_timestamp = utcnow()
@@ -460,7 +459,7 @@ class ConnectPersistentBackend(BaseBackend):
                     f"InitialContactId '{current.id}': its chat session is already a persistent "
                     "chat."
                 )
-            source, result = self._resolve_source(
+            result = self._resolve_source(
                 instance_id, current.session, source_contact_id, rehydration_type
             )
             # Context carried forward; attributes set on the new session before win.
@@ -468,7 +467,7 @@ class ConnectPersistentBackend(BaseBackend):
             check_attribute_size(
                 attributes, "the carried-forward Attributes", InvalidRequestException
             )
-            self._link(current, source, result, attributes)
+            self._link(current, result, attributes)
             return {"ContinuedFromContactId": result.id}
 
         fingerprint = (instance_id, initial_contact_id, rehydration_type, source_contact_id)
@@ -513,7 +512,7 @@ class ConnectPersistentBackend(BaseBackend):
         persistent = request.persistent_chat
         if persistent is not None:
             # Resolved before the contact exists, so a refused source creates nothing.
-            source, result = self._resolve_source(
+            result = self._resolve_source(
                 instance_id, None, persistent["SourceContactId"], persistent["RehydrationType"]
             )
             carried = result.session.attributes
@@ -556,7 +555,7 @@ class ConnectPersistentBackend(BaseBackend):
         if request.related_contact_id is not None:
             contact.related_contact_id = request.related_contact_id
         if persistent is not None:
-            self._link(contact, source, result, merged)
+            self._link(contact, result, merged)
             response["ContinuedFromContactId"] = result.id
         if request.connection_types:
             response.update(self.core.open_connection(contact, request.connection_types, websocket))
@@ -828,3 +827,14 @@ def check_initial_message(message: dict[str, str], declared: tuple[str, ...] | N
 
 
 connect_persistent_backends = BackendDict(ConnectPersistentBackend, "connect")
+
+B = TypeVar("B", bound=BaseBackend)
+
+
+def backend_of(backends: BackendDict[B], account_id: str, region_name: str) -> B:
+    """The one look-up of a backend of ours by account and region, for every door (the wire,
+    seeding, the websocket handshake): an unknown region is :class:`UnknownRegion`."""
+    try:
+        return backends[account_id][region_name]
+    except KeyError:
+        raise UnknownRegion(region_name) from None

@@ -12,9 +12,9 @@ from typing import Any, Protocol
 import requests
 from moto.core.models import DEFAULT_ACCOUNT_ID
 
-from .exceptions import ConnectError, SeedingError
+from .exceptions import ConnectError, SeedingError, UnknownRegion
 from .mock import mock_is_active, test_server_endpoint
-from .models import ConnectPersistentBackend, connect_persistent_backends
+from .models import ConnectPersistentBackend, backend_of, connect_persistent_backends
 
 #: Where a running server answers the seeding methods: ``POST <endpoint><ENDPOINT_PATH><method>``.
 ENDPOINT_PATH = "/moto-api/connect-persistent/"
@@ -64,12 +64,9 @@ class Seeder(Protocol):
 def backend_for(region_name: str, account_id: str) -> ConnectPersistentBackend:
     """The backend of one account and region, shared by in-process and HTTP seeding."""
     try:
-        return connect_persistent_backends[account_id][region_name]
-    except KeyError:
-        raise SeedingError(
-            f"Region '{region_name}' has no Amazon Connect in moto; use a Connect region "
-            "(e.g. us-east-1) or set MOTO_ALLOW_NONEXISTENT_REGION=true."
-        ) from None
+        return backend_of(connect_persistent_backends, account_id, region_name)
+    except UnknownRegion as err:
+        raise SeedingError(err.message) from None
 
 
 class LocalSeeder:

@@ -310,13 +310,11 @@ def _parse_path(path: str) -> tuple[str, str, str] | None:
 
 
 def _backend(account_id: str, region: str) -> ParticipantBackend:
-    from .exceptions import ValidationException
+    """The backend a URL names (an unknown region refuses the handshake, 403)."""
+    from .models import backend_of
     from .participant.models import participant_backends
 
-    try:
-        return participant_backends[account_id][region]
-    except KeyError:
-        raise ValidationException("The websocket URL names no known region.") from None
+    return backend_of(participant_backends, account_id, region)
 
 
 #: Control topics a client sends -> (answer, subscribes, unsubscribes).

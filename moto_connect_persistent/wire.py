@@ -13,8 +13,8 @@ from urllib.parse import ParseResult
 
 from moto.core.base_backend import BackendDict, BaseBackend
 
-from .exceptions import InvalidRequestException, UnknownOperationException
-from .models import ConnectPersistentBackend, connect_persistent_backends
+from .exceptions import UnknownOperationException
+from .models import ConnectPersistentBackend, backend_of, connect_persistent_backends
 from .participant.models import ParticipantBackend, participant_backends
 
 B = TypeVar("B", bound=BaseBackend)
@@ -55,13 +55,7 @@ class PluginResponse:
         return self._backend(participant_backends)
 
     def _backend(self, backends: BackendDict[B]) -> B:
-        try:
-            return backends[self.current_account][self.region]
-        except KeyError:
-            raise InvalidRequestException(
-                f"Region '{self.region}' is not an Amazon Connect region known to moto; "
-                "set MOTO_ALLOW_NONEXISTENT_REGION=true to allow it."
-            ) from None
+        return backend_of(backends, self.current_account, self.region)
 
     @property
     def endpoint_host(self) -> str | None:

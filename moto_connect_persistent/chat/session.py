@@ -153,12 +153,10 @@ class Contact:
 
 @dataclass
 class Rehydration:
-    """What made a session persistent: the source the call named, the contact it chose (the
-    newest segment of the past the chat sees) and the contact the link was made on."""
+    """What made a session persistent: the contact the rehydration chose, the newest segment
+    of the past the chat sees (ContinuedFromContactId)."""
 
-    source: Contact
     result: Contact
-    enabled_on: Contact
 
     def visible_past(self) -> Iterator[Contact]:
         """docs/transcripts.md, "What a persistent chat sees": the result back to its root, newest
