@@ -19,7 +19,7 @@ from moto.moto_api._internal import mock_random
 
 from .attachments import Attachments, check_seeded_file
 from .chat.clock import iso8601, utcnow
-from .chat.content import EVENT_PREFIX, PARTICIPANT_ROLES
+from .chat.content import DEPARTURES_ENDING_THE_CHAT, EVENT_PREFIX, PARTICIPANT_ROLES
 from .chat.core import ChatCore
 from .chat.happenings import Origin, SegmentEnded
 from .chat.session import ChatSession, Contact, Rehydration
@@ -50,8 +50,6 @@ SEGMENT_METHODS = ("TRANSFER", "QUEUE_TRANSFER", "DISCONNECT")
 
 CHANNELS = ("VOICE", "CHAT", "TASK", "EMAIL")
 
-#: DisconnectReason of a chat its agent left [doc: contact records data model].
-AGENT_DISCONNECT = "AGENT_DISCONNECT"
 #: QueueId and AgentResourceId: 1 to 256 characters, as the model's shapes allow.
 MAX_RESOURCE_ID = 256
 
@@ -350,7 +348,7 @@ class ConnectPersistentBackend(BaseBackend):
             new_id = self._new_contact_id(instance_id, new_contact_id) if disconnect_flow else None
             self.core.agent_leaves(current, current.agent_id)
             if new_id is None:
-                self.core.end(current, utcnow(), AGENT_DISCONNECT)
+                self.core.end(current, utcnow(), DEPARTURES_ENDING_THE_CHAT["AGENT"])
                 return current.id
             return self.continue_session(instance_id, current.id, "DISCONNECT", new_id)
 

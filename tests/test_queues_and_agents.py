@@ -285,3 +285,22 @@ def test_the_verbs_over_http_are_the_same_backend_methods(
         timeout=30,
     )
     assert refused.status_code == 400 and refused.json()["error"]["code"] == "InvalidArguments"
+
+
+def test_the_agent_disconnecting_through_its_ccp_ends_the_chat(
+    connect: Any, participant: Any, iid: str
+) -> None:
+    """DisconnectParticipant with the agent's connection is the agent leaving: the same
+    ending as disconnect_agent (DisconnectReason AGENT_DISCONNECT)."""
+    chat = start_chat(connect, iid)
+    agent_token = chat_session(iid, chat["ContactId"]).connect_agent("agent-9")
+    agent = participant.create_participant_connection(
+        ParticipantToken=agent_token, Type=["CONNECTION_CREDENTIALS"]
+    )["ConnectionCredentials"]["ConnectionToken"]
+    participant.disconnect_participant(ConnectionToken=agent)
+    ended = connect.describe_contact(InstanceId=iid, ContactId=chat["ContactId"])["Contact"]
+    assert ended["DisconnectReason"] == "AGENT_DISCONNECT"
+    assert kinds(ended_transcript(connect, iid, chat["ContactId"]))[-2:] == [
+        ("AGENT", "participant.left"),
+        ("SYSTEM", "chat.ended"),
+    ]
