@@ -35,6 +35,8 @@ class Contact:
         "related_contact_id",
         "agent_id",
         "queue_id",
+        "enqueue_timestamp",
+        "connected_to_agent_timestamp",
         "session",
         "index",
         "customer_id",
@@ -75,6 +77,10 @@ class Contact:
         self.related_contact_id: str | None = None
         self.agent_id = agent_id
         self.queue_id = queue_id
+        #: When the segment was put in ``queue_id``'s queue, and when its agent accepted it: a
+        #: segment made with a queue or an agent (a transfer) has them from its start.
+        self.enqueue_timestamp: datetime | None = now if queue_id else None
+        self.connected_to_agent_timestamp: datetime | None = now if agent_id else None
         self.session = session
         self.index = len(session.segments)
         self.customer_id: str | None = None
@@ -125,9 +131,15 @@ class Contact:
         if self.disconnect_timestamp is not None:
             out["DisconnectTimestamp"] = self.disconnect_timestamp.timestamp()
         if self.agent_id:
-            out["AgentInfo"] = {"Id": self.agent_id}
+            out["AgentInfo"] = _with_moment(
+                {"Id": self.agent_id},
+                "ConnectedToAgentTimestamp",
+                self.connected_to_agent_timestamp,
+            )
         if self.queue_id:
-            out["QueueInfo"] = {"Id": self.queue_id}
+            out["QueueInfo"] = _with_moment(
+                {"Id": self.queue_id}, "EnqueueTimestamp", self.enqueue_timestamp
+            )
         if self.session.attributes:
             out["Attributes"] = dict(self.session.attributes)
         if self.segment_attributes:
@@ -149,6 +161,12 @@ class Contact:
         out = {"ContactId": self.id, "ContactArn": self.arn}
         out.update({k: full[k] for k in keys if k in full})
         return out
+
+
+def _with_moment(out: dict[str, Any], key: str, moment: datetime | None) -> dict[str, Any]:
+    if moment is not None:
+        out[key] = moment.timestamp()
+    return out
 
 
 @dataclass
