@@ -23,6 +23,7 @@ from .chat.content import DEPARTURES_ENDING_THE_CHAT, EVENT_PREFIX, PARTICIPANT_
 from .chat.core import ChatCore
 from .chat.happenings import Origin, SegmentEnded
 from .chat.session import ChatSession, Contact, Rehydration
+from .contact_flows import ContactFlows
 from .exceptions import (
     ConnectError,
     InvalidParameterException,
@@ -127,6 +128,7 @@ class ConnectPersistentBackend(BaseBackend):
         self.archive = TranscriptArchive(origin, self.lock, self.storage, self.core.transcripts)
         self.core.listeners.on(SegmentEnded, self.archive.segment_ended)
         self.attachments = Attachments(origin, self.lock, self.core, self.storage)
+        self.flows = ContactFlows(origin, self.lock, self.partition)
 
     def reset(self) -> None:
         """moto's reset: listeners drop what they hold (sockets), then the state goes."""
