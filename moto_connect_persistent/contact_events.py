@@ -1,0 +1,186 @@
+"""Contact events: what happens to every chat contact, put into moto's EventBridge.
+
+Amazon Connect publishes a near real-time stream of contact events to the EventBridge
+default bus of the instance's account and region, ``source`` ``aws.connect``,
+``detail-type`` ``Amazon Connect Contact Event`` [doc: Admin Guide, "Amazon Connect contact
+events"]. :class:`ContactEvents` listens to every chat core's happenings and hands each event
+to moto's own events backend of the same account and region, in-process: moto then matches
+the rules of the default bus and delivers to their targets (SQS queues, log groups, other
+buses), so a test reads the events where its Lambda's rule would.
+
+Which event each happening makes (:data:`EVENT_TYPES`):
+
+- a CHAT segment starts (StartChatContact, a seeded chat, a transfer, a disconnect flow):
+  ``INITIATED`` then ``CONNECTED_TO_SYSTEM``;
+- an agent joins a segment: ``CONNECTED_TO_AGENT``;
+- UpdateContactAttributes: ``CONTACT_DATA_UPDATED``;
+- a segment ends (transfer, disconnect flow, StopContact, the chat's time running out):
+  ``DISCONNECTED``.
+
+"Events are emitted on a best effort basis" [doc]: a failing put is logged and never fails
+the Connect call. With no rule on the default bus (or moto's EventBridge never loaded) no
+event is built at all.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from collections.abc import Callable
+from typing import Any
+
+from .chat.clock import iso8601, utcnow
+from .chat.happenings import (
+    EVERY_CHAT,
+    AttributesUpdated,
+    Happening,
+    ParticipantJoined,
+    SegmentEnded,
+    SegmentStarted,
+)
+from .chat.session import Contact
+
+log = logging.getLogger(__name__)
+
+SOURCE = "aws.connect"
+DETAIL_TYPE = "Amazon Connect Contact Event"
+
+INITIATED = "INITIATED"
+CONNECTED_TO_SYSTEM = "CONNECTED_TO_SYSTEM"
+QUEUED = "QUEUED"
+CONNECTED_TO_AGENT = "CONNECTED_TO_AGENT"
+CONTACT_DATA_UPDATED = "CONTACT_DATA_UPDATED"
+DISCONNECTED = "DISCONNECTED"
+
+#: The contact events each happening makes, in the order they are put.
+EVENT_TYPES: dict[type[Happening], tuple[str, ...]] = {
+    SegmentStarted: (INITIATED, CONNECTED_TO_SYSTEM),
+    ParticipantJoined: (CONNECTED_TO_AGENT,),
+    AttributesUpdated: (CONTACT_DATA_UPDATED,),
+    SegmentEnded: (DISCONNECTED,),
+}
+
+#: ``updatedProperties`` of a CONTACT_DATA_UPDATED that UpdateContactAttributes caused
+#: [chosen: the data model says user-defined attributes were updated, not how it names them].
+ATTRIBUTES_PROPERTY = "Attributes"
+#: ``queueInfo.queueType`` of a queue named by id: the mock has only standard queues.
+QUEUE_TYPE = "STANDARD"
+
+
+def instance_arn(contact: Contact) -> str:
+    """The instance's ARN: the contact's ARN less its ``/contact/<id>``."""
+    return contact.arn.rsplit("/contact/", 1)[0]
+
+
+def contact_detail(event_type: str, contact: Contact) -> dict[str, Any]:
+    """The event's ``detail``: the contact as it is when the event happens, in the camelCase
+    members of Connect's contact events; members without a value are left out."""
+    arn = instance_arn(contact)
+    started = iso8601(contact.initiation_timestamp)
+    detail: dict[str, Any] = {
+        "eventType": event_type,
+        "contactId": contact.id,
+        "initialContactId": contact.session.root.id,
+        "previousContactId": contact.previous_contact_id,
+        "relatedContactId": contact.related_contact_id,
+        "channel": contact.channel,
+        "instanceArn": arn,
+        "initiationMethod": contact.initiation_method,
+        "initiationTimestamp": started,
+        # A chat's customer is connected to Connect as its contact starts [chosen].
+        "connectedToSystemTimestamp": None if event_type == INITIATED else started,
+        "disconnectTimestamp": (
+            iso8601(contact.disconnect_timestamp) if contact.disconnect_timestamp else None
+        ),
+        "disconnectReason": contact.disconnect_reason,
+    }
+    if contact.queue_id:
+        detail["queueInfo"] = {
+            "queueArn": f"{arn}/queue/{contact.queue_id}",
+            "queueType": QUEUE_TYPE,
+        }
+    if contact.agent_id:
+        detail["agentInfo"] = {"agentArn": f"{arn}/agent/{contact.agent_id}"}
+    if event_type == CONTACT_DATA_UPDATED:
+        detail["updatedProperties"] = [ATTRIBUTES_PROPERTY]
+    return {k: v for k, v in detail.items() if v is not None}
+
+
+def events_backend(account_id: str, region_name: str) -> Any | None:
+    """moto's events backend of the account and region when its default bus has a rule;
+    None otherwise (moto's EventBridge not even loaded: nobody made a rule)."""
+    models = sys.modules.get("moto.events.models")
+    if models is None:
+        return None
+    backend = models.events_backends[account_id][region_name]
+    bus = backend.event_buses.get("default")
+    if bus is None or not bus.rules:
+        return None
+    return backend
+
+
+class ContactEvents:
+    """Puts the contact events of every chat segment into moto's EventBridge default bus."""
+
+    def put(self, happening: Happening, contact: Contact, moment: float | None = None) -> None:
+        if contact.channel != "CHAT":
+            return
+        origin = happening.origin
+        backend = events_backend(origin.account_id, origin.region_name)
+        if backend is None:
+            return
+        at = utcnow().timestamp() if moment is None else moment
+        resources = [contact.arn, instance_arn(contact)]
+        entries = [
+            {
+                "Source": SOURCE,
+                "DetailType": DETAIL_TYPE,
+                "Detail": json.dumps(contact_detail(event_type, contact)),
+                "Resources": resources,
+                "Time": at,
+            }
+            for event_type in EVENT_TYPES[type(happening)]
+        ]
+        try:
+            backend.put_events(entries)
+        except Exception:  # noqa: BLE001 - best effort [doc]: never fails the Connect call
+            log.warning(
+                "contact events: putting %s of contact %s failed",
+                ", ".join(EVENT_TYPES[type(happening)]),
+                contact.id,
+                exc_info=True,
+            )
+
+    def segment_started(self, happening: SegmentStarted) -> None:
+        self.put(happening, happening.contact)
+
+    def participant_joined(self, happening: ParticipantJoined) -> None:
+        if happening.participant.role == "AGENT":
+            self.put(happening, happening.contact)
+
+    def attributes_updated(self, happening: AttributesUpdated) -> None:
+        self.put(happening, happening.contact)
+
+    def segment_ended(self, happening: SegmentEnded) -> None:
+        contact = happening.contact
+        ended = contact.disconnect_timestamp
+        self.put(happening, contact, ended.timestamp() if ended else None)
+
+
+#: The one instance the package subscribes to every chat.
+CONTACT_EVENTS = ContactEvents()
+
+#: Each happening's listener, subscribed in this order.
+LISTENERS: tuple[tuple[type[Any], Callable[[Any], None]], ...] = (
+    (SegmentStarted, CONTACT_EVENTS.segment_started),
+    (ParticipantJoined, CONTACT_EVENTS.participant_joined),
+    (AttributesUpdated, CONTACT_EVENTS.attributes_updated),
+    (SegmentEnded, CONTACT_EVENTS.segment_ended),
+)
+
+
+def install() -> None:
+    """Put every chat's contact events into EventBridge; called on package import."""
+    for kind, listener in LISTENERS:
+        EVERY_CHAT.on(kind, listener)
