@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import boto3
 import pytest
-from support import REGION, expect_error
+from support import REGION, expect_error, make_instance
+from websocket_client import ChatSocket
 
 from moto_connect_persistent import chat_session, seed_chat_session, seed_contact
 
-JOINED = "application/vnd.amazonaws.connect.event.participant.joined"
+EVENT = "application/vnd.amazonaws.connect.event."
+JOINED = EVENT + "participant.joined"
+LEFT = EVENT + "participant.left"
+ENDED = EVENT + "chat.ended"
 BOT = {"ParticipantRole": "CUSTOM_BOT", "DisplayName": "Order bot"}
 
 
@@ -157,3 +163,110 @@ def test_a_retry_with_the_same_client_token_adds_one_bot(
         if i["ParticipantRole"] == "CUSTOM_BOT"
     ]
     assert len(bots) == 1
+
+
+# ------------------------------------------------------------------ a bot that leaves
+
+Clients = Callable[[str], Any]
+
+
+@pytest.fixture(params=["in-process", "server"])
+def clients(request: pytest.FixtureRequest) -> Iterator[Clients]:
+    """boto3 clients of one mode: the decorator's mock, or a running server over HTTP."""
+    if request.param == "in-process":
+        request.getfixturevalue("connect")
+        yield lambda service: boto3.client(service, region_name=REGION)
+    else:
+        url = request.getfixturevalue("connect_server_url")
+        yield lambda service: boto3.client(service, region_name=REGION, endpoint_url=url)
+
+
+def queue_on_topic(client: Clients) -> tuple[str, Callable[[], list[dict[str, Any]]]]:
+    """A topic and an SQS queue subscribed to it (raw delivery): what a chat bridge reads."""
+    sns, sqs = client("sns"), client("sqs")
+    topic = sns.create_topic(Name="chat-stream")["TopicArn"]
+    queue_url = sqs.create_queue(QueueName="bridge")["QueueUrl"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])[
+        "Attributes"
+    ]["QueueArn"]
+    sns.subscribe(
+        TopicArn=topic,
+        Protocol="sqs",
+        Endpoint=queue_arn,
+        Attributes={"RawMessageDelivery": "true"},
+    )
+
+    def bodies() -> list[dict[str, Any]]:
+        batch = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10).get("Messages", [])
+        for message in batch:
+            sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
+        return [json.loads(message["Body"]) for message in batch]
+
+    return topic, bodies
+
+
+def test_a_bot_that_disconnects_leaves_and_the_chat_runs_on(clients: Clients) -> None:
+    """Admin Guide, "Customize chat flow experiences by integrating custom participants":
+    "After the participant is added to the contact, they can exchange messages with the
+    customer by using Amazon Connect Participant Service APIs. To disconnect the participant,
+    call the DisconnectParticipant API." Flow language, Wait: "The supported events currently
+    are "CustomerReturned" and "BotParticipantDisconnected"" -- the flow resumes when the bot
+    leaves, so the chat runs on: the bot's leaving is ``participant.left`` (pushed and
+    streamed) and nothing more; the customer's own disconnect still ends the chat."""
+    connect, participant = clients("connect"), clients("connectparticipant")
+    iid = make_instance(connect)
+    topic, streamed = queue_on_topic(clients)
+    chat = connect.start_chat_contact(
+        InstanceId=iid,
+        ContactFlowId="flow",
+        ParticipantDetails={"DisplayName": "Ann"},
+        ChatStreamingConfiguration={"StreamingEndpointArn": topic},
+    )
+    customer = participant.create_participant_connection(ParticipantToken=chat["ParticipantToken"])
+    customer_token = customer["ConnectionCredentials"]["ConnectionToken"]
+    contact = {"InstanceId": iid, "ContactId": chat["ContactId"]}
+
+    with ChatSocket(customer["Websocket"]["Url"]) as socket:
+        bot = connect.create_participant(**contact, ParticipantDetails=BOT)
+        bot_token = connection(participant, bot["ParticipantCredentials"]["ParticipantToken"])
+        participant.send_message(
+            ConnectionToken=bot_token, ContentType="text/plain", Content="Your order shipped."
+        )
+        participant.disconnect_participant(ConnectionToken=bot_token)
+
+        joined, said, left = socket.items(3)
+        assert [(i["ContentType"], i["ParticipantRole"]) for i in (joined, said, left)] == [
+            (JOINED, "CUSTOM_BOT"),
+            ("text/plain", "CUSTOM_BOT"),
+            (LEFT, "CUSTOM_BOT"),
+        ]
+        assert left["ParticipantId"] == bot["ParticipantId"]
+        described = connect.describe_contact(**contact)["Contact"]
+        assert "DisconnectTimestamp" not in described
+        assert "DisconnectReason" not in described
+        expect_error(
+            lambda: participant.send_message(
+                ConnectionToken=bot_token, ContentType="text/plain", Content="still here?"
+            ),
+            "AccessDeniedException",
+            403,
+        )
+
+        sent = participant.send_message(
+            ConnectionToken=customer_token, ContentType="text/plain", Content="Thanks!"
+        )
+        assert socket.item()["Id"] == sent["Id"]
+        assert [(b["ContentType"], b["ParticipantRole"]) for b in streamed()][-2:] == [
+            (LEFT, "CUSTOM_BOT"),
+            ("text/plain", "CUSTOMER"),
+        ]
+
+        participant.disconnect_participant(ConnectionToken=customer_token)
+        assert [(i["ContentType"], i["ParticipantRole"]) for i in socket.items(2)] == [
+            (LEFT, "CUSTOMER"),
+            (ENDED, "SYSTEM"),
+        ]
+        assert socket.closed()[0] == 1000
+    assert connect.describe_contact(**contact)["Contact"]["DisconnectReason"] == (
+        "CUSTOMER_DISCONNECT"
+    )

@@ -4,9 +4,12 @@ The documentation's coverage page (``docs/coverage.md``) is generated from the t
 
 from __future__ import annotations
 
+import re
+import runpy
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from botocore import xform_name
@@ -42,3 +45,39 @@ def test_the_table_and_the_coverage_page_are_what_the_installed_botocore_generat
 def test_every_operation_of_the_table_has_a_handler(service: str, operation: str) -> None:
     """moto calls the response method named after the operation in snake_case."""
     assert callable(getattr(RESPONSE_CLASSES[service], xform_name(operation), None))
+
+
+def coverage_pages() -> tuple[Any, str]:
+    """The generator's staleness rule, and the page it renders for the installed versions."""
+    script = runpy.run_path(str(GENERATOR))
+    return script["coverage_is_stale"], script["render_coverage"](script["current_names"]())
+
+
+def test_a_coverage_page_of_other_versions_is_fresh_while_its_plugin_rows_agree() -> None:
+    """A botocore release that adds an operation the mock does not answer (CI installs the
+    newest) leaves the page fresh enough: it says who answers what for the versions it names,
+    and its ✓ plugin rows are still the table's."""
+    coverage_is_stale, fresh = coverage_pages()
+    older = re.sub(r"Made from botocore \S+", "Made from botocore 0.0.1", fresh)
+    newer_than_page = fresh.replace("| `ActivateEvaluationForm` | ✗ |\n", "")
+    page = re.sub(r"Made from botocore \S+", "Made from botocore 0.0.1", newer_than_page)
+    assert page != fresh
+    assert not coverage_is_stale(page, fresh)
+    assert not coverage_is_stale(older, fresh)
+
+
+def test_a_coverage_page_is_stale_when_it_names_the_installed_versions_or_other_plugin_rows() -> (
+    None
+):
+    """Made from the installed botocore and moto, the page must be exactly what they generate;
+    made from any, its ✓ plugin rows must be the table's."""
+    coverage_is_stale, fresh = coverage_pages()
+    missing_row = fresh.replace("| `ActivateEvaluationForm` | ✗ |\n", "")
+    assert coverage_is_stale(missing_row, fresh)
+    unversioned = re.sub(r"Made from botocore .*\n", "", fresh)
+    assert coverage_is_stale(unversioned, fresh)
+    plugin_row = re.search(r"^\| `\w+` \| ✓ plugin \|$", fresh, re.MULTILINE)
+    assert plugin_row
+    unmarked = fresh.replace(plugin_row[0], plugin_row[0].replace("✓ plugin", "✗"))
+    older_unmarked = re.sub(r"Made from botocore \S+", "Made from botocore 0.0.1", unmarked)
+    assert coverage_is_stale(older_unmarked, fresh)

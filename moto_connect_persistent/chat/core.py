@@ -20,6 +20,7 @@ from .content import (
     CHAT_ENDED,
     CHAT_REHYDRATED,
     DEFAULT_DISPLAY_NAMES,
+    DEPARTURES_ENDING_THE_CHAT,
     PARTICIPANT_JOINED,
     PARTICIPANT_LEFT,
     SEGMENT_START_EVENTS,
@@ -183,6 +184,22 @@ class ChatCore:
     def leave(self, contact: Contact, participant: Participant) -> None:
         self.write(contact, "EVENT", PARTICIPANT_LEFT, participant)
         self.record(ParticipantLeft, contact, participant)
+
+    def disconnect(self, session: ChatSession, participant: Participant) -> None:
+        """DisconnectParticipant: the participant leaves the running segment and its tokens
+        stop working; whether the chat ends with it is its role's (DEPARTURES_ENDING_THE_CHAT).
+
+        The customer leaving ends the chat (CUSTOMER_DISCONNECT). A custom bot leaving does
+        not: Admin Guide, custom participants, "To disconnect the participant, call the
+        DisconnectParticipant API", and the flow goes on at the Wait action's
+        "BotParticipantDisconnected" [doc: Flow language, Wait].
+        """
+        contact = session.current
+        self.leave(contact, participant)
+        self.departed.add(participant.participant_id)
+        reason = DEPARTURES_ENDING_THE_CHAT.get(participant.role)
+        if reason is not None:
+            self.end(contact, utcnow(), reason)
 
     # ------------------------------------------------------------------ items
 

@@ -242,17 +242,13 @@ class ParticipantBackend(BaseBackend):
     def disconnect_participant(
         self, connection: Connection, client_token: str | None = None
     ) -> None:
-        """The participant leaves and, as a customer disconnect does, the chat ends."""
+        """The participant leaves; the customer leaving ends the chat, a custom bot leaving
+        does not (:meth:`ChatCore.disconnect`)."""
         with self.lock:
             if self._replayed(connection, "DisconnectParticipant", client_token) is not None:
                 return
             self._check_connection(connection)
-            session = connection.root.session
-            self.core.leave(session.current, connection.participant)
-            self.core.departed.add(connection.participant.participant_id)
-            self.connect.stop_contact(
-                session.current.instance_id, session.current.id, "CUSTOMER_DISCONNECT"
-            )
+            self.core.disconnect(connection.root.session, connection.participant)
             self._remember(connection, "DisconnectParticipant", client_token, {})
 
     # ------------------------------------------------------------------ attachments
