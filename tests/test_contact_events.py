@@ -16,7 +16,6 @@ from typing import Any
 
 import boto3
 import pytest
-from moto.events.models import events_backends
 from support import ACCOUNT, REGION
 
 from moto_connect_persistent import chat_session, seed_chat_session
@@ -105,9 +104,8 @@ def test_a_seeded_transferred_chat_tells_every_segment(connect: Any, iid: str, r
     c2 = by_key[("CONNECTED_TO_AGENT", "C2")]
     assert c2["source"] == "aws.connect"
     assert c2["detail-type"] == "Amazon Connect Contact Event"
-    # moto's SQS delivery writes the envelope through its default input template, which
-    # leaves ``account`` out; the region it keeps.
-    assert c2["region"] == REGION
+    assert (c2["account"], c2["region"]) == (ACCOUNT, REGION)
+    assert c2["version"] == "0" and c2["id"]
     assert c2["resources"] == [f"{instance_arn}/contact/C2", instance_arn]
     assert c2["time"].endswith("Z")
     assert c2["detail"]["initialContactId"] == "C1"
@@ -214,12 +212,12 @@ def test_a_failing_put_is_logged_and_fails_no_call(
 ) -> None:
     """ "Events are emitted on a best effort basis" [doc]: EventBridge failing fails no
     Connect call, and the next events go through again."""
-    backend = events_backends[ACCOUNT][REGION]
+    from moto_connect_persistent import contact_events
 
-    def broken(entries: Any) -> Any:
+    def broken(bus: Any, events: Any) -> Any:
         raise RuntimeError("EventBridge is down")
 
-    monkeypatch.setattr(backend, "put_events", broken)
+    monkeypatch.setattr(contact_events, "put_events", broken)
     with caplog.at_level(logging.WARNING, logger="moto_connect_persistent.contact_events"):
         contact_id = connect.start_chat_contact(
             InstanceId=iid, ContactFlowId="flow", ParticipantDetails={"DisplayName": "Jane"}
@@ -304,3 +302,30 @@ def test_server_mode_puts_the_events_into_the_servers_eventbridge(
         ("DISCONNECTED", started),
     ]
     assert events[-1]["detail"]["relatedContactId"] == "S3"
+
+
+def test_an_input_transformer_shapes_what_its_target_gets(connect: Any, iid: str) -> None:
+    """A target with an InputTransformer gets the template filled from the event (moto's own
+    transform), beside a plain target of another rule that gets the whole event."""
+    events = boto3.client("events", region_name=REGION)
+    sqs = boto3.client("sqs", region_name=REGION)
+    plain = make_rule(events, sqs, "plain")
+    queue_url = sqs.create_queue(QueueName="shaped")["QueueUrl"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])[
+        "Attributes"
+    ]["QueueArn"]
+    events.put_rule(Name="shaped", EventPattern=json.dumps(PATTERN))
+    transformer = {
+        "InputPathsMap": {"kind": "$.detail.eventType", "contact": "$.detail.contactId"},
+        "InputTemplate": '{"kind": "<kind>", "contact": "<contact>"}',
+    }
+    events.put_targets(
+        Rule="shaped", Targets=[{"Id": "q", "Arn": queue_arn, "InputTransformer": transformer}]
+    )
+    seed_chat_session(iid, contact_id="T1")
+
+    assert Rule(sqs, queue_url).events() == [
+        {"kind": "INITIATED", "contact": "T1"},
+        {"kind": "CONNECTED_TO_SYSTEM", "contact": "T1"},
+    ]
+    assert plain.seen() == [("INITIATED", "T1"), ("CONNECTED_TO_SYSTEM", "T1")]

@@ -142,6 +142,8 @@ def _scenario(client: Any, endpoint_url: str | None) -> dict[str, Any]:
     for contact in normalised["contacts"] + normalised["listed"]:
         for key in [k for k in contact if k.endswith("Timestamp")]:
             contact[key] = "<time>"
+        for metrics in contact.get("ChatMetrics", {}).values():  # ids are random
+            metrics.update({"ParticipantId": "<id>"} if "ParticipantId" in metrics else {})
     return normalised
 
 
