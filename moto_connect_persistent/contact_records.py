@@ -21,6 +21,7 @@ import base64
 import json
 import logging
 from datetime import datetime, timezone
+from functools import cache
 from typing import Any
 
 from .chat.core import TranscriptIndex
@@ -94,6 +95,16 @@ def contact_record(
     }
 
 
+@cache
+def firehose_takes_bytes() -> bool:
+    """moto 5.2 takes a Firehose record's ``Data`` as bytes; 5.1 as base64, as the wire sends
+    it (it decodes it when writing to S3)."""
+    import moto
+
+    major, minor = (int(part) for part in moto.__version__.split(".")[:2])
+    return (major, minor) >= (5, 2)
+
+
 def put_to_stream(config: dict[str, Any], partition_key: str, body: bytes) -> None:
     """Hand one record to moto's Kinesis stream or Firehose delivery stream that ``config``
     (the association's ``StorageConfig``) names, in the account and region of its ARN."""
@@ -115,7 +126,8 @@ def put_to_stream(config: dict[str, Any], partition_key: str, body: bytes) -> No
 
         arn = config["KinesisFirehoseConfig"]["FirehoseArn"]
         _, _, _, region, account, resource = arn.split(":", 5)
-        firehose_backends[account][region].put_record(resource.split("/", 1)[1], {"Data": body})
+        data = body if firehose_takes_bytes() else base64.b64encode(body)
+        firehose_backends[account][region].put_record(resource.split("/", 1)[1], {"Data": data})
 
 
 class ContactRecords:
