@@ -4,8 +4,9 @@
 :class:`~moto_connect_persistent.models.ConnectPersistentBackend`; the Participant backend
 calls it with the connection it resolved, the seeding API with the session it checked.
 Files go into the bucket of the instance's ``ATTACHMENTS`` storage config in moto's S3
-(:mod:`..s3_store`): the client uploads through a real pre-signed URL, and the transcript
-item is written only once the object is there with the declared size.
+(:mod:`..s3_store`): the client uploads through a real pre-signed URL into the staging
+location, and CompleteAttachmentUpload moves the object to its final key once it is there
+with the declared size; only then is the transcript item written.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from pathlib import PurePosixPath
 from typing import Any
 
 from . import s3_store
@@ -26,6 +28,7 @@ from .exceptions import (
     AccessDeniedException,
     ConflictException,
     InvalidParameterException,
+    ServiceQuotaExceededException,
     ValidationException,
 )
 from .instance_storage import ATTACHMENTS, InstanceStorage, StorageLocation
@@ -58,6 +61,12 @@ ALLOWED_CONTENT_TYPES = frozenset(ATTACHMENT_CONTENT_TYPES.values()) | {"audio/x
 #: "Maximum file size for an attachment to an email, case, or a chat: 20MB" [Admin Guide].
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 
+#: "Attachments per chat conversation: 35" [Admin Guide, feature specifications, chat]. The
+#: conversation is the chat session (its transfers and disconnect flows included; a persistent
+#: chat is a new one) and every file started or shared in it counts, completed or not: the
+#: model's "per contact" and the page's "per chat conversation" read the strict way.
+MAX_ATTACHMENTS_PER_CHAT = 35
+
 #: How long StartAttachmentUpload's URL works (not documented; the mock's choice).
 UPLOAD_URL_LIFETIME = timedelta(minutes=5)
 #: GetAttachment's UrlExpiryInSeconds when not given (the model allows 5-300).
@@ -66,6 +75,10 @@ DEFAULT_DOWNLOAD_SECONDS = 300
 ATTACHMENT_ITEM = "ATTACHMENT"
 APPROVED = "APPROVED"
 IN_PROGRESS = "IN_PROGRESS"
+
+#: What the staging location adds to the attachments prefix: "it includes the S3 prefix for
+#: where you are saving files, with staging appended to it" [Admin Guide, Enable attachments].
+STAGING = "staging"
 
 #: GetAttachment's UrlContentDisposition -> the Content-Disposition the download answers with.
 DISPOSITIONS = {"ATTACHMENT": "attachment", "INLINE": "inline"}
@@ -82,7 +95,11 @@ class Attachment:
     content_type: str
     size: int
     location: StorageLocation
+    #: The final key: where the file is once completed, and what GetAttachment serves.
     key: str
+    #: Where the upload URL puts the file until CompleteAttachmentUpload moves it; None for
+    #: a seeded file, written at its final key at once.
+    staging_key: str | None = None
     status: str = IN_PROGRESS
 
     def item(self) -> dict[str, str]:
@@ -95,13 +112,24 @@ class Attachment:
         }
 
 
-def attachment_key(
-    location: StorageLocation, contact_id: str, attachment_id: str, name: str, at: datetime
-) -> str:
-    """Where a file lands (UTC date of the upload's start):
-    ``<BucketPrefix>/chat/<YYYY>/<MM>/<DD>/<ContactId>_<AttachmentId>_<AttachmentName>``."""
-    day = at.astimezone(timezone.utc).strftime("%Y/%m/%d")
-    return f"{location.prefix}/chat/{day}/{contact_id}_{attachment_id}_{name}"
+def attachment_key(location: StorageLocation, attachment_id: str, name: str, at: datetime) -> str:
+    """A file's final key, laid out as the Admin Guide's attachment-scanning example shows one
+    (``connect/your-instance/Attachments/chat/2023/07/13/your file ID_20230713T23:41_UTC.txt``
+    for ``example.txt``):
+    ``<BucketPrefix>/chat/<YYYY>/<MM>/<DD>/<AttachmentId>_<YYYYMMDD>T<HH:MM>_UTC<extension>``,
+    the extension the name's, dated by the upload's start (UTC)."""
+    utc = at.astimezone(timezone.utc)
+    extension = PurePosixPath(name).suffix
+    return (
+        f"{location.prefix}/chat/{utc:%Y/%m/%d}/{attachment_id}_{utc:%Y%m%dT%H:%M}_UTC{extension}"
+    )
+
+
+def staging_key(location: StorageLocation, final_key: str) -> str:
+    """Where the file waits for CompleteAttachmentUpload: the final key with the attachments
+    prefix followed by ``/staging`` ("with staging appended to it"), so a lifecycle rule or
+    an event notification on either prefix sees only its own objects."""
+    return f"{location.prefix}/{STAGING}{final_key[len(location.prefix) :]}"
 
 
 def check_seeded_file(content_type: str, name: str) -> None:
@@ -124,6 +152,20 @@ class Attachments:
         self.core = core
         self.storage = storage
         self.files: dict[str, Attachment] = {}
+        #: Attachments of each chat session so far, by (instance id, root contact id).
+        self.per_chat: dict[tuple[str, str], int] = {}
+
+    def _count(self, session: ChatSession) -> None:
+        """One more file in the chat, refused past the quota (402, as the model has it)."""
+        root = session.root
+        key = (root.instance_id, root.id)
+        count = self.per_chat.get(key, 0)
+        if count >= MAX_ATTACHMENTS_PER_CHAT:
+            raise ServiceQuotaExceededException(
+                f"The chat has {count} attachments: {MAX_ATTACHMENTS_PER_CHAT} per chat "
+                "conversation is the quota (Amazon Connect feature specifications)."
+            )
+        self.per_chat[key] = count + 1
 
     def _location(self, instance_id: str) -> StorageLocation:
         location = self.storage.storage_location(instance_id, ATTACHMENTS)
@@ -142,8 +184,10 @@ class Attachments:
         name: str,
         endpoint_url: str | None = None,
     ) -> dict[str, Any]:
-        """A pre-signed PUT URL into the instance's attachments bucket [doc: Provides a
-        pre-signed Amazon S3 URL in response for uploading the file directly to S3]."""
+        """A pre-signed PUT URL into the staging location of the instance's attachments
+        bucket [doc: Provides a pre-signed Amazon S3 URL in response for uploading the file
+        directly to S3; Working with Attachments: "The file is stored in a temporary location
+        in the S3 bucket"]."""
         if content_type not in ALLOWED_CONTENT_TYPES:
             raise ValidationException(
                 f"ContentType {content_type} is not a supported attachment type (the "
@@ -155,10 +199,13 @@ class Attachments:
                 "(20 MB) an attachment may have."
             )
         with self.lock:
-            contact = connection.root.session.current
+            session = connection.root.session
+            contact = session.current
             location = self._location(contact.instance_id)
+            self._count(session)
             now = utcnow()
             attachment_id = self.core.new_id()
+            final_key = attachment_key(location, attachment_id, name, now)
             attachment = Attachment(
                 id=attachment_id,
                 contact=contact,
@@ -167,15 +214,17 @@ class Attachments:
                 content_type=content_type,
                 size=size,
                 location=location,
-                key=attachment_key(location, contact.id, attachment_id, name, now),
+                key=final_key,
+                staging_key=staging_key(location, final_key),
             )
             self.files[attachment_id] = attachment
         lifetime = int(UPLOAD_URL_LIFETIME.total_seconds())
+        assert attachment.staging_key is not None
         url = s3_store.presigned_url(
             "put_object",
             self.origin.region_name,
             location.bucket,
-            attachment.key,
+            attachment.staging_key,
             lifetime,
             endpoint_url,
             ContentType=content_type,
@@ -190,7 +239,9 @@ class Attachments:
         }
 
     def complete_upload(self, connection: Connection, attachment_ids: list[str]) -> None:
-        """Confirms the upload; the file must be in the bucket with the declared size. The
+        """Confirms the upload: the file must be in the staging location with the declared
+        size; it is moved to its final key ("This moves the file to the final Attachments S3
+        path configured for the connect instance" [Working with Attachments]) and the
         transcript then shows an ATTACHMENT item with the attachment APPROVED (no scanner)."""
         with self.lock:
             attachments = [self._own(connection, a) for a in attachment_ids]
@@ -203,7 +254,7 @@ class Attachments:
                     self.origin.account_id,
                     self.origin.region_name,
                     attachment.location.bucket,
-                    attachment.key,
+                    attachment.staging_key or attachment.key,
                 )
                 if stored is None:
                     raise ValidationException(
@@ -216,6 +267,14 @@ class Attachments:
                         f"AttachmentSizeInBytes declared {attachment.size}."
                     )
             for attachment in attachments:
+                assert attachment.staging_key is not None  # seeded files are never in progress
+                s3_store.move_object(
+                    self.origin.account_id,
+                    self.origin.region_name,
+                    attachment.location.bucket,
+                    attachment.staging_key,
+                    attachment.key,
+                )
                 attachment.status = APPROVED
                 self._write(attachment)
 
@@ -308,6 +367,7 @@ class Attachments:
                     f"Instance '{contact.instance_id}' has no ATTACHMENTS storage config with "
                     "an existing bucket: associate one first."
                 )
+            self._count(session)
             attachment_id = self.core.new_id()
             attachment = Attachment(
                 id=attachment_id,
@@ -317,7 +377,7 @@ class Attachments:
                 content_type=content_type,
                 size=len(body),
                 location=location,
-                key=attachment_key(location, contact.id, attachment_id, name, utcnow()),
+                key=attachment_key(location, attachment_id, name, utcnow()),
                 status=APPROVED,
             )
             s3_store.put_object(

@@ -19,7 +19,7 @@ from moto.moto_api._internal import mock_random
 
 from .attachments import Attachments, check_seeded_file
 from .chat.clock import iso8601, utcnow
-from .chat.content import EVENT_PREFIX, PARTICIPANT_ROLES
+from .chat.content import DEPARTURES_ENDING_THE_CHAT, EVENT_PREFIX, PARTICIPANT_ROLES
 from .chat.core import ChatCore
 from .chat.happenings import AttributesUpdated, Origin, SegmentEnded
 from .chat.metrics import described_metrics
@@ -51,6 +51,9 @@ REHYDRATION_TYPES = (ENTIRE_PAST_SESSION, FROM_SEGMENT)
 SEGMENT_METHODS = ("TRANSFER", "QUEUE_TRANSFER", "DISCONNECT")
 
 CHANNELS = ("VOICE", "CHAT", "TASK", "EMAIL")
+
+#: QueueId and AgentResourceId: 1 to 256 characters, as the model's shapes allow.
+MAX_RESOURCE_ID = 256
 
 #: "Attribute keys can include only alphanumeric, dash, and underscore characters" [doc].
 ATTRIBUTE_KEY = re.compile(r"[A-Za-z0-9_-]+\Z")
@@ -295,6 +298,64 @@ class ConnectPersistentBackend(BaseBackend):
             )
             self.core.segment_continued(new)
             return new.id
+
+    def enqueue(self, instance_id: str, contact_id: str, queue_id: str) -> str:
+        """The running segment of the contact's chat waits in ``queue_id``'s queue, as a
+        flow's Transfer to queue puts it (QueueInfo.Id and EnqueueTimestamp); returns the
+        segment's id. A segment an agent has accepted moves queues by ``transfer``."""
+        check_resource_id(queue_id, "queue_id")
+        with self.lock:
+            current = self._running_chat(instance_id, contact_id, "queueing").current
+            if current.agent_id is not None:
+                raise InvalidRequestException(
+                    f"Contact '{current.id}' is connected to agent '{current.agent_id}': "
+                    "transfer it to move it to another queue."
+                )
+            self.core.enqueue(current, queue_id)
+            return current.id
+
+    def connect_agent(self, instance_id: str, contact_id: str, agent_id: str) -> str:
+        """An agent accepts the running segment of the contact's chat (AgentInfo.Id and
+        ConnectedToAgentTimestamp; an AGENT participant joins). Returns the agent's
+        ParticipantToken, for CreateParticipantConnection as the agent's CCP uses it."""
+        check_resource_id(agent_id, "agent_id")
+        with self.lock:
+            current = self._running_chat(instance_id, contact_id, "agents").current
+            if current.channel != "CHAT":
+                raise InvalidRequestException(
+                    f"Contact '{current.id}' is a {current.channel} contact; agents join "
+                    "CHAT contacts only."
+                )
+            if current.agent_id is not None:
+                raise InvalidRequestException(
+                    f"Contact '{current.id}' is connected to agent '{current.agent_id}' "
+                    "already: transfer it to hand it to another agent."
+                )
+            return self.core.connect_agent(current, agent_id)
+
+    def disconnect_agent(
+        self,
+        instance_id: str,
+        contact_id: str,
+        disconnect_flow: bool = False,
+        new_contact_id: str | None = None,
+    ) -> str:
+        """The agent of the running segment leaves (``participant.left``); then the chat
+        ends (DisconnectReason AGENT_DISCONNECT) or, with ``disconnect_flow``, the customer
+        goes on in a DISCONNECT segment (``new_contact_id``). Returns the id of the segment
+        running afterwards, or of the ended one."""
+        with self.lock:
+            current = self._running_chat(instance_id, contact_id, "agents").current
+            if current.agent_id is None:
+                raise InvalidRequestException(
+                    f"Contact '{current.id}' has no agent: connect_agent first."
+                )
+            new_id = self._new_contact_id(instance_id, new_contact_id) if disconnect_flow else None
+            self.core.agent_leaves(current, current.agent_id)
+            if new_id is None:
+                self.core.end(current, utcnow(), DEPARTURES_ENDING_THE_CHAT["AGENT"])
+                return current.id
+            return self.continue_session(instance_id, current.id, "DISCONNECT", new_id)
 
     def end_session(self, instance_id: str, contact_id: str) -> str:
         """End the latest segment of the contact's session; returns that segment's id."""
@@ -715,6 +776,14 @@ class ConnectPersistentBackend(BaseBackend):
 
 
 # ---------------------------------------------------------------------- input rules [doc]
+
+
+def check_resource_id(value: str, field_name: str) -> None:
+    """A queue or agent id: 1 to 256 characters (the model's AgentResourceId)."""
+    if not 1 <= len(value) <= MAX_RESOURCE_ID:
+        raise InvalidParameterException(
+            f"{field_name} must be 1 to {MAX_RESOURCE_ID} characters long."
+        )
 
 
 def check_role(role: str) -> None:

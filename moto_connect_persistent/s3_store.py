@@ -38,6 +38,21 @@ def put_object(
     stored.set_metadata({"Content-Type": content_type})
 
 
+def move_object(
+    account_id: str, region_name: str, bucket: str, source: str, destination: str
+) -> None:
+    """Move an object within its bucket as S3's CopyObject then DeleteObject do: the copy
+    keeps the object's metadata (its Content-Type), and moto's S3 tells the bucket's event
+    notifications of both (``ObjectCreated:Copy``, ``ObjectRemoved:Delete``)."""
+    backend = _backend(account_id, region_name)
+    backend.copy_object(
+        src_key=backend.get_object(bucket, source),
+        dest_bucket_name=bucket,
+        dest_key_name=destination,
+    )
+    backend.delete_object(bucket, source)
+
+
 def object_size(account_id: str, region_name: str, bucket: str, key: str) -> int | None:
     """Size in bytes of the object, or None when it (or its bucket) does not exist."""
     try:

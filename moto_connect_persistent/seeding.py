@@ -51,6 +51,9 @@ SEEDING_METHODS = frozenset(
         "add_event",
         "add_attachment",
         "set_transcript_storage_strict",
+        "enqueue",
+        "connect_agent",
+        "disconnect_agent",
     }
 )
 
@@ -196,6 +199,42 @@ class ChatSession:
     def disconnect_flow(self, *, contact_id: str | None = None) -> ChatSession:
         """End the running segment and add a DISCONNECT segment, e.g. a post-chat survey."""
         return self._continue("DISCONNECT", new_contact_id=contact_id)
+
+    def enqueue(self, queue_id: str) -> ChatSession:
+        """The running segment waits in ``queue_id``'s queue, as a flow's Transfer to queue
+        puts it: DescribeContact shows ``QueueInfo`` (``Id``, ``EnqueueTimestamp``)."""
+        self._seeder.call(
+            "enqueue", instance_id=self.instance_id, contact_id=self._contact_id, queue_id=queue_id
+        )
+        return self
+
+    def connect_agent(self, agent_id: str) -> str:
+        """Agent ``agent_id`` accepts the running segment: ``AgentInfo`` (``Id``,
+        ``ConnectedToAgentTimestamp``) and an ``AGENT`` participant joins
+        (``participant.joined``). Returns the agent's ParticipantToken: play the agent
+        through ``connectparticipant`` with it, as the agent's contact control panel does."""
+        token: str = self._seeder.call(
+            "connect_agent",
+            instance_id=self.instance_id,
+            contact_id=self._contact_id,
+            agent_id=agent_id,
+        )
+        return token
+
+    def disconnect_agent(
+        self, *, disconnect_flow: bool = False, contact_id: str | None = None
+    ) -> ChatSession:
+        """The running segment's agent leaves (``participant.left``); then the chat ends
+        (DisconnectReason ``AGENT_DISCONNECT``) or, with ``disconnect_flow=True``, goes on in
+        a DISCONNECT segment (``contact_id`` names it), as ``disconnect_flow()`` adds one."""
+        self._seeder.call(
+            "disconnect_agent",
+            instance_id=self.instance_id,
+            contact_id=self._contact_id,
+            disconnect_flow=disconnect_flow,
+            new_contact_id=contact_id,
+        )
+        return self
 
     def end(self) -> ChatSession:
         """End the latest segment: the session is over and can be rehydrated."""

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import json
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote_plus, urlsplit
 
 import boto3
 import moto
 import pytest
 import requests
-from support import PDF, REGION, expect_error, make_instance, upload, use_s3_storage
+from support import PDF, REGION, Chat, expect_error, make_instance, upload, use_s3_storage
 
 from moto_connect_persistent import chat_session, sinks
 
@@ -28,6 +31,27 @@ def assert_disposition(url: str, fetched: requests.Response, expected: str) -> N
     assert parse_qs(urlsplit(url).query)["response-content-disposition"] == [expected]
     if S3_HONOURS_RESPONSE_HEADERS:
         assert fetched.headers["Content-Disposition"] == expected
+
+
+def keys_under(s3: Any, prefix: str) -> list[str]:
+    listed = s3.list_objects_v2(Bucket=BUCKET, Prefix=prefix).get("Contents", [])
+    return [o["Key"] for o in listed]
+
+
+def final_key_of(key: str, attachment_id: str, extension: str) -> datetime:
+    """The moment a final attachment key names, checked to be laid out as the Admin Guide's
+    attachment-scanning example (``connect/your-instance/Attachments/chat/2023/07/13/your file
+    ID_20230713T23:41_UTC.txt``): its day folder and its stamp agree, and it is this minute."""
+    match = re.fullmatch(
+        rf"{re.escape(PREFIX)}/chat/(\d{{4}}/\d{{2}}/\d{{2}})/"
+        rf"{re.escape(attachment_id)}_(\d{{8}}T\d{{2}}:\d{{2}})_UTC{re.escape(extension)}",
+        key,
+    )
+    assert match, key
+    stamp = datetime.strptime(match[2], "%Y%m%dT%H:%M").replace(tzinfo=timezone.utc)
+    assert match[1] == stamp.strftime("%Y/%m/%d")
+    assert timedelta(0) <= datetime.now(timezone.utc) - stamp < timedelta(minutes=2)
+    return stamp
 
 
 def enable_attachments(connect: Any, s3: Any, iid: str) -> None:
@@ -95,8 +119,8 @@ def test_a_customer_upload_is_in_the_bucket_the_transcript_and_downloadable(
     assert fetched.content == PDF
     assert_disposition(download["Url"], fetched, 'attachment; filename="invoice.pdf"')
 
-    day = datetime.now(timezone.utc).strftime("%Y/%m/%d")
-    key = f"{PREFIX}/chat/{day}/{chat['ContactId']}_{attachment_id}_invoice.pdf"
+    (key,) = keys_under(s3, f"{PREFIX}/chat/")
+    assert final_key_of(key, attachment_id, ".pdf")
     stored = s3.get_object(Bucket=BUCKET, Key=key)
     assert stored["Body"].read() == PDF
     assert stored["ContentType"] == "application/pdf"
@@ -355,8 +379,8 @@ def test_server_mode_uploads_through_the_servers_own_url(connect_server_url: str
     download = participant.get_attachment(ConnectionToken=token, AttachmentId=attachment_id)
     assert download["Url"].startswith(connect_server_url)
     assert requests.get(download["Url"], timeout=10).content == body
-    keys = [o["Key"] for o in s3.list_objects_v2(Bucket=BUCKET, Prefix=PREFIX)["Contents"]]
-    assert any(key.endswith(f"{attachment_id}_photo.png") for key in keys)
+    (key,) = keys_under(s3, f"{PREFIX}/chat/")
+    assert final_key_of(key, attachment_id, ".png")
 
     # Seeding over HTTP shares an agent's file the same way.
     chat_session(iid, chat["ContactId"], endpoint_url=connect_server_url).attachment(
@@ -365,3 +389,169 @@ def test_server_mode_uploads_through_the_servers_own_url(connect_server_url: str
     items = participant.get_transcript(ConnectionToken=token)["Transcript"]
     names = [i["Attachments"][0]["AttachmentName"] for i in items if i["Type"] == "ATTACHMENT"]
     assert sorted(names) == ["photo.png", "terms.txt"]
+
+
+# ------------------------------------------------------------------ staging, then the final key
+
+
+@dataclass
+class Mode:
+    """One way of running the mock: the decorator's (``endpoint_url`` None) or a server's."""
+
+    endpoint_url: str | None
+
+    def __call__(self, service: str) -> Any:
+        """A boto3 client of ``service`` in this mode."""
+        return boto3.client(service, region_name=REGION, endpoint_url=self.endpoint_url)
+
+
+Clients = Mode
+
+
+@pytest.fixture(params=["in-process", "server"])
+def clients(request: pytest.FixtureRequest) -> Mode:
+    """boto3 clients of one mode: the decorator's mock, or a running server over HTTP."""
+    if request.param == "in-process":
+        request.getfixturevalue("connect")
+        return Mode(None)
+    return Mode(request.getfixturevalue("connect_server_url"))
+
+
+def notify_queue_of_final_files(client: Clients) -> Callable[[], list[str]]:
+    """What a team's file processor does: an SQS queue told by S3 of every object created under
+    the final attachments prefix. Returns a reader of the keys it was told of."""
+    sqs, s3 = client("sqs"), client("s3")
+    queue_url = sqs.create_queue(QueueName="new-chat-files")["QueueUrl"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])[
+        "Attributes"
+    ]["QueueArn"]
+    s3.put_bucket_notification_configuration(
+        Bucket=BUCKET,
+        NotificationConfiguration={
+            "QueueConfigurations": [
+                {
+                    "QueueArn": queue_arn,
+                    "Events": ["s3:ObjectCreated:*"],
+                    "Filter": {
+                        "Key": {"FilterRules": [{"Name": "prefix", "Value": f"{PREFIX}/chat/"}]}
+                    },
+                }
+            ]
+        },
+    )
+
+    def created() -> list[str]:
+        keys = []
+        for message in sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10).get(
+            "Messages", []
+        ):
+            sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
+            for record in json.loads(message["Body"]).get("Records", []):
+                keys.append(unquote_plus(record["s3"]["object"]["key"]))  # URL-encoded, as S3's
+        return keys
+
+    created()  # moto's S3 sends a test event when the configuration is set
+    return created
+
+
+def test_an_upload_waits_in_staging_until_completion_moves_it_to_the_final_key(
+    clients: Clients,
+) -> None:
+    """Admin Guide, Enable attachments: "The attachments feature uses two Amazon S3 locations:
+    a staging location and a final location ... it includes the S3 prefix for where you are
+    saving files, with staging appended to it." Working with Attachments: the PUT to the
+    signed URL -- "The file is stored in a temporary location in the S3 bucket" -- then
+    CompleteAttachmentUpload "moves the file to the final Attachments S3 path configured for
+    the connect instance", at the key the attachment-scanning page shows
+    (``.../Attachments/chat/2023/07/13/<file ID>_20230713T23:41_UTC.txt``). Code driven by S3
+    events on the final prefix hears of the file once, when it is final."""
+    connect, s3, participant = clients("connect"), clients("s3"), clients("connectparticipant")
+    iid = make_instance(connect)
+    enable_attachments(connect, s3, iid)
+    created = notify_queue_of_final_files(clients)
+    token = token_of(start_chat(connect, iid))
+
+    started = participant.start_attachment_upload(
+        ConnectionToken=token,
+        ContentType="text/plain",
+        AttachmentSizeInBytes=len(b"order 42"),
+        AttachmentName="example.txt",
+    )
+    metadata = started["UploadMetadata"]
+    put = requests.put(
+        metadata["Url"], data=b"order 42", headers=metadata["HeadersToInclude"], timeout=10
+    )
+    assert put.status_code == 200, put.text
+
+    (staged,) = keys_under(s3, f"{PREFIX}/staging/")
+    assert keys_under(s3, f"{PREFIX}/chat/") == []
+    assert created() == []
+
+    participant.complete_attachment_upload(
+        ConnectionToken=token, AttachmentIds=[started["AttachmentId"]]
+    )
+
+    assert keys_under(s3, f"{PREFIX}/staging/") == []
+    (final,) = keys_under(s3, f"{PREFIX}/chat/")
+    final_key_of(final, started["AttachmentId"], ".txt")
+    assert staged == f"{PREFIX}/staging/{final[len(PREFIX) + 1 :]}"
+    stored = s3.get_object(Bucket=BUCKET, Key=final)
+    assert (stored["Body"].read(), stored["ContentType"]) == (b"order 42", "text/plain")
+    assert created() == [final]
+    download = participant.get_attachment(
+        ConnectionToken=token, AttachmentId=started["AttachmentId"]
+    )
+    assert requests.get(download["Url"], timeout=10).content == b"order 42"
+
+
+# ------------------------------------------------------------------ the quota
+
+
+def test_the_36th_attachment_of_a_chat_conversation_is_refused_402(clients: Mode) -> None:
+    """Admin Guide, feature specifications (chat): "Attachments per chat conversation: 35";
+    the Participant Service model: ServiceQuotaExceededException, "The number of attachments
+    per contact exceeds the quota", status 402. The conversation is the chat session, so a
+    transfer does not reset the count, and an upload started but never completed counts too
+    (docs/fidelity.md); a persistent chat that continues the session later is a new
+    conversation and may share files again."""
+    connect, s3, participant = clients("connect"), clients("s3"), clients("connectparticipant")
+    iid = make_instance(connect)
+    enable_attachments(connect, s3, iid)
+    chat = start_chat(connect, iid)
+    token = token_of(chat)
+
+    def start(name: str, on: str = token) -> Callable[[], Any]:
+        return lambda: participant.start_attachment_upload(
+            ConnectionToken=on,
+            ContentType="text/plain",
+            AttachmentSizeInBytes=2,
+            AttachmentName=name,
+        )
+
+    for index in range(20):
+        upload(participant, token, b"hi", ContentType="text/plain", AttachmentName=f"{index}.txt")
+    session = chat_session(iid, chat["ContactId"], endpoint_url=clients.endpoint_url)
+    session.transfer(contact_id="AFTER-TRANSFER")
+    for index in range(20, 32):
+        upload(participant, token, b"hi", ContentType="text/plain", AttachmentName=f"{index}.txt")
+    session.attachment("AGENT", "terms.txt", "the terms")  # the agent's file counts as well
+    for index in range(33, 35):
+        start(f"{index}.txt")()  # started, never completed
+
+    message = expect_error(start("36.txt"), "ServiceQuotaExceededException", 402, "35")
+    assert "attachment" in message
+    shared = [i for i in Chat(participant, token, "", "").read_all() if i["Type"] == "ATTACHMENT"]
+    assert len(shared) == 33  # the refused upload shared nothing
+
+    session.end()
+    again = connect.start_chat_contact(
+        InstanceId=iid,
+        ContactFlowId="flow",
+        ParticipantDetails={"DisplayName": "Ann"},
+        ConnectionTypes=["CONNECTION_CREDENTIALS"],
+        PersistentChat={
+            "RehydrationType": "ENTIRE_PAST_SESSION",
+            "SourceContactId": chat["ContactId"],
+        },
+    )
+    assert upload(participant, token_of(again), b"hi", ContentType="text/plain")

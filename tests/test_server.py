@@ -107,6 +107,7 @@ def _scenario(client: Any, endpoint_url: str | None) -> dict[str, Any]:
     past.transfer(contact_id="C2", queue_id="queue-1").disconnect_flow(contact_id="C3").end()
     voice = seed_contact(instance_id, contact_id="V1", endpoint_url=endpoint_url)
     running = seed_chat_session(instance_id, contact_id="R1", endpoint_url=endpoint_url)
+    running.enqueue("queue-2").connect_agent("agent-2")
     refusals = []
     for refused in (
         lambda: past.transfer(contact_id="C4"),
@@ -144,6 +145,9 @@ def _scenario(client: Any, endpoint_url: str | None) -> dict[str, Any]:
             contact[key] = "<time>"
         for metrics in contact.get("ChatMetrics", {}).values():  # ids are random
             metrics.update({"ParticipantId": "<id>"} if "ParticipantId" in metrics else {})
+        for info in (contact.get("AgentInfo"), contact.get("QueueInfo")):
+            for key in [k for k in info or () if k.endswith("Timestamp")]:
+                info[key] = "<time>"
     return normalised
 
 

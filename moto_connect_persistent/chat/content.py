@@ -53,7 +53,10 @@ CHAT_REHYDRATED = EVENT_PREFIX + "chat.rehydrated"
 #: Roles whose DisconnectParticipant ends the chat, and the DisconnectReason it ends with. A
 #: role not here only leaves: a custom bot that disconnects is ``participant.left`` and the
 #: chat runs on, as the Flow language's Wait action ("BotParticipantDisconnected") expects.
-DEPARTURES_ENDING_THE_CHAT: dict[str, str] = {"CUSTOMER": "CUSTOMER_DISCONNECT"}
+DEPARTURES_ENDING_THE_CHAT: dict[str, str] = {
+    "CUSTOMER": "CUSTOMER_DISCONNECT",
+    "AGENT": "AGENT_DISCONNECT",
+}
 
 #: The event written into a new segment, by its InitiationMethod (None: no event); then the
 #: previous segment's agent (if any) leaves and the new segment's agent (if named) joins.

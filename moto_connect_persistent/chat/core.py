@@ -30,6 +30,7 @@ from .happenings import (
     BackendReset,
     ChatEnded,
     ChatRehydrated,
+    ContactQueued,
     Happening,
     ItemWritten,
     Listeners,
@@ -185,6 +186,40 @@ class ChatCore:
         self.write(contact, "EVENT", PARTICIPANT_LEFT, participant)
         self.record(ParticipantLeft, contact, participant)
 
+    # ------------------------------------------------------------------ queues and agents
+
+    def enqueue(self, contact: Contact, queue_id: str) -> None:
+        """The running segment waits in ``queue_id``'s queue (QueueInfo shows it from now)."""
+        now = utcnow()
+        contact.queue_id = queue_id
+        contact.enqueue_timestamp = now
+        contact.last_update_timestamp = now
+        self.record(ContactQueued, contact)
+
+    def connect_agent(self, contact: Contact, agent_id: str) -> str:
+        """An agent accepts the running segment: AgentInfo shows it, then the agent joins.
+        Returns the agent's ParticipantToken (what the agent's contact control panel holds)."""
+        now = utcnow()
+        contact.agent_id = agent_id
+        contact.connected_to_agent_timestamp = now
+        contact.last_update_timestamp = now
+        agent = self.participant(contact.session, "AGENT", agent_id=agent_id)
+        self.departed.discard(agent.participant_id)
+        token = self.new_id()
+        self.participant_tokens[token] = contact.session.root
+        self.token_participants[token] = agent
+        self.join(contact, agent)
+        return token
+
+    def agent_leaves(self, contact: Contact, agent_id: str, on: Contact | None = None) -> None:
+        """``agent_id``, the agent of ``contact``, leaves (its item on ``on``, the segment
+        running then); its tokens stop working. An agent that left already leaves once."""
+        agent = self.participant(contact.session, "AGENT", agent_id=agent_id)
+        if agent.participant_id in self.departed:
+            return
+        self.departed.add(agent.participant_id)
+        self.leave(on or contact, agent)
+
     def disconnect(self, session: ChatSession, participant: Participant) -> None:
         """DisconnectParticipant: the participant leaves the running segment and its tokens
         stop working; whether the chat ends with it is its role's (DEPARTURES_ENDING_THE_CHAT).
@@ -264,9 +299,13 @@ class ChatCore:
         if event is not None:
             self.write(new, "EVENT", event, None)
         if previous.agent_id:
-            self.leave(new, self.participant(session, "AGENT", agent_id=previous.agent_id))
+            self.agent_leaves(previous, previous.agent_id, on=new)
+        if new.queue_id:
+            self.record(ContactQueued, new)
         if new.agent_id:
-            self.join(new, self.participant(session, "AGENT", agent_id=new.agent_id))
+            agent = self.participant(session, "AGENT", agent_id=new.agent_id)
+            self.departed.discard(agent.participant_id)
+            self.join(new, agent)
 
     def chat_rehydrated(self, session: ChatSession) -> None:
         """The chat just became persistent: Connect tells its clients so with an event."""

@@ -61,6 +61,14 @@ class SegmentEnded(Happening):
 
 
 @dataclass(slots=True, eq=False)
+class ContactQueued(Happening):
+    """The running segment was put in a queue (``contact.queue_id``, since
+    ``contact.enqueue_timestamp``), to wait for an agent."""
+
+    contact: Contact
+
+
+@dataclass(slots=True, eq=False)
 class ParticipantJoined(Happening):
     contact: Contact
     participant: Participant

@@ -35,6 +35,8 @@ class Contact:
         "related_contact_id",
         "agent_id",
         "queue_id",
+        "enqueue_timestamp",
+        "connected_to_agent_timestamp",
         "session",
         "index",
         "customer_id",
@@ -75,6 +77,10 @@ class Contact:
         self.related_contact_id: str | None = None
         self.agent_id = agent_id
         self.queue_id = queue_id
+        #: When the segment was put in ``queue_id``'s queue, and when its agent accepted it: a
+        #: segment made with a queue or an agent (a transfer) has them from its start.
+        self.enqueue_timestamp: datetime | None = now if queue_id else None
+        self.connected_to_agent_timestamp: datetime | None = now if agent_id else None
         self.session = session
         self.index = len(session.segments)
         self.customer_id: str | None = None
@@ -125,9 +131,15 @@ class Contact:
         if self.disconnect_timestamp is not None:
             out["DisconnectTimestamp"] = self.disconnect_timestamp.timestamp()
         if self.agent_id:
-            out["AgentInfo"] = {"Id": self.agent_id}
+            out["AgentInfo"] = _with_moment(
+                {"Id": self.agent_id},
+                "ConnectedToAgentTimestamp",
+                self.connected_to_agent_timestamp,
+            )
         if self.queue_id:
-            out["QueueInfo"] = {"Id": self.queue_id}
+            out["QueueInfo"] = _with_moment(
+                {"Id": self.queue_id}, "EnqueueTimestamp", self.enqueue_timestamp
+            )
         if self.session.attributes:
             out["Attributes"] = dict(self.session.attributes)
         if self.segment_attributes:
@@ -151,6 +163,12 @@ class Contact:
         return out
 
 
+def _with_moment(out: dict[str, Any], key: str, moment: datetime | None) -> dict[str, Any]:
+    if moment is not None:
+        out[key] = moment.timestamp()
+    return out
+
+
 @dataclass
 class Rehydration:
     """What made a session persistent: the contact the rehydration chose, the newest segment
@@ -165,17 +183,27 @@ class Rehydration:
         return past_segments(self.result)
 
 
+#: "Number of past contacts that can be traversed by Amazon Connect chat. This applies to
+#: persistent chat: 100" [Admin Guide, feature specifications, chat].
+MAX_PAST_CONTACTS = 100
+
+
 def past_segments(start: Contact) -> Iterator[Contact]:
     """The visible past from ``start`` on: its session's segments back to the root, then the
-    past that session itself continued from (links accumulate).
+    past that session itself continued from (links accumulate), MAX_PAST_CONTACTS contacts
+    at most: older ones are out of a persistent chat's reach.
 
     Walked lazily from references, so recording a rehydration costs the same for a session
     of 3 segments as for one of 1,000.
     """
+    reach = MAX_PAST_CONTACTS
     segment: Contact | None = start
     while segment is not None:
         segments = segment.session.segments
         for index in range(segment.index, -1, -1):
+            if reach == 0:
+                return
+            reach -= 1
             yield segments[index]
         rehydration = segment.session.rehydration
         segment = rehydration.result if rehydration is not None else None
