@@ -12,7 +12,8 @@ Which event each happening makes (:data:`EVENT_TYPES`):
 
 - a CHAT segment starts (StartChatContact, a seeded chat, a transfer, a disconnect flow):
   ``INITIATED`` then ``CONNECTED_TO_SYSTEM``;
-- an agent joins a segment: ``CONNECTED_TO_AGENT``;
+- a segment is put in a queue (seeding's ``enqueue``, a transfer to a queue): ``QUEUED``;
+- an agent joins a segment (``connect_agent``, a transfer to an agent): ``CONNECTED_TO_AGENT``;
 - UpdateContactAttributes: ``CONTACT_DATA_UPDATED``;
 - a segment ends (transfer, disconnect flow, StopContact, the chat's time running out):
   ``DISCONNECTED``.
@@ -27,12 +28,14 @@ from __future__ import annotations
 import logging
 import sys
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from .chat.clock import iso8601, utcnow
 from .chat.happenings import (
     EVERY_CHAT,
     AttributesUpdated,
+    ContactQueued,
     Happening,
     ParticipantJoined,
     SegmentEnded,
@@ -55,6 +58,7 @@ DISCONNECTED = "DISCONNECTED"
 #: The contact events each happening makes, in the order they are put.
 EVENT_TYPES: dict[type[Happening], tuple[str, ...]] = {
     SegmentStarted: (INITIATED, CONNECTED_TO_SYSTEM),
+    ContactQueued: (QUEUED,),
     ParticipantJoined: (CONNECTED_TO_AGENT,),
     AttributesUpdated: (CONTACT_DATA_UPDATED,),
     SegmentEnded: (DISCONNECTED,),
@@ -70,6 +74,10 @@ QUEUE_TYPE = "STANDARD"
 def instance_arn(contact: Contact) -> str:
     """The instance's ARN: the contact's ARN less its ``/contact/<id>``."""
     return contact.arn.rsplit("/contact/", 1)[0]
+
+
+def moment(at: datetime | None) -> str | None:
+    return iso8601(at) if at is not None else None
 
 
 def contact_detail(event_type: str, contact: Contact) -> dict[str, Any]:
@@ -89,18 +97,23 @@ def contact_detail(event_type: str, contact: Contact) -> dict[str, Any]:
         "initiationTimestamp": started,
         # A chat's customer is connected to Connect as its contact starts [chosen].
         "connectedToSystemTimestamp": None if event_type == INITIATED else started,
-        "disconnectTimestamp": (
-            iso8601(contact.disconnect_timestamp) if contact.disconnect_timestamp else None
-        ),
+        "disconnectTimestamp": moment(contact.disconnect_timestamp),
         "disconnectReason": contact.disconnect_reason,
     }
     if contact.queue_id:
         detail["queueInfo"] = {
             "queueArn": f"{arn}/queue/{contact.queue_id}",
             "queueType": QUEUE_TYPE,
+            "enqueueTimestamp": moment(contact.enqueue_timestamp),
         }
     if contact.agent_id:
-        detail["agentInfo"] = {"agentArn": f"{arn}/agent/{contact.agent_id}"}
+        detail["agentInfo"] = {
+            "agentArn": f"{arn}/agent/{contact.agent_id}",
+            "connectedToAgentTimestamp": moment(contact.connected_to_agent_timestamp),
+        }
+    for info in ("queueInfo", "agentInfo"):
+        if info in detail:
+            detail[info] = {k: v for k, v in detail[info].items() if v is not None}
     if event_type == CONTACT_DATA_UPDATED:
         detail["updatedProperties"] = [ATTRIBUTES_PROPERTY]
     return {k: v for k, v in detail.items() if v is not None}
@@ -181,6 +194,9 @@ class ContactEvents:
     def segment_started(self, happening: SegmentStarted) -> None:
         self.put(happening, happening.contact)
 
+    def contact_queued(self, happening: ContactQueued) -> None:
+        self.put(happening, happening.contact)
+
     def participant_joined(self, happening: ParticipantJoined) -> None:
         if happening.participant.role == "AGENT":
             self.put(happening, happening.contact)
@@ -200,6 +216,7 @@ CONTACT_EVENTS = ContactEvents()
 #: Each happening's listener, subscribed in this order.
 LISTENERS: tuple[tuple[type[Any], Callable[[Any], None]], ...] = (
     (SegmentStarted, CONTACT_EVENTS.segment_started),
+    (ContactQueued, CONTACT_EVENTS.contact_queued),
     (ParticipantJoined, CONTACT_EVENTS.participant_joined),
     (AttributesUpdated, CONTACT_EVENTS.attributes_updated),
     (SegmentEnded, CONTACT_EVENTS.segment_ended),

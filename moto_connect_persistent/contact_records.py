@@ -43,6 +43,13 @@ def record_time(moment: datetime | None) -> str | None:
     return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def seconds_between(start: datetime | None, end: datetime | None) -> int | None:
+    """Whole seconds from ``start`` to ``end`` (the records' durations), None if either is."""
+    if start is None or end is None:
+        return None
+    return max(0, round((end - start).total_seconds()))
+
+
 def contact_record(
     account_id: str, contact: Contact, transcripts: TranscriptIndex
 ) -> dict[str, Any]:
@@ -55,12 +62,38 @@ def contact_record(
     )
     started = record_time(contact.initiation_timestamp)
     metrics = chat_metrics(contact, transcripts.segment_log(contact))
+    ended = contact.disconnect_timestamp
     agent = None
     if contact.agent_id:
-        agent = {"ARN": f"{instance_arn}/agent/{contact.agent_id}"}
+        connected = contact.connected_to_agent_timestamp
+        agent = {
+            "ARN": f"{instance_arn}/agent/{contact.agent_id}",
+            "ConnectedToAgentTimestamp": record_time(connected),
+            "AgentInteractionDuration": seconds_between(connected, ended),
+            "AfterContactWorkDuration": None,
+            "AfterContactWorkStartTimestamp": None,
+            "AfterContactWorkEndTimestamp": None,
+            "CustomerHoldDuration": 0,
+            "HierarchyGroups": None,
+            "LongestHoldDuration": 0,
+            "NumberOfHolds": 0,
+            "RoutingProfile": None,
+            "Username": None,
+        }
     queue = None
     if contact.queue_id:
-        queue = {"ARN": f"{instance_arn}/queue/{contact.queue_id}"}
+        # A contact leaves its queue when an agent takes it, or when it ends waiting.
+        enqueued = contact.enqueue_timestamp
+        dequeued = contact.connected_to_agent_timestamp or ended
+        if enqueued is not None and dequeued is not None and dequeued < enqueued:
+            dequeued = ended
+        queue = {
+            "ARN": f"{instance_arn}/queue/{contact.queue_id}",
+            "EnqueueTimestamp": record_time(enqueued),
+            "DequeueTimestamp": record_time(dequeued),
+            "Duration": seconds_between(enqueued, dequeued),
+            "Name": None,
+        }
     return {
         "AWSAccountId": account_id,
         "AWSContactTraceRecordFormatVersion": FORMAT_VERSION,

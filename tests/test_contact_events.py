@@ -12,10 +12,12 @@ import json
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import boto3
 import pytest
+from freezegun import freeze_time
 from support import ACCOUNT, REGION
 
 from moto_connect_persistent import chat_session, seed_chat_session
@@ -113,7 +115,8 @@ def test_a_seeded_transferred_chat_tells_every_segment(connect: Any, iid: str, r
     assert c2["detail"]["initiationMethod"] == "TRANSFER"
     assert c2["detail"]["channel"] == "CHAT"
     assert c2["detail"]["instanceArn"] == instance_arn
-    assert c2["detail"]["agentInfo"] == {"agentArn": f"{instance_arn}/agent/agent-2"}
+    assert c2["detail"]["agentInfo"]["agentArn"] == f"{instance_arn}/agent/agent-2"
+    assert c2["detail"]["agentInfo"]["connectedToAgentTimestamp"].endswith("Z")
     assert by_key[("INITIATED", "C3")]["detail"]["initiationMethod"] == "DISCONNECT"
     assert "connectedToSystemTimestamp" not in by_key[("INITIATED", "C1")]["detail"]
     described = connect.describe_contact(InstanceId=iid, ContactId="C1")["Contact"]
@@ -122,6 +125,63 @@ def test_a_seeded_transferred_chat_tells_every_segment(connect: Any, iid: str, r
         described["DisconnectTimestamp"].strftime("%Y-%m-%dT%H:%M:%S")
     )
     assert "previousContactId" not in by_key[("INITIATED", "C1")]["detail"]
+
+
+def test_a_queued_chat_an_agent_accepts_and_leaves(connect: Any, iid: str, rule: Rule) -> None:
+    """ "QUEUED - A voice call, chat, or task is queued to be assigned to an agent";
+    "CONNECTED_TO_AGENT - ... is connected to an agent" [doc]: a chat routed to a queue, taken
+    by an agent who leaves into a disconnect flow; each event shows the queue and agent as
+    the contact has them then, with their moments. (The clock starts at the current second:
+    moto's SQS drops messages older than the queue's retention period.)"""
+    t0 = datetime.now(timezone.utc).replace(microsecond=0)
+
+    def at(seconds: int, millis: str = ".000") -> str:
+        return (t0 + timedelta(seconds=seconds)).strftime("%Y-%m-%dT%H:%M:%S") + millis + "Z"
+
+    with freeze_time(t0) as clock:
+        session = seed_chat_session(iid, contact_id="Q1")
+        clock.tick(timedelta(seconds=30))
+        session.enqueue("billing")
+        clock.tick(timedelta(seconds=60))
+        session.connect_agent("agent-7")
+        clock.tick(timedelta(seconds=60))
+        session.disconnect_agent(disconnect_flow=True, contact_id="Q2").end()
+
+    events = rule.events()
+    assert [(e["detail"]["eventType"], e["detail"]["contactId"]) for e in events] == [
+        ("INITIATED", "Q1"),
+        ("CONNECTED_TO_SYSTEM", "Q1"),
+        ("QUEUED", "Q1"),
+        ("CONNECTED_TO_AGENT", "Q1"),
+        ("INITIATED", "Q2"),
+        ("CONNECTED_TO_SYSTEM", "Q2"),
+        ("DISCONNECTED", "Q1"),
+        ("DISCONNECTED", "Q2"),
+    ]
+    instance_arn = connect.describe_instance(InstanceId=iid)["Instance"]["Arn"]
+    queue = {
+        "queueArn": f"{instance_arn}/queue/billing",
+        "queueType": "STANDARD",
+        "enqueueTimestamp": at(30),
+    }
+    agent = {
+        "agentArn": f"{instance_arn}/agent/agent-7",
+        "connectedToAgentTimestamp": at(90),
+    }
+    queued, connected, disconnected = events[2]["detail"], events[3]["detail"], events[6]
+    assert queued["queueInfo"] == queue
+    assert "agentInfo" not in queued
+    assert (connected["queueInfo"], connected["agentInfo"]) == (queue, agent)
+    assert disconnected["detail"]["agentInfo"] == agent
+    assert disconnected["detail"]["disconnectTimestamp"] == at(150)
+    assert events[2]["time"] == at(30, "")
+
+
+def test_a_transfer_to_a_queue_queues_the_new_segment(connect: Any, iid: str, rule: Rule) -> None:
+    """A transfer to a queue: the new segment is QUEUED after it starts."""
+    seed_chat_session(iid, contact_id="X1").transfer(contact_id="X2", queue_id="vip")
+
+    assert rule.seen()[-2:] == [("DISCONNECTED", "X1"), ("QUEUED", "X2")]
 
 
 def test_an_api_started_persistent_chat_names_its_related_contact(
@@ -275,9 +335,9 @@ def test_server_mode_puts_the_events_into_the_servers_eventbridge(
         OutboundCallsEnabled=True,
     )["Id"]
     rule = make_rule(server_clients["events"], server_clients["sqs"], "server-contact-events")
-    seed_chat_session(iid, contact_id="S1", endpoint_url=url).transfer(
-        contact_id="S2"
-    ).disconnect_flow(contact_id="S3").end()
+    first = seed_chat_session(iid, contact_id="S1", endpoint_url=url).enqueue("q-1")
+    first.connect_agent("agent-1")
+    first.transfer(contact_id="S2").disconnect_flow(contact_id="S3").end()
     started = connect.start_chat_contact(
         InstanceId=iid,
         ContactFlowId="flow",
@@ -290,6 +350,8 @@ def test_server_mode_puts_the_events_into_the_servers_eventbridge(
     assert [(e["detail"]["eventType"], e["detail"]["contactId"]) for e in events] == [
         ("INITIATED", "S1"),
         ("CONNECTED_TO_SYSTEM", "S1"),
+        ("QUEUED", "S1"),
+        ("CONNECTED_TO_AGENT", "S1"),
         ("INITIATED", "S2"),
         ("CONNECTED_TO_SYSTEM", "S2"),
         ("DISCONNECTED", "S1"),
@@ -316,16 +378,22 @@ def test_an_input_transformer_shapes_what_its_target_gets(connect: Any, iid: str
     ]["QueueArn"]
     events.put_rule(Name="shaped", EventPattern=json.dumps(PATTERN))
     transformer = {
-        "InputPathsMap": {"kind": "$.detail.eventType", "contact": "$.detail.contactId"},
-        "InputTemplate": '{"kind": "<kind>", "contact": "<contact>"}',
+        "InputPathsMap": {
+            "kind": "$.detail.eventType",
+            "contact": "$.detail.contactId",
+            "time": "$.time",  # moto 5.1's SQS target needs a time in what it sends
+        },
+        "InputTemplate": '{"kind": "<kind>", "contact": "<contact>", "time": <time>}',
     }
     events.put_targets(
         Rule="shaped", Targets=[{"Id": "q", "Arn": queue_arn, "InputTransformer": transformer}]
     )
     seed_chat_session(iid, contact_id="T1")
 
-    assert Rule(sqs, queue_url).events() == [
-        {"kind": "INITIATED", "contact": "T1"},
-        {"kind": "CONNECTED_TO_SYSTEM", "contact": "T1"},
+    shaped = Rule(sqs, queue_url).events()
+    assert [(e["kind"], e["contact"]) for e in shaped] == [
+        ("INITIATED", "T1"),
+        ("CONNECTED_TO_SYSTEM", "T1"),
     ]
+    assert all(set(e) == {"kind", "contact", "time"} for e in shaped)
     assert plain.seen() == [("INITIATED", "T1"), ("CONNECTED_TO_SYSTEM", "T1")]

@@ -96,6 +96,55 @@ def test_a_kinesis_consumer_reads_each_ended_segments_record(
         assert record["InitiationTimestamp"] <= record["DisconnectTimestamp"]
 
 
+def test_the_record_has_the_queue_and_agent_times(connect: Any, iid: str, kinesis: Any) -> None:
+    """The record's Queue (EnqueueTimestamp, DequeueTimestamp, Duration) and Agent
+    (ConnectedToAgentTimestamp, AgentInteractionDuration) [doc: contact records data model]:
+    30 s after the start the chat is queued, 60 s later an agent takes it, 60 s later the
+    agent leaves and the chat ends."""
+    stream_records(connect, iid, make_stream(kinesis))
+    with freeze_time(T0) as clock:
+        session = seed_chat_session(iid, contact_id="QA1")
+        clock.tick(timedelta(seconds=30))
+        session.enqueue("billing")
+        clock.tick(timedelta(seconds=60))
+        session.connect_agent("agent-7")
+        clock.tick(timedelta(seconds=60))
+        session.disconnect_agent()
+
+    (record,) = read_stream(kinesis)
+    instance_arn = connect.describe_instance(InstanceId=iid)["Instance"]["Arn"]
+    assert record["Queue"] == {
+        "ARN": f"{instance_arn}/queue/billing",
+        "EnqueueTimestamp": "2026-03-02T12:00:30Z",
+        "DequeueTimestamp": "2026-03-02T12:01:30Z",
+        "Duration": 60,
+        "Name": None,
+    }
+    agent = record["Agent"]
+    assert agent["ARN"] == f"{instance_arn}/agent/agent-7"
+    assert agent["ConnectedToAgentTimestamp"] == "2026-03-02T12:01:30Z"
+    assert agent["AgentInteractionDuration"] == 60
+    assert record["AgentConnectionAttempts"] == 1
+    assert record["DisconnectReason"] == "AGENT_DISCONNECT"
+    assert record["DisconnectTimestamp"] == "2026-03-02T12:02:30Z"
+
+
+def test_a_chat_that_ends_waiting_leaves_its_queue_when_it_ends(
+    connect: Any, iid: str, kinesis: Any
+) -> None:
+    """No agent took it: it was dequeued when it ended, and the record has no Agent."""
+    stream_records(connect, iid, make_stream(kinesis))
+    with freeze_time(T0) as clock:
+        session = seed_chat_session(iid, contact_id="QW1").enqueue("billing")
+        clock.tick(timedelta(seconds=45))
+        session.end()
+
+    (record,) = read_stream(kinesis)
+    assert record["Queue"]["DequeueTimestamp"] == "2026-03-02T12:00:45Z"
+    assert record["Queue"]["Duration"] == 45
+    assert (record["Agent"], record["AgentConnectionAttempts"]) == (None, 0)
+
+
 def test_updating_an_ended_contacts_attributes_delivers_its_record_again(
     connect: Any, iid: str, kinesis: Any
 ) -> None:
@@ -332,3 +381,24 @@ def test_server_mode_streams_records_to_the_servers_kinesis(
         == 2
     )
     assert metrics["ConversationTurnCount"] == 1
+
+
+def test_the_agents_first_response_time_runs_from_accepting_the_chat(
+    connect: Any, iid: str
+) -> None:
+    """ "The time for an agent to respond after obtaining a chat contact" [doc]: from the
+    agent accepting it (ConnectedToAgentTimestamp), not from the chat's start; the agent's
+    response time runs from the customer's waiting message."""
+    with freeze_time(T0) as clock:
+        session = seed_chat_session(iid, contact_id="FR1")
+        clock.tick(timedelta(seconds=5))
+        session.message("CUSTOMER", "Hello?")
+        clock.tick(timedelta(seconds=15))
+        session.connect_agent("agent-7")
+        clock.tick(timedelta(seconds=6))
+        session.message("AGENT", "Hi, I'm Sam.")
+
+    metrics = connect.describe_contact(InstanceId=iid, ContactId="FR1")["Contact"]["ChatMetrics"]
+    assert metrics["ChatContactMetrics"]["AgentFirstResponseTimeInMillis"] == 6_000
+    assert metrics["AgentMetrics"]["TotalResponseTimeInMillis"] == 21_000
+    assert metrics["ChatContactMetrics"]["ConversationTurnCount"] == 1

@@ -58,8 +58,9 @@ class ChatMetrics:
     - messages are the segment's ``MESSAGE`` and ``ATTACHMENT`` items; bot messages are
       those of the SYSTEM and CUSTOM_BOT roles;
     - a conversation turn is a customer message answered by another role's message;
-    - the agent's first response time runs from the agent's ``participant.joined`` on the
-      segment (else from the contact's start) to the agent's first message;
+    - the agent's first response time runs from the agent accepting the contact
+      (ConnectedToAgentTimestamp; else its ``participant.joined`` on the segment, else the
+      contact's start) to the agent's first message;
     - the close time runs from the customer's last message to the contact's end;
     - the customer abandoned when the contact ended with customer messages and no agent
       message; the agent abandoned when the contact ended on an unanswered customer message;
@@ -135,7 +136,9 @@ def chat_metrics(contact: Contact, items: Sequence[TranscriptItem]) -> ChatMetri
     )
     ended_at = contact.disconnect_timestamp
     first_agent = agent_messages[0] if agent_messages else None
-    agent_connected = agent_joins[0].at if agent_joins else contact.initiation_timestamp
+    agent_connected = contact.connected_to_agent_timestamp or (
+        agent_joins[0].at if agent_joins else contact.initiation_timestamp
+    )
     customer_abandoned = agent_abandoned = None
     if ended_at is not None:
         customer_abandoned = bool(customer_messages) and not agent_messages
