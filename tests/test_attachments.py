@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -14,6 +16,7 @@ import boto3
 import moto
 import pytest
 import requests
+from botocore.exceptions import ClientError
 from support import PDF, REGION, Chat, expect_error, make_instance, upload, use_s3_storage
 
 from moto_connect_persistent import chat_session, sinks
@@ -555,3 +558,37 @@ def test_the_36th_attachment_of_a_chat_conversation_is_refused_402(clients: Mode
         },
     )
     assert upload(participant, token_of(again), b"hi", ContentType="text/plain")
+
+
+def test_uploads_racing_for_the_last_places_get_exactly_the_quota(
+    connect_server_url: str,
+) -> None:
+    """The quota under concurrency: the server serves each request on its own thread, and 40
+    uploads of one chat started at once leave exactly 35 started and 5 refused with 402,
+    whatever the interleaving (the count and the refusal are one step under the lock)."""
+    mode = Mode(connect_server_url)
+    connect, s3, participant = mode("connect"), mode("s3"), mode("connectparticipant")
+    iid = make_instance(connect)
+    enable_attachments(connect, s3, iid)
+    token = token_of(start_chat(connect, iid))
+    gate = threading.Barrier(8)
+
+    def start(index: int) -> str:
+        if index < 8:
+            gate.wait(timeout=30)  # the first eight leave together
+        try:
+            participant.start_attachment_upload(
+                ConnectionToken=token,
+                ContentType="text/plain",
+                AttachmentSizeInBytes=2,
+                AttachmentName=f"{index}.txt",
+            )
+        except ClientError as err:
+            return str(err.response["Error"]["Code"])
+        return "started"
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        outcomes = list(pool.map(start, range(40)))
+
+    assert outcomes.count("started") == 35
+    assert outcomes.count("ServiceQuotaExceededException") == 5
