@@ -102,6 +102,21 @@ def calls(client: Any, iid: str) -> dict[str, Callable[[], Any]]:
         "UpdateContactAttributes": lambda: client.update_contact_attributes(
             InstanceId=iid, InitialContactId="NEW", Attributes={"k": "v"}
         ),
+        "UpdateParticipantRoleConfig": lambda: client.update_participant_role_config(
+            InstanceId=iid,
+            ContactId="NEW",
+            ChannelConfiguration={
+                "Chat": {
+                    "ParticipantTimerConfigList": [
+                        {
+                            "ParticipantRole": "AGENT",
+                            "TimerType": "IDLE",
+                            "TimerValue": {"ParticipantTimerDurationInMinutes": 5},
+                        }
+                    ]
+                }
+            },
+        ),
         "AssociateInstanceStorageConfig": associate,
         "DescribeInstanceStorageConfig": stored("describe_instance_storage_config"),
         "ListInstanceStorageConfigs": lambda: client.list_instance_storage_configs(
