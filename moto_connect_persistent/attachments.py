@@ -28,6 +28,7 @@ from .exceptions import (
     AccessDeniedException,
     ConflictException,
     InvalidParameterException,
+    ServiceQuotaExceededException,
     ValidationException,
 )
 from .instance_storage import ATTACHMENTS, InstanceStorage, StorageLocation
@@ -59,6 +60,12 @@ ALLOWED_CONTENT_TYPES = frozenset(ATTACHMENT_CONTENT_TYPES.values()) | {"audio/x
 
 #: "Maximum file size for an attachment to an email, case, or a chat: 20MB" [Admin Guide].
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
+
+#: "Attachments per chat conversation: 35" [Admin Guide, feature specifications, chat]. The
+#: conversation is the chat session (its transfers and disconnect flows included; a persistent
+#: chat is a new one) and every file started or shared in it counts, completed or not: the
+#: model's "per contact" and the page's "per chat conversation" read the strict way.
+MAX_ATTACHMENTS_PER_CHAT = 35
 
 #: How long StartAttachmentUpload's URL works (not documented; the mock's choice).
 UPLOAD_URL_LIFETIME = timedelta(minutes=5)
@@ -145,6 +152,20 @@ class Attachments:
         self.core = core
         self.storage = storage
         self.files: dict[str, Attachment] = {}
+        #: Attachments of each chat session so far, by (instance id, root contact id).
+        self.per_chat: dict[tuple[str, str], int] = {}
+
+    def _count(self, session: ChatSession) -> None:
+        """One more file in the chat, refused past the quota (402, as the model has it)."""
+        root = session.root
+        key = (root.instance_id, root.id)
+        count = self.per_chat.get(key, 0)
+        if count >= MAX_ATTACHMENTS_PER_CHAT:
+            raise ServiceQuotaExceededException(
+                f"The chat has {count} attachments: {MAX_ATTACHMENTS_PER_CHAT} per chat "
+                "conversation is the quota (Amazon Connect feature specifications)."
+            )
+        self.per_chat[key] = count + 1
 
     def _location(self, instance_id: str) -> StorageLocation:
         location = self.storage.storage_location(instance_id, ATTACHMENTS)
@@ -178,8 +199,10 @@ class Attachments:
                 "(20 MB) an attachment may have."
             )
         with self.lock:
-            contact = connection.root.session.current
+            session = connection.root.session
+            contact = session.current
             location = self._location(contact.instance_id)
+            self._count(session)
             now = utcnow()
             attachment_id = self.core.new_id()
             final_key = attachment_key(location, attachment_id, name, now)
@@ -344,6 +367,7 @@ class Attachments:
                     f"Instance '{contact.instance_id}' has no ATTACHMENTS storage config with "
                     "an existing bucket: associate one first."
                 )
+            self._count(session)
             attachment_id = self.core.new_id()
             attachment = Attachment(
                 id=attachment_id,

@@ -77,6 +77,13 @@ class ConflictException(ConnectError):
     code = 409
 
 
+class ServiceQuotaExceededException(ConnectError):
+    """The Participant Service's "The number of attachments per contact exceeds the quota"."""
+
+    error_code = "ServiceQuotaExceededException"
+    code = 402
+
+
 class AccessDeniedException(ConnectError):
     error_code = "AccessDeniedException"
     code = 403

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
 from urllib.parse import parse_qs, unquote_plus, urlsplit
@@ -13,7 +16,8 @@ import boto3
 import moto
 import pytest
 import requests
-from support import PDF, REGION, expect_error, make_instance, upload, use_s3_storage
+from botocore.exceptions import ClientError
+from support import PDF, REGION, Chat, expect_error, make_instance, upload, use_s3_storage
 
 from moto_connect_persistent import chat_session, sinks
 
@@ -392,18 +396,28 @@ def test_server_mode_uploads_through_the_servers_own_url(connect_server_url: str
 
 # ------------------------------------------------------------------ staging, then the final key
 
-Clients = Callable[[str], Any]
+
+@dataclass
+class Mode:
+    """One way of running the mock: the decorator's (``endpoint_url`` None) or a server's."""
+
+    endpoint_url: str | None
+
+    def __call__(self, service: str) -> Any:
+        """A boto3 client of ``service`` in this mode."""
+        return boto3.client(service, region_name=REGION, endpoint_url=self.endpoint_url)
+
+
+Clients = Mode
 
 
 @pytest.fixture(params=["in-process", "server"])
-def clients(request: pytest.FixtureRequest) -> Iterator[Clients]:
+def clients(request: pytest.FixtureRequest) -> Mode:
     """boto3 clients of one mode: the decorator's mock, or a running server over HTTP."""
     if request.param == "in-process":
         request.getfixturevalue("connect")
-        yield lambda service: boto3.client(service, region_name=REGION)
-    else:
-        url = request.getfixturevalue("connect_server_url")
-        yield lambda service: boto3.client(service, region_name=REGION, endpoint_url=url)
+        return Mode(None)
+    return Mode(request.getfixturevalue("connect_server_url"))
 
 
 def notify_queue_of_final_files(client: Clients) -> Callable[[], list[str]]:
@@ -491,3 +505,90 @@ def test_an_upload_waits_in_staging_until_completion_moves_it_to_the_final_key(
         ConnectionToken=token, AttachmentId=started["AttachmentId"]
     )
     assert requests.get(download["Url"], timeout=10).content == b"order 42"
+
+
+# ------------------------------------------------------------------ the quota
+
+
+def test_the_36th_attachment_of_a_chat_conversation_is_refused_402(clients: Mode) -> None:
+    """Admin Guide, feature specifications (chat): "Attachments per chat conversation: 35";
+    the Participant Service model: ServiceQuotaExceededException, "The number of attachments
+    per contact exceeds the quota", status 402. The conversation is the chat session, so a
+    transfer does not reset the count, and an upload started but never completed counts too
+    (docs/fidelity.md); a persistent chat that continues the session later is a new
+    conversation and may share files again."""
+    connect, s3, participant = clients("connect"), clients("s3"), clients("connectparticipant")
+    iid = make_instance(connect)
+    enable_attachments(connect, s3, iid)
+    chat = start_chat(connect, iid)
+    token = token_of(chat)
+
+    def start(name: str, on: str = token) -> Callable[[], Any]:
+        return lambda: participant.start_attachment_upload(
+            ConnectionToken=on,
+            ContentType="text/plain",
+            AttachmentSizeInBytes=2,
+            AttachmentName=name,
+        )
+
+    for index in range(20):
+        upload(participant, token, b"hi", ContentType="text/plain", AttachmentName=f"{index}.txt")
+    session = chat_session(iid, chat["ContactId"], endpoint_url=clients.endpoint_url)
+    session.transfer(contact_id="AFTER-TRANSFER")
+    for index in range(20, 32):
+        upload(participant, token, b"hi", ContentType="text/plain", AttachmentName=f"{index}.txt")
+    session.attachment("AGENT", "terms.txt", "the terms")  # the agent's file counts as well
+    for index in range(33, 35):
+        start(f"{index}.txt")()  # started, never completed
+
+    message = expect_error(start("36.txt"), "ServiceQuotaExceededException", 402, "35")
+    assert "attachment" in message
+    shared = [i for i in Chat(participant, token, "", "").read_all() if i["Type"] == "ATTACHMENT"]
+    assert len(shared) == 33  # the refused upload shared nothing
+
+    session.end()
+    again = connect.start_chat_contact(
+        InstanceId=iid,
+        ContactFlowId="flow",
+        ParticipantDetails={"DisplayName": "Ann"},
+        ConnectionTypes=["CONNECTION_CREDENTIALS"],
+        PersistentChat={
+            "RehydrationType": "ENTIRE_PAST_SESSION",
+            "SourceContactId": chat["ContactId"],
+        },
+    )
+    assert upload(participant, token_of(again), b"hi", ContentType="text/plain")
+
+
+def test_uploads_racing_for_the_last_places_get_exactly_the_quota(
+    connect_server_url: str,
+) -> None:
+    """The quota under concurrency: the server serves each request on its own thread, and 40
+    uploads of one chat started at once leave exactly 35 started and 5 refused with 402,
+    whatever the interleaving (the count and the refusal are one step under the lock)."""
+    mode = Mode(connect_server_url)
+    connect, s3, participant = mode("connect"), mode("s3"), mode("connectparticipant")
+    iid = make_instance(connect)
+    enable_attachments(connect, s3, iid)
+    token = token_of(start_chat(connect, iid))
+    gate = threading.Barrier(8)
+
+    def start(index: int) -> str:
+        if index < 8:
+            gate.wait(timeout=30)  # the first eight leave together
+        try:
+            participant.start_attachment_upload(
+                ConnectionToken=token,
+                ContentType="text/plain",
+                AttachmentSizeInBytes=2,
+                AttachmentName=f"{index}.txt",
+            )
+        except ClientError as err:
+            return str(err.response["Error"]["Code"])
+        return "started"
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        outcomes = list(pool.map(start, range(40)))
+
+    assert outcomes.count("started") == 35
+    assert outcomes.count("ServiceQuotaExceededException") == 5

@@ -183,17 +183,27 @@ class Rehydration:
         return past_segments(self.result)
 
 
+#: "Number of past contacts that can be traversed by Amazon Connect chat. This applies to
+#: persistent chat: 100" [Admin Guide, feature specifications, chat].
+MAX_PAST_CONTACTS = 100
+
+
 def past_segments(start: Contact) -> Iterator[Contact]:
     """The visible past from ``start`` on: its session's segments back to the root, then the
-    past that session itself continued from (links accumulate).
+    past that session itself continued from (links accumulate), MAX_PAST_CONTACTS contacts
+    at most: older ones are out of a persistent chat's reach.
 
     Walked lazily from references, so recording a rehydration costs the same for a session
     of 3 segments as for one of 1,000.
     """
+    reach = MAX_PAST_CONTACTS
     segment: Contact | None = start
     while segment is not None:
         segments = segment.session.segments
         for index in range(segment.index, -1, -1):
+            if reach == 0:
+                return
+            reach -= 1
             yield segments[index]
         rehydration = segment.session.rehydration
         segment = rehydration.result if rehydration is not None else None

@@ -378,9 +378,16 @@ class ParticipantBackend(BaseBackend):
         return page, replace(cursor, segment_id=oldest.contact_id, key=oldest.seq + 1)
 
     def _past_page(self, cursor: Cursor, limit: int) -> tuple[list[TranscriptItem], Cursor | None]:
+        """A page of the visible past from the cursor's segment on: the walk starts where the
+        chat's past starts, so its reach (MAX_PAST_CONTACTS) counts from there."""
         assert cursor.segment_id is not None
-        segment = self.connect.get_contact(cursor.instance_id, cursor.segment_id, "ContactId")
-        walk = past_items(past_segments(segment), cursor.key, self._segment_log)
+        root = self.connect.get_contact(cursor.instance_id, cursor.root_id, "ContactId")
+        rehydration = root.session.rehydration
+        assert rehydration is not None  # only a persistent chat's token leads into the past
+        segments = itertools.dropwhile(
+            lambda segment: segment.id != cursor.segment_id, past_segments(rehydration.result)
+        )
+        walk = past_items(segments, cursor.key, self._segment_log)
         page = list(itertools.islice(walk, limit + 1))
         if len(page) <= limit:
             return page, None
