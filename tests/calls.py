@@ -92,16 +92,6 @@ def calls(client: Any, iid: str) -> dict[str, Callable[[], Any]]:
             ContactId="NEW",
             ParticipantDetails={"ParticipantRole": "CUSTOM_BOT", "DisplayName": "Bot"},
         ),
-        "StopContact": lambda: client.stop_contact(InstanceId=iid, ContactId="NEW"),
-        "ListAssociatedContacts": lambda: client.list_associated_contacts(
-            InstanceId=iid, ContactId="C1"
-        ),
-        "GetContactAttributes": lambda: client.get_contact_attributes(
-            InstanceId=iid, InitialContactId="C1"
-        ),
-        "UpdateContactAttributes": lambda: client.update_contact_attributes(
-            InstanceId=iid, InitialContactId="NEW", Attributes={"k": "v"}
-        ),
         "UpdateParticipantRoleConfig": lambda: client.update_participant_role_config(
             InstanceId=iid,
             ContactId="NEW",
@@ -116,6 +106,16 @@ def calls(client: Any, iid: str) -> dict[str, Callable[[], Any]]:
                     ]
                 }
             },
+        ),
+        "StopContact": lambda: client.stop_contact(InstanceId=iid, ContactId="NEW"),
+        "ListAssociatedContacts": lambda: client.list_associated_contacts(
+            InstanceId=iid, ContactId="C1"
+        ),
+        "GetContactAttributes": lambda: client.get_contact_attributes(
+            InstanceId=iid, InitialContactId="C1"
+        ),
+        "UpdateContactAttributes": lambda: client.update_contact_attributes(
+            InstanceId=iid, InitialContactId="NEW", Attributes={"k": "v"}
         ),
         "AssociateInstanceStorageConfig": associate,
         "DescribeInstanceStorageConfig": stored("describe_instance_storage_config"),

@@ -129,9 +129,10 @@ class Scheduler:
     # -- the thread --------------------------------------------------------------------
 
     def ensure_running(self) -> None:
-        """Start the thread if a timer waits and it is not running (call outside locks)."""
+        """Start the thread if a timer waits and none runs (call outside every backend
+        lock). The thread runs until :meth:`stop`."""
         with self._lock:
-            if not self._heap or (self._thread is not None and self._thread.is_alive()):
+            if not self._heap or self._thread is not None:
                 return
             self._stop = stop = threading.Event()
             thread = threading.Thread(target=self._run, args=(stop,), name=THREAD_NAME, daemon=True)
@@ -139,7 +140,9 @@ class Scheduler:
             if not self._exit_hook:
                 atexit.register(self.stop)
                 self._exit_hook = True
-        thread.start()
+            # Under this lock (never a backend's), so that two doors finishing at once
+            # cannot both start one; the thread's first step waits for this lock.
+            thread.start()
 
     def _run(self, stop: threading.Event) -> None:
         while True:
