@@ -65,7 +65,17 @@ PAGING_REGIONS = ("ap-northeast-1", "ap-northeast-2", "ap-southeast-1")
 PAGING_SIZES = (20, 1_000, 10_000)
 PAGE = 10  # MaxResults of every timed page
 HERE = Path(__file__).resolve().parent
-SECTIONS = ("mock", "per-call", "growth", "server", "streaming", "paging", "startup", "memory")
+SECTIONS = (
+    "mock",
+    "per-call",
+    "growth",
+    "server",
+    "streaming",
+    "events",
+    "paging",
+    "startup",
+    "memory",
+)
 
 
 @dataclass
@@ -749,6 +759,150 @@ def streaming(settings: Settings, report: Report) -> None:
     report.figures["streaming_us"] = {name: median_us(times, name) for name in times}
 
 
+# --------------------------------------------------------------------------- 9. events
+
+
+#: Regions of the contact-events comparison: one with an EventBridge rule and a records
+#: stream, one without (the default bus and its rules are per account and region).
+EVENTS_REGIONS = {"on": "us-west-2", "off": "eu-west-2"}
+
+
+def contact_events(settings: Settings, report: Report) -> None:
+    """StartChatContact and SendMessage in an account and region whose default bus has a
+    rule on Amazon Connect contact events (an SQS target) and whose instance streams contact
+    records to a Kinesis stream, against the same calls where neither is configured."""
+    section = "9. contact events and records, in-process (median per-round ratios)"
+    sides: dict[str, dict[str, Any]] = {}
+    queue_url = ""
+    for label, region in EVENTS_REGIONS.items():
+        client = make_client(region=region)
+        iid = make_instance(client)
+        participant = boto3.client("connectparticipant", region_name=region)
+        if label == "on":
+            events = boto3.client("events", region_name=region)
+            sqs = boto3.client("sqs", region_name=region)
+            kinesis = boto3.client("kinesis", region_name=region)
+            queue_url = sqs.create_queue(QueueName="bench-contact-events")["QueueUrl"]
+            queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])[
+                "Attributes"
+            ]["QueueArn"]
+            events.put_rule(
+                Name="bench-contact-events",
+                EventPattern=json.dumps(
+                    {"source": ["aws.connect"], "detail-type": ["Amazon Connect Contact Event"]}
+                ),
+            )
+            events.put_targets(
+                Rule="bench-contact-events", Targets=[{"Id": "queue", "Arn": queue_arn}]
+            )
+            kinesis.create_stream(StreamName="bench-ctr", ShardCount=1)
+            stream_arn = kinesis.describe_stream(StreamName="bench-ctr")["StreamDescription"][
+                "StreamARN"
+            ]
+            client.associate_instance_storage_config(
+                InstanceId=iid,
+                ResourceType="CONTACT_TRACE_RECORDS",
+                StorageConfig={
+                    "StorageType": "KINESIS_STREAM",
+                    "KinesisStreamConfig": {"StreamArn": stream_arn},
+                },
+            )
+        start = {
+            "InstanceId": iid,
+            "ContactFlowId": "flow",
+            "ParticipantDetails": {"DisplayName": "Bench"},
+        }
+        chat = client.start_chat_contact(**start)
+        token = participant.create_participant_connection(
+            ParticipantToken=chat["ParticipantToken"], Type=["CONNECTION_CREDENTIALS"]
+        )["ConnectionCredentials"]["ConnectionToken"]
+        sides[label] = {
+            "client": client,
+            "participant": participant,
+            "start": start,
+            "message": {
+                "ConnectionToken": token,
+                "ContentType": "text/plain",
+                "Content": "How can I help you today?",
+            },
+        }
+    sqs = boto3.client("sqs", region_name=EVENTS_REGIONS["on"])
+
+    def drained(kwargs: dict[str, Any]) -> Callable[[int], list[dict[str, Any]]]:
+        """Each batch starts on an empty queue, as for a Lambda that takes events as they
+        come (moto's SQS send is O(backlog): see the streaming section)."""
+
+        def prepare(n: int) -> list[dict[str, Any]]:
+            for _ in range(10_000):
+                batch = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10)
+                handles = [m["ReceiptHandle"] for m in batch.get("Messages", [])]
+                if not handles:
+                    break
+                sqs.delete_message_batch(
+                    QueueUrl=queue_url,
+                    Entries=[{"Id": str(i), "ReceiptHandle": h} for i, h in enumerate(handles)],
+                )
+            return [kwargs] * n
+
+        return prepare
+
+    from moto.sqs.models import sqs_backends
+
+    queue_name = queue_url.rsplit("/", 1)[1]
+    event_body = json.dumps({"detail": {"eventType": "INITIATED", "pad": "x" * 900}})
+
+    def target_alone(**_: Any) -> None:
+        """What the rule's SQS target does for one start's two events: moto's SendMessage."""
+        queues = sqs_backends[ACCOUNT][EVENTS_REGIONS["on"]]
+        for _event in range(2):
+            queues.send_message(queue_name=queue_name, message_body=event_body)
+
+    # The Lambda's queue holds at most BRIDGE_BACKLOG events when read, as for streaming: a
+    # start puts two events (INITIATED, CONNECTED_TO_SYSTEM), a message none.
+    times: dict[str, list[float]] = {}
+    for operation, per_call in (("start_chat_contact", 2), ("send_message", 0)):
+        member = "start" if operation == "start_chat_contact" else "message"
+        cases = [
+            Case(
+                f"{operation}, {label}",
+                getattr(sides[label]["client" if member == "start" else "participant"], operation),
+                drained(sides[label][member]),
+            )
+            for label in ("on", "off")
+        ]
+        if per_call:
+            cases.append(Case("moto SQS target alone", target_alone, drained({})))
+        calls = min(settings.calls, BRIDGE_BACKLOG // max(1, per_call))
+        batches = settings.rounds * max(1, settings.calls // calls)
+        times.update(interleaved(cases, batches, calls))
+        on, off = f"{operation}, on", f"{operation}, off"
+        report.ratio(
+            section,
+            f"{operation} events+records on / off (rule with SQS target, Kinesis stream)",
+            median_ratio(times, on, off),
+            "<= 1.5",
+            f"on {median_us(times, on):.0f} us, off {median_us(times, off):.0f} us; "
+            f"{per_call} events a call, queue emptied before each batch of {calls} calls",
+        )
+    alone = "moto SQS target alone"
+    report.info(
+        section,
+        "start_chat_contact on / off less moto's SQS target (estimate)",
+        statistics.median(
+            (on - sqs) / off
+            for on, sqs, off in zip(
+                times["start_chat_contact, on"],
+                times[alone],
+                times["start_chat_contact, off"],
+                strict=True,
+            )
+        ),
+        "ratio",
+        f"moto's SendMessage of the two events alone: {median_us(times, alone):.0f} us",
+    )
+    report.figures["contact_events_us"] = {name: median_us(times, name) for name in times}
+
+
 # --------------------------------------------------------------------------- 6. paging
 
 
@@ -946,6 +1100,9 @@ def main(argv: list[str] | None = None) -> int:
     if "streaming" in sections:
         with mock_connect_persistent():
             streaming(settings, report)
+    if "events" in sections:
+        with mock_connect_persistent():
+            contact_events(settings, report)
     if "paging" in sections:
         with mock_connect_persistent():
             transcript_paging(settings, report)

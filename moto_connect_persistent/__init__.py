@@ -13,7 +13,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from . import streaming, websocket
+from . import contact_events, streaming, websocket
 from .registration import install_import_hooks
 
 if TYPE_CHECKING:
@@ -93,3 +93,4 @@ install_import_hooks()
 # item sinks (sinks.py) subscribe when the first is added.
 streaming.install()
 websocket.install()
+contact_events.install()

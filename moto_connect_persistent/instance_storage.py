@@ -3,8 +3,9 @@
 :class:`InstanceStorage` is owned by
 :class:`~moto_connect_persistent.models.ConnectPersistentBackend`, so associations live and
 reset with the instance's contacts. Every resource type of the model can be associated,
-described, listed, updated and disassociated; only ``CHAT_TRANSCRIPTS`` and ``ATTACHMENTS``
-drive behaviour (stored transcripts, attachments), through :meth:`storage_location`.
+described, listed, updated and disassociated; ``CHAT_TRANSCRIPTS`` and ``ATTACHMENTS``
+drive behaviour (stored transcripts, attachments) through :meth:`storage_location`,
+``CONTACT_TRACE_RECORDS`` (contact records) through :meth:`storage_config`.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ from .validation import offset_page
 
 CHAT_TRANSCRIPTS = "CHAT_TRANSCRIPTS"
 ATTACHMENTS = "ATTACHMENTS"
+#: Contact records (CTRs) go to a Kinesis data stream or a Firehose delivery stream.
+CONTACT_TRACE_RECORDS = "CONTACT_TRACE_RECORDS"
 
 #: The member of ``StorageConfig`` that carries each storage type's settings.
 CONFIG_MEMBERS = {
@@ -217,4 +220,12 @@ class InstanceStorage:
             if association.resource_type == resource_type and "S3Config" in association.config:
                 s3 = association.config["S3Config"]
                 return StorageLocation(s3["BucketName"], s3["BucketPrefix"].strip("/"))
+        return None
+
+    def storage_config(self, instance_id: str, resource_type: str) -> dict[str, Any] | None:
+        """The ``StorageConfig`` associated for ``resource_type`` (without its AssociationId),
+        or None."""
+        for association in self.associations.get(instance_id, {}).values():
+            if association.resource_type == resource_type:
+                return association.config
         return None

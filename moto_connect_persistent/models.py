@@ -21,9 +21,11 @@ from .attachments import Attachments, check_seeded_file
 from .chat.clock import iso8601, utcnow
 from .chat.content import DEPARTURES_ENDING_THE_CHAT, EVENT_PREFIX, PARTICIPANT_ROLES
 from .chat.core import ChatCore
-from .chat.happenings import Origin, SegmentEnded
+from .chat.happenings import AttributesUpdated, Origin, SegmentEnded
+from .chat.metrics import described_metrics
 from .chat.scheduler import advance_clock
 from .chat.session import ChatSession, Contact, Rehydration
+from .contact_records import ContactRecords
 from .exceptions import (
     ConnectError,
     InvalidParameterException,
@@ -132,6 +134,9 @@ class ConnectPersistentBackend(BaseBackend):
         self.archive = TranscriptArchive(origin, self.lock, self.storage, self.core.transcripts)
         self.core.listeners.on(SegmentEnded, self.archive.segment_ended)
         self.attachments = Attachments(origin, self.lock, self.core, self.storage)
+        self.records = ContactRecords(origin, self.storage, self.core.transcripts)
+        self.core.listeners.on(SegmentEnded, self.records.segment_ended)
+        self.core.listeners.on(AttributesUpdated, self.records.attributes_updated)
 
     def reset(self) -> None:
         """moto's reset: listeners drop what they hold (sockets), then the state goes."""
@@ -616,6 +621,8 @@ class ConnectPersistentBackend(BaseBackend):
         contact.participant_configuration = request.participant_configuration
         contact.participant_id = str(mock_random.uuid4())
         contact.participant_token = str(mock_random.uuid4())
+        # Known as the chat starts, so that its first contact events name it.
+        contact.related_contact_id = result.id if persistent else request.related_contact_id
         self.core.chat_started(contact)
         message = request.initial_message
         if message is not None:
@@ -628,8 +635,6 @@ class ConnectPersistentBackend(BaseBackend):
             "ParticipantId": contact.participant_id,
             "ParticipantToken": contact.participant_token,
         }
-        if request.related_contact_id is not None:
-            contact.related_contact_id = request.related_contact_id
         if persistent is not None:
             self._link(contact, result, merged)
             response["ContinuedFromContactId"] = result.id
@@ -641,7 +646,13 @@ class ConnectPersistentBackend(BaseBackend):
 
     def describe_contact(self, instance_id: str, contact_id: str) -> dict[str, Any]:
         check_instance(self.origin, instance_id)
-        return self.get_contact(instance_id, contact_id, "ContactId").to_dict()
+        contact = self.get_contact(instance_id, contact_id, "ContactId")
+        described = contact.to_dict()
+        if contact.channel == "CHAT":
+            described["ChatMetrics"] = described_metrics(
+                contact, self.core.transcripts.segment_log(contact)
+            )
+        return described
 
     def stop_contact(
         self, instance_id: str, contact_id: str, disconnect_reason: str | None = None
@@ -721,6 +732,7 @@ class ConnectPersistentBackend(BaseBackend):
             check_attribute_size(merged, "Attributes (merged with the contact's)")
             contact.session.attributes = merged
             contact.last_update_timestamp = utcnow()
+            self.core.record(AttributesUpdated, contact)
 
     # ------------------------------------------------------------------ message streaming
 

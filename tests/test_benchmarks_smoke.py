@@ -39,6 +39,8 @@ EXPECTED = (
     "added by the package after import and first call, MiB",
     "idle server RSS, moto-connect-persistent-server / moto_server",
     "send_message streaming on / off (1 SQS subscriber)",
+    "start_chat_contact events+records on / off",
+    "send_message events+records on / off",
 )
 
 

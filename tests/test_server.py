@@ -143,6 +143,8 @@ def _scenario(client: Any, endpoint_url: str | None) -> dict[str, Any]:
     for contact in normalised["contacts"] + normalised["listed"]:
         for key in [k for k in contact if k.endswith("Timestamp")]:
             contact[key] = "<time>"
+        for metrics in contact.get("ChatMetrics", {}).values():  # ids are random
+            metrics.update({"ParticipantId": "<id>"} if "ParticipantId" in metrics else {})
         for info in (contact.get("AgentInfo"), contact.get("QueueInfo")):
             for key in [k for k in info or () if k.endswith("Timestamp")]:
                 info[key] = "<time>"

@@ -508,3 +508,35 @@ def test_a_streamed_item_names_its_type(mock: Mock) -> None:
     idle = json.loads(json.dumps(bodies[-1]))
     assert idle["Type"] == "EVENT" and idle["ContentType"] == EVENT + "participant.idle"
     assert idle["ParticipantRole"] == "CUSTOMER"
+
+
+def test_a_timer_fires_under_the_chat_lock_after_the_call_holding_it(in_process: Mock) -> None:
+    """Timers go through the chat core like any call: one due while a call holds the chat's
+    lock waits for it, and its event comes after what that call wrote (the interleaving is
+    forced: the test holds the lock while another thread moves the clock)."""
+    from moto_connect_persistent import connect_persistent_backends
+    from moto_connect_persistent.chat import clock
+
+    mock = in_process
+    chat = watched_chat(mock)
+    backend = connect_persistent_backends["123456789012"][REGION]
+    session = chat_session(chat.iid, chat.contact_id)
+    with chat.socket:
+        session.connect_agent("agent-1")
+        timers(mock.connect, chat.iid, chat.contact_id, ("CUSTOMER", "IDLE", 2))
+        due = clock.utcnow() + timedelta(minutes=2)
+        mover = threading.Thread(target=mock.advance, args=(120,))
+        with backend.lock:
+            mover.start()
+            while clock.utcnow() < due:  # the clock moved: the idle timer is due now
+                threading.Event().wait(0.01)
+            # Due, yet it cannot fire while this call holds the lock: the call still writes.
+            session.message("AGENT", "are you there?")
+        mover.join(10)
+        assert not mover.is_alive()
+        pushed = [kind(item) for item in chat.socket.items(3)]
+    assert pushed == [
+        ("AGENT", "participant.joined"),
+        ("AGENT", "text/plain"),
+        ("CUSTOMER", "participant.idle"),
+    ]

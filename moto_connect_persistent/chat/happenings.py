@@ -95,6 +95,13 @@ class ChatEnded(Happening):
 
 
 @dataclass(slots=True, eq=False)
+class AttributesUpdated(Happening):
+    """UpdateContactAttributes changed the attributes of ``contact``'s chat session."""
+
+    contact: Contact
+
+
+@dataclass(slots=True, eq=False)
 class BackendReset(Happening):
     """moto reset the backend: everything a listener holds for its chats goes."""
 
