@@ -397,3 +397,42 @@ def test_an_input_transformer_shapes_what_its_target_gets(connect: Any, iid: str
     ]
     assert all(set(e) == {"kind", "contact", "time"} for e in shaped)
     assert plain.seen() == [("INITIATED", "T1"), ("CONNECTED_TO_SYSTEM", "T1")]
+
+
+def test_the_customer_leaving_disconnects_the_chat(connect: Any, iid: str, rule: Rule) -> None:
+    """Which event fires when the customer disconnects: the customer's DisconnectParticipant
+    ends the chat, a DISCONNECTED with disconnectReason CUSTOMER_DISCONNECT."""
+    participant = boto3.client("connectparticipant", region_name=REGION)
+    chat = connect.start_chat_contact(
+        InstanceId=iid, ContactFlowId="flow", ParticipantDetails={"DisplayName": "Jane"}
+    )
+    token = participant.create_participant_connection(
+        ParticipantToken=chat["ParticipantToken"], Type=["CONNECTION_CREDENTIALS"]
+    )["ConnectionCredentials"]["ConnectionToken"]
+    participant.disconnect_participant(ConnectionToken=token)
+
+    last = rule.events()[-1]["detail"]
+    assert (last["eventType"], last["contactId"]) == ("DISCONNECTED", chat["ContactId"])
+    assert last["disconnectReason"] == "CUSTOMER_DISCONNECT"
+
+
+def test_a_chat_out_of_time_disconnects_at_its_deadline(connect: Any, iid: str, rule: Rule) -> None:
+    """A chat past ChatDurationInMinutes ends when next read, backdated to its deadline: its
+    DISCONNECTED says when (``time`` and ``disconnectTimestamp``), reason EXPIRED."""
+    t0 = datetime.now(timezone.utc).replace(microsecond=0)
+    with freeze_time(t0) as clock:
+        contact_id = connect.start_chat_contact(
+            InstanceId=iid,
+            ContactFlowId="flow",
+            ParticipantDetails={"DisplayName": "Jane"},
+            ChatDurationInMinutes=60,
+        )["ContactId"]
+        clock.tick(timedelta(minutes=90))
+        connect.describe_contact(InstanceId=iid, ContactId=contact_id)
+
+    last = rule.events()[-1]
+    deadline = t0 + timedelta(minutes=60)
+    assert last["detail"]["eventType"] == "DISCONNECTED"
+    assert last["detail"]["disconnectReason"] == "EXPIRED"
+    assert last["detail"]["disconnectTimestamp"] == deadline.strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    assert last["time"] == deadline.strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -17,9 +17,11 @@ from typing import Any
 import boto3
 import pytest
 from freezegun import freeze_time
-from support import ACCOUNT, REGION
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from support import ACCOUNT, REGION, make_instance
 
-from moto_connect_persistent import seed_chat_session
+from moto_connect_persistent import mock_connect_persistent, seed_chat_session
 
 T0 = datetime(2026, 3, 2, 12, 0, 0, tzinfo=timezone.utc)
 
@@ -402,3 +404,101 @@ def test_the_agents_first_response_time_runs_from_accepting_the_chat(
     assert metrics["ChatContactMetrics"]["AgentFirstResponseTimeInMillis"] == 6_000
     assert metrics["AgentMetrics"]["TotalResponseTimeInMillis"] == 21_000
     assert metrics["ChatContactMetrics"]["ConversationTurnCount"] == 1
+
+
+def test_server_mode_firehose_writes_records_to_the_servers_s3(connect_server_url: str) -> None:
+    """Over HTTP: the server process's Firehose delivery stream writes the record to its
+    S3 bucket, read back with boto3's S3 client."""
+
+    def client(service: str) -> Any:
+        return boto3.client(service, region_name=REGION, endpoint_url=connect_server_url)
+
+    connect, s3, firehose = client("connect"), client("s3"), client("firehose")
+    iid = connect.create_instance(
+        IdentityManagementType="CONNECT_MANAGED",
+        InboundCallsEnabled=True,
+        OutboundCallsEnabled=True,
+    )["Id"]
+    s3.create_bucket(Bucket="server-ctr")
+    arn = firehose.create_delivery_stream(
+        DeliveryStreamName="server-ctr",
+        ExtendedS3DestinationConfiguration={
+            "RoleARN": f"arn:aws:iam::{ACCOUNT}:role/firehose",
+            "BucketARN": "arn:aws:s3:::server-ctr",
+        },
+    )["DeliveryStreamARN"]
+    connect.associate_instance_storage_config(
+        InstanceId=iid,
+        ResourceType="CONTACT_TRACE_RECORDS",
+        StorageConfig={
+            "StorageType": "KINESIS_FIREHOSE",
+            "KinesisFirehoseConfig": {"FirehoseArn": arn},
+        },
+    )
+    seed_chat_session(iid, contact_id="SF1", endpoint_url=connect_server_url).end()
+
+    (listed,) = s3.list_objects_v2(Bucket="server-ctr")["Contents"]
+    record = json.loads(s3.get_object(Bucket="server-ctr", Key=listed["Key"])["Body"].read())
+    assert (record["ContactId"], record["Channel"]) == ("SF1", "CHAT")
+
+
+#: A conversation: (role, text) messages in order, between seconds apart.
+CONVERSATIONS = st.lists(
+    st.tuples(
+        st.sampled_from(("CUSTOMER", "AGENT", "CUSTOM_BOT", "SYSTEM")),
+        st.text(alphabet="ab c!", min_size=1, max_size=12),
+        st.integers(min_value=0, max_value=90),
+    ),
+    max_size=12,
+)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(conversation=CONVERSATIONS, end_after=st.integers(min_value=0, max_value=60))
+def test_chat_metrics_add_up_for_any_conversation(
+    conversation: list[tuple[str, str, int]], end_after: int
+) -> None:
+    """Whatever the conversation, the metrics agree with each other and with the transcript:
+    every message is counted once (customer, agents, bots), a side answers at most once per
+    message it sends, its longest response is within its total, a turn needs a customer
+    message, the close time is the time from the customer's last message to the end."""
+    with mock_connect_persistent(), freeze_time(T0) as clock:
+        connect = boto3.client("connect", region_name=REGION)
+        iid = make_instance(connect)
+        session = seed_chat_session(iid, contact_id="H1", agent_id="agent-1")
+        elapsed, last_customer = 0, None
+        for role, text, gap in conversation:
+            clock.tick(timedelta(seconds=gap))
+            elapsed += gap
+            session.message(role, text)
+            last_customer = elapsed if role == "CUSTOMER" else last_customer
+        clock.tick(timedelta(seconds=end_after))
+        session.end()
+        metrics = connect.describe_contact(InstanceId=iid, ContactId="H1")["Contact"]["ChatMetrics"]
+
+    contact, agent, customer = (
+        metrics["ChatContactMetrics"],
+        metrics["AgentMetrics"],
+        metrics["CustomerMetrics"],
+    )
+    roles = [role for role, _, _ in conversation]
+    assert contact["TotalMessages"] == len(conversation)
+    assert contact["TotalBotMessages"] == sum(r in ("CUSTOM_BOT", "SYSTEM") for r in roles)
+    assert (
+        agent["MessagesSent"] + customer["MessagesSent"] + contact["TotalBotMessages"]
+        == contact["TotalMessages"]
+    )
+    for side, role in ((agent, "AGENT"), (customer, "CUSTOMER")):
+        assert side["MessageLengthInChars"] == sum(len(t) for r, t, _ in conversation if r == role)
+        assert side["NumResponses"] <= side["MessagesSent"]
+        assert side["MaxResponseTimeInMillis"] <= side["TotalResponseTimeInMillis"]
+        if side["NumResponses"] == 0:
+            assert side["TotalResponseTimeInMillis"] == 0
+    assert contact["ConversationTurnCount"] <= customer["MessagesSent"]
+    assert contact["ConversationTurnCount"] <= len(conversation) - customer["MessagesSent"]
+    if last_customer is None:
+        assert "ConversationCloseTimeInMillis" not in contact
+    else:
+        assert contact["ConversationCloseTimeInMillis"] == (
+            (elapsed + end_after - last_customer) * 1000
+        )
