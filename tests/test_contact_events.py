@@ -436,3 +436,16 @@ def test_a_chat_out_of_time_disconnects_at_its_deadline(connect: Any, iid: str, 
     assert last["detail"]["disconnectReason"] == "EXPIRED"
     assert last["detail"]["disconnectTimestamp"] == deadline.strftime("%Y-%m-%dT%H:%M:%S.000Z")
     assert last["time"] == deadline.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def test_a_disabled_rule_gets_nothing_until_enabled(connect: Any, iid: str) -> None:
+    """ "A disabled rule won't match any events" [doc: EventBridge DisableRule]; enabled
+    again, it does."""
+    events = boto3.client("events", region_name=REGION)
+    rule = make_rule(events, boto3.client("sqs", region_name=REGION), "paused")
+    events.disable_rule(Name="paused")
+    seed_chat_session(iid, contact_id="D1")
+    events.enable_rule(Name="paused")
+    seed_chat_session(iid, contact_id="D2")
+
+    assert rule.seen() == [("INITIATED", "D2"), ("CONNECTED_TO_SYSTEM", "D2")]
