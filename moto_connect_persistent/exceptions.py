@@ -96,6 +96,40 @@ class UnknownOperationException(ConnectError):
     code = 404
 
 
+class DuplicateResourceException(ConnectError):
+    """CreateContactFlow's "A resource with the specified name already exists"."""
+
+    error_code = "DuplicateResourceException"
+    code = 409
+
+
+class ContactFlowNotPublishedException(ConnectError):
+    """DescribeContactFlow's "The flow has not been published"."""
+
+    error_code = "ContactFlowNotPublishedException"
+    code = 404
+
+
+class InvalidContactFlowException(ConnectError):
+    """Connect's "The flow is not valid": the model's only member is ``problems``, a list of
+    ``{"message": ...}`` (1 to 50), which boto3 hands over as ``response["problems"]``."""
+
+    error_code = "InvalidContactFlowException"
+    code = 400
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__(f"The flow is not valid: {problems[0]}")
+        self.problems = problems
+        self.description = json.dumps(
+            {
+                "__type": self.error_code,
+                "Message": self.message,
+                "message": self.message,
+                "problems": [{"message": problem} for problem in problems],
+            }
+        )
+
+
 class ModeledError(ConnectError):
     """Any error an operation's model lists, with the model's status: what a fault sends.
 

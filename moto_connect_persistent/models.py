@@ -24,6 +24,7 @@ from .chat.core import ChatCore
 from .chat.happenings import AttributesUpdated, Origin, SegmentEnded
 from .chat.metrics import described_metrics
 from .chat.session import ChatSession, Contact, Rehydration
+from .contact_flows import ContactFlows
 from .contact_records import ContactRecords
 from .exceptions import (
     ConnectError,
@@ -132,6 +133,7 @@ class ConnectPersistentBackend(BaseBackend):
         self.records = ContactRecords(origin, self.storage, self.core.transcripts)
         self.core.listeners.on(SegmentEnded, self.records.segment_ended)
         self.core.listeners.on(AttributesUpdated, self.records.attributes_updated)
+        self.flows = ContactFlows(origin, self.lock, self.partition)
 
     def reset(self) -> None:
         """moto's reset: listeners drop what they hold (sockets), then the state goes."""

@@ -26,6 +26,10 @@ OPERATIONS: dict[str, dict[str, tuple[str, str]]] = {
             "PUT",
             "/instance/{InstanceId}/storage-config",
         ),
+        "CreateContactFlow": (
+            "PUT",
+            "/contact-flows/{InstanceId}",
+        ),
         "CreateParticipant": (
             "POST",
             "/contact/create-participant",
@@ -34,9 +38,17 @@ OPERATIONS: dict[str, dict[str, tuple[str, str]]] = {
             "POST",
             "/contact/persistent-contact-association/{InstanceId}/{InitialContactId}",
         ),
+        "DeleteContactFlow": (
+            "DELETE",
+            "/contact-flows/{InstanceId}/{ContactFlowId}",
+        ),
         "DescribeContact": (
             "GET",
             "/contacts/{InstanceId}/{ContactId}",
+        ),
+        "DescribeContactFlow": (
+            "GET",
+            "/contact-flows/{InstanceId}/{ContactFlowId}",
         ),
         "DescribeInstanceStorageConfig": (
             "GET",
@@ -53,6 +65,10 @@ OPERATIONS: dict[str, dict[str, tuple[str, str]]] = {
         "ListAssociatedContacts": (
             "GET",
             "/contact/associated/{InstanceId}",
+        ),
+        "ListContactFlows": (
+            "GET",
+            "/contact-flows-summary/{InstanceId}",
         ),
         "ListInstanceStorageConfigs": (
             "GET",
@@ -77,6 +93,18 @@ OPERATIONS: dict[str, dict[str, tuple[str, str]]] = {
         "UpdateContactAttributes": (
             "POST",
             "/contact/attributes",
+        ),
+        "UpdateContactFlowContent": (
+            "POST",
+            "/contact-flows/{InstanceId}/{ContactFlowId}/content",
+        ),
+        "UpdateContactFlowMetadata": (
+            "POST",
+            "/contact-flows/{InstanceId}/{ContactFlowId}/metadata",
+        ),
+        "UpdateContactFlowName": (
+            "POST",
+            "/contact-flows/{InstanceId}/{ContactFlowId}/name",
         ),
         "UpdateInstanceStorageConfig": (
             "POST",

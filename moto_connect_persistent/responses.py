@@ -278,3 +278,73 @@ class ConnectPersistentResponse(PluginResponse, ConnectResponse):
             params.get("ClientToken"),
         )
         return self._json(None)
+
+    # -- contact flows ----------------------------------------------------------------
+
+    def create_contact_flow(self) -> str:
+        params = self._input()
+        return self._json(
+            self.persistent_backend.flows.create_contact_flow(
+                instance_id=params["InstanceId"],
+                name=params["Name"],
+                flow_type=params["Type"],
+                content=params["Content"],
+                description=params.get("Description"),
+                status=params.get("Status"),
+                tags=params.get("Tags"),
+            )
+        )
+
+    def describe_contact_flow(self) -> str:
+        params = self._input()
+        return self._json(
+            self.persistent_backend.flows.describe_contact_flow(
+                params["InstanceId"], params["ContactFlowId"]
+            )
+        )
+
+    def list_contact_flows(self) -> str:
+        params = self._input()
+        return self._json(
+            self.persistent_backend.flows.list_contact_flows(
+                params["InstanceId"],
+                params.get("ContactFlowTypes"),
+                params.get("MaxResults"),
+                params.get("NextToken"),
+            )
+        )
+
+    def update_contact_flow_content(self) -> str:
+        params = self._input()
+        self.persistent_backend.flows.update_contact_flow_content(
+            params["InstanceId"], params["ContactFlowId"], params["Content"]
+        )
+        return self._json(None)
+
+    def update_contact_flow_name(self) -> str:
+        params = self._input()
+        self.persistent_backend.flows.update_contact_flow_name(
+            params["InstanceId"],
+            params["ContactFlowId"],
+            params.get("Name"),
+            params.get("Description"),
+        )
+        return self._json(None)
+
+    def update_contact_flow_metadata(self) -> str:
+        params = self._input()
+        self.persistent_backend.flows.update_contact_flow_metadata(
+            params["InstanceId"],
+            params["ContactFlowId"],
+            params.get("Name"),
+            params.get("Description"),
+            params.get("ContactFlowState"),
+        )
+        return self._json(None)
+
+    def delete_contact_flow(self) -> str:
+        params = self._input()
+        self.persistent_backend.flows.delete_contact_flow(
+            params["InstanceId"], params["ContactFlowId"]
+        )
+        return self._json(None)

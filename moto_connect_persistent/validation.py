@@ -178,7 +178,10 @@ def collect_input(
             if wire_name in path_params:
                 params[name] = path_params[wire_name]
         elif location == "querystring":
-            if wire_name in query:
+            if wire_name in query and member.type_name == "list":
+                # A list member repeats its key (?contactFlowTypes=A&contactFlowTypes=B).
+                params[name] = [_from_text(name, member.member, v) for v in query[wire_name]]
+            elif wire_name in query:
                 params[name] = _from_text(name, member, query[wire_name][0])
         elif location == "header":
             if headers and wire_name in headers:

@@ -18,6 +18,13 @@ SEEDED_STREAMS: dict[str, str] = {}
 FILES_BUCKET = "calls-chat-files"
 #: AssociationId of the seeded CHAT_TRANSCRIPTS storage config, by instance id.
 SEEDED_ASSOCIATIONS: dict[str, str] = {}
+#: ContactFlowId of the seeded contact flow, by instance id.
+SEEDED_FLOWS: dict[str, str] = {}
+#: A valid flow document: one action that ends the flow.
+FLOW_CONTENT = (
+    '{"Version": "2019-10-30", "StartAction": "end", "Actions": [{"Identifier": "end",'
+    ' "Type": "DisconnectParticipant", "Parameters": {}, "Transitions": {}}]}'
+)
 
 
 def s3_storage(prefix: str = "a") -> dict[str, Any]:
@@ -45,12 +52,28 @@ def seed_chats(iid: str) -> None:
         iid, "CHAT_TRANSCRIPTS", s3_storage("transcripts")
     )
     SEEDED_ASSOCIATIONS[iid] = associated["AssociationId"]
+    flow = backend.flows.create_contact_flow(iid, "seeded", "CONTACT_FLOW", FLOW_CONTENT)
+    SEEDED_FLOWS[iid] = flow["ContactFlowId"]
 
 
 def calls(client: Any, iid: str) -> dict[str, Callable[[], Any]]:
     """By operation name; run in this order, every call succeeds on ``seed_chats``' data."""
     association: dict[str, str] = {}
+    flow: dict[str, str] = {}
     s3_config = s3_storage()
+
+    def create_flow() -> Any:
+        answer = client.create_contact_flow(
+            InstanceId=iid, Name="calls", Type="CONTACT_FLOW", Content=FLOW_CONTENT
+        )
+        flow["id"] = answer["ContactFlowId"]
+        return answer
+
+    def on_flow(method: str, **kwargs: Any) -> Callable[[], Any]:
+        """A call on the flow ``create_flow`` made (a made-up id before it ran)."""
+        return lambda: getattr(client, method)(
+            InstanceId=iid, ContactFlowId=flow.get("id", "not-created"), **kwargs
+        )
 
     def associate() -> Any:
         answer = client.associate_instance_storage_config(
@@ -111,4 +134,13 @@ def calls(client: Any, iid: str) -> dict[str, Callable[[], Any]]:
             "update_instance_storage_config", StorageConfig=s3_config
         ),
         "DisassociateInstanceStorageConfig": stored("disassociate_instance_storage_config"),
+        "CreateContactFlow": create_flow,
+        "DescribeContactFlow": on_flow("describe_contact_flow"),
+        "ListContactFlows": lambda: client.list_contact_flows(InstanceId=iid),
+        "UpdateContactFlowContent": on_flow("update_contact_flow_content", Content=FLOW_CONTENT),
+        "UpdateContactFlowName": on_flow("update_contact_flow_name", Name="renamed"),
+        "UpdateContactFlowMetadata": on_flow(
+            "update_contact_flow_metadata", ContactFlowState="ACTIVE"
+        ),
+        "DeleteContactFlow": on_flow("delete_contact_flow"),
     }

@@ -17,7 +17,9 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 from calls import (
     FILES_BUCKET,
+    FLOW_CONTENT,
     SEEDED_ASSOCIATIONS,
+    SEEDED_FLOWS,
     SEEDED_STREAMS,
     TOPICS,
     s3_storage,
@@ -113,6 +115,36 @@ def connect_inputs(iid: str) -> dict[str, dict[str, Any]]:
             "AssociationId": SEEDED_ASSOCIATIONS.get(iid, "none"),
             "ResourceType": "CHAT_TRANSCRIPTS",
         },
+        "CreateContactFlow": {
+            "InstanceId": iid,
+            "Name": "inbound",
+            "Type": "CONTACT_FLOW",
+            "Content": FLOW_CONTENT,
+            "Status": "PUBLISHED",
+            "Tags": {"team": "care"},
+        },
+        "DescribeContactFlow": {"InstanceId": iid, "ContactFlowId": SEEDED_FLOWS.get(iid, "none")},
+        "ListContactFlows": {
+            "InstanceId": iid,
+            "ContactFlowTypes": ["CONTACT_FLOW"],
+            "MaxResults": 5,
+        },
+        "UpdateContactFlowContent": {
+            "InstanceId": iid,
+            "ContactFlowId": SEEDED_FLOWS.get(iid, "none"),
+            "Content": FLOW_CONTENT,
+        },
+        "UpdateContactFlowName": {
+            "InstanceId": iid,
+            "ContactFlowId": SEEDED_FLOWS.get(iid, "none"),
+            "Name": "inbound",
+        },
+        "UpdateContactFlowMetadata": {
+            "InstanceId": iid,
+            "ContactFlowId": SEEDED_FLOWS.get(iid, "none"),
+            "ContactFlowState": "ARCHIVED",
+        },
+        "DeleteContactFlow": {"InstanceId": iid, "ContactFlowId": SEEDED_FLOWS.get(iid, "none")},
     }
 
 

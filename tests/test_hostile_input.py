@@ -227,6 +227,11 @@ def snapshot() -> tuple[Any, ...]:
         len(core.participant_tokens),
         len(core.participants),
         len(core.connections),
+        tuple(
+            (flow.flow_id, flow.name, flow.description, flow.state, flow.published, flow.saved)
+            for flows in backend.flows.flows.values()
+            for flow in flows.values()
+        ),
     )
 
 
