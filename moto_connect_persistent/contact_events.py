@@ -145,10 +145,13 @@ def put_events(bus: Any, events: list[dict[str, Any]]) -> None:
     without an InputTransformer, and that re-parses eight JSONPath expressions per event and
     target (about 8 ms each time). A rule whose targets take the event as it is gets it
     directly (``transform_input=False``), which is what EventBridge delivers (the whole
-    event, ``account`` included); any other rule goes through moto's own transform.
+    event, ``account`` included); any other rule goes through moto's own transform. A
+    DISABLED rule gets nothing (moto's ``put_events`` would deliver to it).
     """
     for event in events:
         for rule in list(bus.rules.values()):
+            if rule.state == "DISABLED":
+                continue
             if _takes_event_as_is(rule):
                 rule.send_to_targets(dict(event), transform_input=False)
             else:

@@ -22,6 +22,7 @@ from .chat.content import DEPARTURES_ENDING_THE_CHAT, EVENT_PREFIX, PARTICIPANT_
 from .chat.core import ChatCore
 from .chat.happenings import AttributesUpdated, Origin, SegmentEnded
 from .chat.metrics import described_metrics
+from .chat.scheduler import advance_clock
 from .chat.session import ChatSession, Contact, Rehydration
 from .contact_attributes import (
     ATTRIBUTE_KEY,
@@ -57,6 +58,10 @@ SEGMENT_METHODS = ("TRANSFER", "QUEUE_TRANSFER", "DISCONNECT")
 
 CHANNELS = ("VOICE", "CHAT", "TASK", "EMAIL")
 
+#: ParticipantTimerValue is a union: one of these [doc].
+TIMER_VALUE_MEMBERS = ("ParticipantTimerAction", "ParticipantTimerDurationInMinutes")
+#: The furthest advance_clock moves the clock in one call: ten years.
+MAX_ADVANCE_SECONDS = 10 * 365 * 86400.0
 #: QueueId and AgentResourceId: 1 to 256 characters, as the model's shapes allow.
 MAX_RESOURCE_ID = 256
 
@@ -360,6 +365,16 @@ class ConnectPersistentBackend(BaseBackend):
                 return current.id
             return self.continue_session(instance_id, current.id, "DISCONNECT", new_id)
 
+    def advance_clock(self, seconds: float) -> str:
+        """Move the mock's clock ``seconds`` ahead (the whole process's, every account and
+        region) and fire every timer that fell due, in due order, before returning the new
+        time (ISO 8601). Takes no lock itself: each timer fires under its chat's."""
+        if isinstance(seconds, bool) or not 0 <= seconds <= MAX_ADVANCE_SECONDS:
+            raise InvalidParameterException(
+                f"seconds must be a number from 0 to {MAX_ADVANCE_SECONDS:.0f}, got {seconds!r}."
+            )
+        return iso8601(advance_clock(seconds))
+
     def end_session(self, instance_id: str, contact_id: str) -> str:
         """End the latest segment of the contact's session; returns that segment's id."""
         with self.lock:
@@ -656,6 +671,46 @@ class ConnectPersistentBackend(BaseBackend):
             if contact.ended:
                 raise InvalidRequestException(f"ContactId '{contact_id}' has already ended.")
             self.core.end(contact, utcnow(), disconnect_reason)
+
+    def update_participant_role_config(
+        self, instance_id: str, contact_id: str, channel_configuration: dict[str, Any]
+    ) -> None:
+        """Set or unset the chat's participant timers (docs: Admin Guide, chat timeouts).
+        The shape (roles, types, 2 to 480 minutes, 1 to 6 entries) was checked by the wire
+        against the model; here: one value per entry, no duplicate, a running CHAT."""
+        entries = (channel_configuration.get("Chat") or {}).get("ParticipantTimerConfigList")
+        if not entries:
+            raise InvalidParameterException(
+                "ChannelConfiguration.Chat.ParticipantTimerConfigList is required."
+            )
+        changes: dict[tuple[str, str], int | None] = {}
+        for index, entry in enumerate(entries):
+            where = f"ParticipantTimerConfigList[{index}]"
+            key = (entry["ParticipantRole"], entry["TimerType"])
+            if key in changes:
+                raise InvalidParameterException(
+                    f"{where}: a second timer for {key[0]} {key[1]}; each role and timer "
+                    "type may be given once."
+                )
+            value = entry["TimerValue"]
+            given = [member for member in TIMER_VALUE_MEMBERS if value.get(member) is not None]
+            if len(given) != 1:
+                raise InvalidParameterException(
+                    f"{where}.TimerValue must set exactly one of {', '.join(TIMER_VALUE_MEMBERS)}."
+                )
+            minutes = value.get("ParticipantTimerDurationInMinutes")
+            changes[key] = None if minutes is None else int(minutes)
+        with self.lock:
+            check_instance(self.origin, instance_id)
+            contact = self.get_contact(instance_id, contact_id, "ContactId")
+            if contact.channel != "CHAT":
+                raise InvalidRequestException(
+                    f"ContactId '{contact_id}' is a {contact.channel} contact; participant "
+                    "timers are for CHAT contacts."
+                )
+            if contact.session.ended:
+                raise InvalidRequestException(f"ContactId '{contact_id}': the chat has ended.")
+            self.core.configure_role_timers(contact.session, changes)
 
     def list_associated_contacts(
         self, instance_id: str, contact_id: str, max_results: int | None, next_token: str | None

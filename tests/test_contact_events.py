@@ -436,3 +436,62 @@ def test_a_chat_out_of_time_disconnects_at_its_deadline(connect: Any, iid: str, 
     assert last["detail"]["disconnectReason"] == "EXPIRED"
     assert last["detail"]["disconnectTimestamp"] == deadline.strftime("%Y-%m-%dT%H:%M:%S.000Z")
     assert last["time"] == deadline.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def test_a_disabled_rule_gets_nothing_until_enabled(connect: Any, iid: str) -> None:
+    """ "A disabled rule won't match any events" [doc: EventBridge DisableRule]; enabled
+    again, it does."""
+    events = boto3.client("events", region_name=REGION)
+    rule = make_rule(events, boto3.client("sqs", region_name=REGION), "paused")
+    events.disable_rule(Name="paused")
+    seed_chat_session(iid, contact_id="D1")
+    events.enable_rule(Name="paused")
+    seed_chat_session(iid, contact_id="D2")
+
+    assert rule.seen() == [("INITIATED", "D2"), ("CONNECTED_TO_SYSTEM", "D2")]
+
+
+def test_concurrent_starts_lose_no_event_and_keep_each_contacts_order(
+    connect: Any, iid: str, rule: Rule
+) -> None:
+    """Eight threads start chats at once (a barrier releases them together): every chat's
+    two events arrive, INITIATED before CONNECTED_TO_SYSTEM, none twice (the events are put
+    under the chat state's lock, as the happening is recorded)."""
+    import threading
+
+    threads, chats_each = 8, 5
+    barrier = threading.Barrier(threads)
+    started: list[str] = []
+    errors: list[BaseException] = []
+
+    # boto3's default session is not thread-safe: each thread's client is made here.
+    clients = [boto3.client("connect", region_name=REGION) for _ in range(threads)]
+
+    def starter(client: Any) -> None:
+        try:
+            barrier.wait(timeout=30)
+            for _ in range(chats_each):
+                started.append(
+                    client.start_chat_contact(
+                        InstanceId=iid,
+                        ContactFlowId="flow",
+                        ParticipantDetails={"DisplayName": "Jane"},
+                    )["ContactId"]
+                )
+        except BaseException as err:  # noqa: BLE001 - reported by the test below
+            errors.append(err)
+
+    workers = [threading.Thread(target=starter, args=(client,)) for client in clients]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=120)
+
+    assert errors == []
+    seen = rule.seen()
+    assert len(seen) == 2 * threads * chats_each
+    for contact_id in started:
+        assert [kind for kind, cid in seen if cid == contact_id] == [
+            "INITIATED",
+            "CONNECTED_TO_SYSTEM",
+        ]

@@ -237,6 +237,11 @@ class ChatSession:
     #: Message streams of the chat, in start order, stopped ones included (StopContactStreaming
     #: finds them by id). They belong to the session: a transfer keeps streaming.
     streams: list[Stream] = field(default_factory=list)
+    #: UpdateParticipantRoleConfig's timers: (role, timer type) -> minutes; for the life of
+    #: the chat, across its segments [doc: ParticipantTimerConfiguration].
+    participant_timers: dict[tuple[str, str], int] = field(default_factory=dict)
+    #: Roles whose participant is idle now (``participant.idle`` pushed, not yet returned).
+    idle_roles: set[str] = field(default_factory=set)
 
     @property
     def active_streams(self) -> list[Stream]:
