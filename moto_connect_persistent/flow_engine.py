@@ -74,6 +74,8 @@ class FlowRun:
     steps: list[FlowStep] = field(default_factory=list)
     #: Results of the actions so far, for ``$.External`` (the last Lambda's) and others.
     external: dict[str, str] = field(default_factory=dict)
+    #: The contact's working queue (UpdateContactTargetQueue), for TransferContactToQueue.
+    target_queue: str | None = None
     ended: bool = False
 
     def action(self, identifier: str) -> dict[str, Any]:
@@ -123,26 +125,39 @@ class FlowEngine:
         return flow
 
     def check_runnable(self, instance_id: str, contact_flow_id: str) -> None:
-        """Refuse, naming them, a flow with actions the engine does not run yet: a flow is
-        never run with blocks skipped silently."""
+        """Refuse, naming them, a flow with actions the engine does not run yet (in it or in a
+        flow it transfers to by a static id): a flow is never run with blocks skipped
+        silently."""
         flow = self.runnable_flow(instance_id, contact_flow_id)
         if flow is None:
             return
-        assert flow.published is not None
-        document = json.loads(flow.published)
-        missing = sorted(
-            {
-                action["Type"]
-                for action in document["Actions"]
-                if not flow_language.ACTIONS[action["Type"]].runs
-            }
-        )
+        missing = self.unsupported(instance_id, flow, set())
         if missing:
             raise InvalidRequestException(
-                f"ContactFlowId '{contact_flow_id}' names flow '{flow.name}', which holds action "
-                f"types the mock's flow engine does not run yet: {', '.join(missing)} (see "
+                f"ContactFlowId '{contact_flow_id}' names flow '{flow.name}', which holds what "
+                f"the mock's flow engine does not run yet: {', '.join(sorted(missing))} (see "
                 "docs/flow-actions.md)."
             )
+
+    def unsupported(self, instance_id: str, flow: StoredFlow, seen: set[str]) -> set[str]:
+        """What of ``flow`` (and of the flows it transfers to statically) the engine cannot
+        run: action types it does not run, and parameters of theirs it does not emulate."""
+        seen.add(flow.flow_id)
+        assert flow.published is not None
+        missing: set[str] = set()
+        for action in json.loads(flow.published)["Actions"]:
+            kind, parameters = action["Type"], action["Parameters"]
+            if not flow_language.ACTIONS[kind].runs:
+                missing.add(kind)
+            elif kind == "UpdateContactTargetQueue" and "AgentId" in parameters:
+                missing.add("UpdateContactTargetQueue with AgentId (agent queues)")
+            elif kind == "TransferToFlow" and not flow_language.JSONPATH.fullmatch(
+                parameters["ContactFlowId"]
+            ):
+                target = self.runnable_flow(instance_id, parameters["ContactFlowId"])
+                if target is not None and target.flow_id not in seen:
+                    missing |= self.unsupported(instance_id, target, seen)
+        return missing
 
     def segment_started(self, happening: SegmentStarted) -> None:
         """Listener: a chat that starts with a stored flow queues a run of it."""
@@ -338,6 +353,55 @@ class FlowEngine:
         participant.\""""
         return "the flow ended", "end", None
 
+    def update_contact_target_queue(
+        self, run: FlowRun, action: dict[str, Any]
+    ) -> tuple[str, str, str | None]:
+        """[doc: UpdateContactTargetQueue] "Sets the contact's TargetQueue. This is the queue
+        is used by all other instructions that check a queue implicitly, and for
+        TransferContactToQueue.\""""
+        queue = self.value(run, action["Parameters"].get("QueueId", ""))
+        if not queue:
+            raise Branch("NoMatchingError", "no queue: QueueId names none")
+        run.target_queue = queue.rsplit("/queue/", 1)[-1]
+        return f"working queue {run.target_queue}", "NextAction", next_action(action)
+
+    def transfer_contact_to_queue(
+        self, run: FlowRun, action: dict[str, Any]
+    ) -> tuple[str, str, str | None]:
+        """[doc: TransferContactToQueue] "This action places a contact that is not already in a
+        queue into the contact's TargetQueue. If the contact has already been put into a queue
+        [...] the action fails." The chat then waits in the queue for an agent; this flow ends
+        there."""
+        contact = run.contact
+        if run.target_queue is None:
+            raise Branch(
+                "NoMatchingError", "no working queue: set one with UpdateContactTargetQueue"
+            )
+        if contact.queue_id is not None or contact.agent_id is not None:
+            raise Branch("NoMatchingError", f"the contact is already in queue {contact.queue_id}")
+        self.core.enqueue(contact, run.target_queue)
+        return f"queued in {run.target_queue}", "end", None
+
+    def transfer_to_flow(self, run: FlowRun, action: dict[str, Any]) -> tuple[str, str, str | None]:
+        """[doc: TransferToFlow] "Execution jumps to a different flow, and continues running at
+        that flow's beginning.\""""
+        target_id = self.value(run, action["Parameters"]["ContactFlowId"])
+        contact = run.contact
+        target = self.runnable_flow(contact.instance_id, target_id) if target_id else None
+        if target is None or target.published is None:
+            raise Branch("NoMatchingError", f"no published flow {target_id!r} to transfer to")
+        missing = self.unsupported(contact.instance_id, target, set())
+        if missing:
+            raise Branch(
+                "NoMatchingError",
+                f"flow '{target.name}' holds what the engine does not run yet: "
+                + ", ".join(sorted(missing)),
+            )
+        document = json.loads(target.published)
+        run.flow_id, run.document = target.flow_id, document
+        start: str = document["StartAction"]
+        return f"transferred to flow '{target.name}'", "NextAction", start
+
 
 def next_action(action: dict[str, Any]) -> str | None:
     following = action["Transitions"].get("NextAction")
@@ -394,4 +458,7 @@ STEPS: dict[str, Step] = {
     "Compare": FlowEngine.compare,
     "DisconnectParticipant": FlowEngine.disconnect_participant,
     "EndFlowExecution": FlowEngine.end_flow_execution,
+    "UpdateContactTargetQueue": FlowEngine.update_contact_target_queue,
+    "TransferContactToQueue": FlowEngine.transfer_contact_to_queue,
+    "TransferToFlow": FlowEngine.transfer_to_flow,
 }

@@ -299,14 +299,22 @@ def test_a_flow_with_actions_the_engine_does_not_run_is_refused_by_name(
         {"LambdaFunctionARN": "arn:aws:lambda:us-east-1:123456789012:function:f"},
         NextAction="tier",
     )
-    flow["Actions"].append(action("q", "TransferContactToQueue", {}, NextAction="bye"))
+    flow["Actions"].append(
+        action(
+            "w",
+            "Wait",
+            {"TimeoutSeconds": "60"},
+            NextAction="bye",
+            Conditions=[condition("bye", "Equals", "WaitCompleted")],
+        )
+    )
     flow_id = deploy(connect, iid, flow)
     before = set(connect_persistent_backends[ACCOUNT][REGION].contacts)
     expect_error(
         lambda: start(connect, iid, flow_id),
         "InvalidRequestException",
         400,
-        "InvokeLambdaFunction, TransferContactToQueue",
+        "InvokeLambdaFunction, Wait",
     )
     assert set(connect_persistent_backends[ACCOUNT][REGION].contacts) == before
 
@@ -366,3 +374,133 @@ def test_a_flow_runs_outside_the_lock_of_the_call(connect: Any, iid: str) -> Non
     finally:
         STEPS["MessageParticipant"] = original
     assert free_at_start and all(free_at_start)
+
+
+def queue_flow(queue: str) -> dict[str, Any]:
+    return {
+        "Version": "2019-10-30",
+        "StartAction": "hello",
+        "Actions": [
+            action("hello", "MessageParticipant", {"Text": "Connecting you"}, NextAction="set"),
+            action(
+                "set",
+                "UpdateContactTargetQueue",
+                {"QueueId": queue},
+                NextAction="queue",
+                Errors=on_error("bye"),
+            ),
+            action(
+                "queue",
+                "TransferContactToQueue",
+                {},
+                NextAction="bye",
+                Errors=on_error("bye", "QueueAtCapacity") + on_error("bye"),
+            ),
+            action("bye", "DisconnectParticipant", {}),
+        ],
+    }
+
+
+def test_the_chat_waits_in_the_queue_the_flow_transfers_it_to(connect: Any, iid: str) -> None:
+    """[doc: UpdateContactTargetQueue] "Sets the contact's TargetQueue [...] for
+    TransferContactToQueue"; [doc: TransferContactToQueue] "This action places a contact that
+    is not already in a queue into the contact's TargetQueue." The chat then waits for an agent
+    (QueueInfo shows the queue), and the flow that queued it ends without ending the chat."""
+    queue_arn = f"arn:aws:connect:{REGION}:{ACCOUNT}:instance/{iid}/queue/q-support"
+    started = start(connect, iid, deploy(connect, iid, queue_flow(queue_arn)))
+    steps = log(started["ContactId"])
+    assert [(s.action, s.branch, s.next_action) for s in steps] == [
+        ("hello", "NextAction", "set"),
+        ("set", "NextAction", "queue"),
+        ("queue", "end", None),
+    ]
+    contact = connect.describe_contact(InstanceId=iid, ContactId=started["ContactId"])["Contact"]
+    assert contact["QueueInfo"]["Id"] == "q-support"
+    assert "DisconnectTimestamp" not in contact
+
+
+def test_a_queue_from_the_flow_data(connect: Any, iid: str) -> None:
+    """UpdateContactTargetQueue's QueueId "must be either defined fully statically or as a
+    single valid JSONPath identifier"; with no value there, the block takes its error branch."""
+    flow_id = deploy(connect, iid, queue_flow("$.Attributes.queue"))
+    queued = start(connect, iid, flow_id, Attributes={"queue": "q-sales"})
+    contact = connect.describe_contact(InstanceId=iid, ContactId=queued["ContactId"])["Contact"]
+    assert contact["QueueInfo"]["Id"] == "q-sales"
+    unset = start(connect, iid, flow_id)
+    steps = log(unset["ContactId"])
+    assert (steps[1].action, steps[1].branch, steps[1].next_action) == (
+        "set",
+        "Error NoMatchingError",
+        "bye",
+    )
+
+
+def test_transfer_to_flow_continues_at_the_other_flows_start(connect: Any, iid: str) -> None:
+    """[doc: TransferToFlow] "Execution jumps to a different flow, and continues running at
+    that flow's beginning." A flow it transfers to by a static id is checked with it when the
+    chat starts."""
+    queued = deploy(connect, iid, queue_flow("q-support"), name="Queue it")
+    first = {
+        "Version": "2019-10-30",
+        "StartAction": "tag",
+        "Actions": [
+            action(
+                "tag",
+                "UpdateContactAttributes",
+                {"Attributes": {"via": "entry"}},
+                NextAction="jump",
+            ),
+            action("jump", "TransferToFlow", {"ContactFlowId": queued}, Errors=on_error("bye")),
+            action("bye", "DisconnectParticipant", {}),
+        ],
+    }
+    started = start(connect, iid, deploy(connect, iid, first, name="Entry"))
+    steps = log(started["ContactId"])
+    assert [(s.action, s.next_action) for s in steps] == [
+        ("tag", "jump"),
+        ("jump", "hello"),
+        ("hello", "set"),
+        ("set", "queue"),
+        ("queue", None),
+    ]
+    assert steps[1].detail == "transferred to flow 'Queue it'"
+    assert {s.flow_id for s in steps[2:]} == {queued}
+
+    # The flow transferred to holds an action the engine does not run: refused at the start.
+    wait = deploy(
+        connect,
+        iid,
+        {
+            "Version": "2019-10-30",
+            "StartAction": "w",
+            "Actions": [
+                action(
+                    "w",
+                    "Wait",
+                    {"TimeoutSeconds": 5},
+                    Conditions=[condition("w", "Equals", "WaitCompleted")],
+                )
+            ],
+        },
+        name="Waits",
+    )
+    first["Actions"][1]["Parameters"]["ContactFlowId"] = wait
+    expect_error(
+        lambda: start(connect, iid, deploy(connect, iid, first, name="Entry 2")),
+        "InvalidRequestException",
+        400,
+        "Wait",
+    )
+
+
+def test_an_agent_queue_is_refused_by_name(connect: Any, iid: str) -> None:
+    """UpdateContactTargetQueue's AgentId ("representing an agent queue") is not emulated: a
+    flow using it is refused when it would start, not run with another queue."""
+    flow = queue_flow("q")
+    flow["Actions"][1]["Parameters"] = {"AgentId": "agent-1"}
+    expect_error(
+        lambda: start(connect, iid, deploy(connect, iid, flow)),
+        "InvalidRequestException",
+        400,
+        "AgentId",
+    )
