@@ -18,6 +18,7 @@ from .registration import install_import_hooks
 
 if TYPE_CHECKING:
     from .controls import (
+        advance_clock,
         clear_faults,
         inject_fault,
         require_stored_transcripts,
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
 #: Public name (``__all__``) -> the module that defines it.
 _EXPORTS = {
     "ChatSession": ".seeding",
+    "advance_clock": ".controls",
     "ConnectPersistentBackend": ".models",
     "SeedingError": ".exceptions",
     "chat_session": ".seeding",
@@ -53,6 +55,7 @@ __all__ = [
     "ChatSession",
     "ConnectPersistentBackend",
     "SeedingError",
+    "advance_clock",
     "chat_session",
     "clear_faults",
     "inject_fault",

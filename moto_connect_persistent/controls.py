@@ -1,5 +1,5 @@
 """Test-only controls with no AWS equivalent (docs/failure-paths.md): faults,
-settle time."""
+settle time, the mock's clock."""
 
 from __future__ import annotations
 
@@ -69,3 +69,22 @@ def require_stored_transcripts(
     seeder_for(region_name, account_id, endpoint_url).call(
         "set_transcript_storage_strict", strict=strict
     )
+
+
+def advance_clock(
+    seconds: float,
+    *,
+    region_name: str | None = None,
+    account_id: str | None = None,
+    endpoint_url: str | None = None,
+) -> str:
+    """Move the mock's clock ``seconds`` ahead and fire, in due order, every timer that falls
+    due (chat durations, participant idle and auto-disconnect timers) before returning the
+    new time (ISO 8601). Every timestamp the mock writes follows that clock. The clock is the
+    process's (the server's, with ``endpoint_url``), for every account and region; moto's
+    reset puts it back. ``region_name`` / ``account_id`` only choose the backend that
+    answers."""
+    now: str = seeder_for(region_name, account_id, endpoint_url).call(
+        "advance_clock", seconds=seconds
+    )
+    return now

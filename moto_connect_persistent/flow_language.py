@@ -174,6 +174,7 @@ _ROWS = (
         },
         exclusive=(("Text", "PromptId"), ("Text", "SSML"), ("PromptId", "SSML")),
         chat='Yes ("Text" only: "PromptId" and "SSML" are only supported for the voice channel)',
+        runs=True,
     ),
     ActionType(
         "DisconnectParticipant",
@@ -182,6 +183,7 @@ _ROWS = (
         {},
         no_errors=True,
         terminal=True,
+        runs=True,
     ),
     ActionType(
         "ConnectParticipantWithLexBot",
@@ -251,6 +253,7 @@ _ROWS = (
         "Check contact attributes",
         {"ComparisonValue": Parameter(REFERENCE, required=True)},
         operators=OPERATORS,
+        runs=True,
     ),
     ActionType(
         "EndFlowExecution",
@@ -259,6 +262,7 @@ _ROWS = (
         {},
         no_errors=True,
         terminal=True,
+        runs=True,
     ),
     ActionType(
         "TransferToFlow",
@@ -334,6 +338,7 @@ _ROWS = (
             "Attributes": Parameter(STRING_MAP, required=True),
             "TargetContact": Parameter(STATIC, values=("Current", "Related")),
         },
+        runs=True,
     ),
     ActionType(
         "UpdateContactTargetQueue",

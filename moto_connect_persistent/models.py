@@ -10,7 +10,6 @@ backend (:mod:`.participant.models`) reads this one, never the other way round.
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -23,11 +22,16 @@ from .chat.content import DEPARTURES_ENDING_THE_CHAT, EVENT_PREFIX, PARTICIPANT_
 from .chat.core import ChatCore
 from .chat.happenings import AttributesUpdated, Origin, SegmentEnded
 from .chat.metrics import described_metrics
+from .chat.scheduler import advance_clock
 from .chat.session import ChatSession, Contact, Rehydration
+from .contact_attributes import (
+    ATTRIBUTE_KEY,
+    check_attribute_keys,
+    check_attribute_size,
+)
 from .contact_flows import ContactFlows
 from .contact_records import ContactRecords
 from .exceptions import (
-    ConnectError,
     InvalidParameterException,
     InvalidRequestException,
     ResourceNotFoundException,
@@ -35,6 +39,7 @@ from .exceptions import (
     ValidationException,
 )
 from .faults import Faults
+from .flow_engine import FlowEngine
 from .idempotency import Replies
 from .instance_storage import InstanceStorage
 from .instances import check_instance
@@ -53,13 +58,13 @@ SEGMENT_METHODS = ("TRANSFER", "QUEUE_TRANSFER", "DISCONNECT")
 
 CHANNELS = ("VOICE", "CHAT", "TASK", "EMAIL")
 
+#: ParticipantTimerValue is a union: one of these [doc].
+TIMER_VALUE_MEMBERS = ("ParticipantTimerAction", "ParticipantTimerDurationInMinutes")
+#: The furthest advance_clock moves the clock in one call: ten years.
+MAX_ADVANCE_SECONDS = 10 * 365 * 86400.0
 #: QueueId and AgentResourceId: 1 to 256 characters, as the model's shapes allow.
 MAX_RESOURCE_ID = 256
 
-#: "Attribute keys can include only alphanumeric, dash, and underscore characters" [doc].
-ATTRIBUTE_KEY = re.compile(r"[A-Za-z0-9_-]+\Z")
-#: "up to 32,768 UTF-8 bytes across all attributes for a contact" [doc].
-MAX_ATTRIBUTE_BYTES = 32768
 
 #: SupportedMessagingContentTypes: the documented types; text/plain must be among them [doc].
 TEXT_PLAIN = "text/plain"
@@ -134,6 +139,7 @@ class ConnectPersistentBackend(BaseBackend):
         self.core.listeners.on(SegmentEnded, self.records.segment_ended)
         self.core.listeners.on(AttributesUpdated, self.records.attributes_updated)
         self.flows = ContactFlows(origin, self.lock, self.partition)
+        self.engine = FlowEngine(self.lock, self.core, self.flows)
 
     def reset(self) -> None:
         """moto's reset: listeners drop what they hold (sockets), then the state goes."""
@@ -359,6 +365,16 @@ class ConnectPersistentBackend(BaseBackend):
                 return current.id
             return self.continue_session(instance_id, current.id, "DISCONNECT", new_id)
 
+    def advance_clock(self, seconds: float) -> str:
+        """Move the mock's clock ``seconds`` ahead (the whole process's, every account and
+        region) and fire every timer that fell due, in due order, before returning the new
+        time (ISO 8601). Takes no lock itself: each timer fires under its chat's."""
+        if isinstance(seconds, bool) or not 0 <= seconds <= MAX_ADVANCE_SECONDS:
+            raise InvalidParameterException(
+                f"seconds must be a number from 0 to {MAX_ADVANCE_SECONDS:.0f}, got {seconds!r}."
+            )
+        return iso8601(advance_clock(seconds))
+
     def end_session(self, instance_id: str, contact_id: str) -> str:
         """End the latest segment of the contact's session; returns that segment's id."""
         with self.lock:
@@ -558,12 +574,15 @@ class ConnectPersistentBackend(BaseBackend):
         base = None
         if "WEBSOCKET" in (request.connection_types or ()):
             base = websocket_base(endpoint_host)
-        return self.replies.once(
+        started = self.replies.once(
             "StartChatContact",
             client_token,
             request.fingerprint() if client_token is not None else (),
             lambda: self._start_chat(request, declared, base),
         )
+        # The chat's flow runs now that the call has left the lock (docs/contact-flows.md).
+        self.engine.run_pending()
+        return started
 
     def _start_chat(
         self, request: ChatStart, declared: tuple[str, ...] | None, websocket: str | None
@@ -573,6 +592,7 @@ class ConnectPersistentBackend(BaseBackend):
         ``ChatStreamingConfiguration`` streams the chat from its first item on."""
         instance_id = request.instance_id
         check_instance(self.origin, instance_id)
+        self.engine.check_runnable(instance_id, request.contact_flow_id)
         carried: dict[str, str] = {}
         if request.related_contact_id is not None:
             related = self.get_contact(instance_id, request.related_contact_id, "RelatedContactId")
@@ -606,6 +626,7 @@ class ConnectPersistentBackend(BaseBackend):
         contact.segment_attributes = dict(request.segment_attributes or {})
         contact.disconnect_on_customer_exit = request.disconnect_on_customer_exit
         contact.participant_configuration = request.participant_configuration
+        contact.contact_flow_id = request.contact_flow_id
         contact.participant_id = str(mock_random.uuid4())
         contact.participant_token = str(mock_random.uuid4())
         # Known as the chat starts, so that its first contact events name it.
@@ -650,6 +671,46 @@ class ConnectPersistentBackend(BaseBackend):
             if contact.ended:
                 raise InvalidRequestException(f"ContactId '{contact_id}' has already ended.")
             self.core.end(contact, utcnow(), disconnect_reason)
+
+    def update_participant_role_config(
+        self, instance_id: str, contact_id: str, channel_configuration: dict[str, Any]
+    ) -> None:
+        """Set or unset the chat's participant timers (docs: Admin Guide, chat timeouts).
+        The shape (roles, types, 2 to 480 minutes, 1 to 6 entries) was checked by the wire
+        against the model; here: one value per entry, no duplicate, a running CHAT."""
+        entries = (channel_configuration.get("Chat") or {}).get("ParticipantTimerConfigList")
+        if not entries:
+            raise InvalidParameterException(
+                "ChannelConfiguration.Chat.ParticipantTimerConfigList is required."
+            )
+        changes: dict[tuple[str, str], int | None] = {}
+        for index, entry in enumerate(entries):
+            where = f"ParticipantTimerConfigList[{index}]"
+            key = (entry["ParticipantRole"], entry["TimerType"])
+            if key in changes:
+                raise InvalidParameterException(
+                    f"{where}: a second timer for {key[0]} {key[1]}; each role and timer "
+                    "type may be given once."
+                )
+            value = entry["TimerValue"]
+            given = [member for member in TIMER_VALUE_MEMBERS if value.get(member) is not None]
+            if len(given) != 1:
+                raise InvalidParameterException(
+                    f"{where}.TimerValue must set exactly one of {', '.join(TIMER_VALUE_MEMBERS)}."
+                )
+            minutes = value.get("ParticipantTimerDurationInMinutes")
+            changes[key] = None if minutes is None else int(minutes)
+        with self.lock:
+            check_instance(self.origin, instance_id)
+            contact = self.get_contact(instance_id, contact_id, "ContactId")
+            if contact.channel != "CHAT":
+                raise InvalidRequestException(
+                    f"ContactId '{contact_id}' is a {contact.channel} contact; participant "
+                    "timers are for CHAT contacts."
+                )
+            if contact.session.ended:
+                raise InvalidRequestException(f"ContactId '{contact_id}': the chat has ended.")
+            self.core.configure_role_timers(contact.session, changes)
 
     def list_associated_contacts(
         self, instance_id: str, contact_id: str, max_results: int | None, next_token: str | None
@@ -823,29 +884,6 @@ def check_chat_start(request: ChatStart) -> tuple[str, ...] | None:
     if request.initial_message is not None:
         check_initial_message(request.initial_message, declared)
     return declared
-
-
-def check_attribute_keys(attributes: dict[str, str], field_name: str) -> None:
-    """Contact attribute keys: letters, digits, '-' and '_' only [doc]."""
-    for key in attributes:
-        if not ATTRIBUTE_KEY.match(key):
-            raise InvalidParameterException(
-                f"{field_name} key '{key}' may hold only letters, digits, '-' and '_'."
-            )
-
-
-def check_attribute_size(
-    attributes: dict[str, str],
-    what: str,
-    error: type[ConnectError] = InvalidParameterException,
-) -> None:
-    """At most 32,768 UTF-8 bytes across all keys and values of a contact [doc]."""
-    size = sum(len(k.encode()) + len(v.encode()) for k, v in attributes.items())
-    if size > MAX_ATTRIBUTE_BYTES:
-        raise error(
-            f"{what}: {size} UTF-8 bytes across all attributes of the contact; at most "
-            f"{MAX_ATTRIBUTE_BYTES} are allowed."
-        )
 
 
 def check_content_types(types: list[str]) -> tuple[str, ...]:

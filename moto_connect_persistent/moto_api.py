@@ -26,6 +26,7 @@ from urllib.parse import unquote, urlparse
 
 from moto.core.models import DEFAULT_ACCOUNT_ID
 
+from .chat.scheduler import SCHEDULER
 from .exceptions import ConnectError, SeedingError
 from .models import ConnectPersistentBackend
 from .seeding import ACCOUNT_HEADER, ENDPOINT_PATH, REGION_HEADER, SEEDING_METHODS, backend_for
@@ -220,7 +221,10 @@ def _call(request: Any, full_url: str, headers: dict[str, str]) -> Any:
     except SeedingError as err:
         raise HttpSeedingError(400, "InvalidRegion", str(err)) from None
     bound: Callable[..., Any] = getattr(backend, method)
-    return bound(**kwargs)
+    try:
+        return bound(**kwargs)
+    finally:
+        SCHEDULER.ensure_running()  # outside every lock, as the wire does
 
 
 def handle_seeding_request(request: Any, full_url: str, headers: Any) -> Response:

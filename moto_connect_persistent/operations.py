@@ -110,6 +110,10 @@ OPERATIONS: dict[str, dict[str, tuple[str, str]]] = {
             "POST",
             "/instance/{InstanceId}/storage-config/{AssociationId}",
         ),
+        "UpdateParticipantRoleConfig": (
+            "PUT",
+            "/contact/participant-role-config/{InstanceId}/{ContactId}",
+        ),
     },
     "connectparticipant": {
         "CompleteAttachmentUpload": (

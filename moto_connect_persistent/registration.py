@@ -115,7 +115,9 @@ def _into_server_dispatch(werkzeug_app: ModuleType) -> None:
 
 
 def _stop_websockets_with(threaded_server: ModuleType) -> None:
-    """moto's ``ThreadedMotoServer.stop()`` stops the chat websockets it served too."""
+    """moto's ``ThreadedMotoServer.stop()`` stops the chat websockets it served, and the
+    scheduler's thread, too."""
+    from .chat.scheduler import SCHEDULER
     from .websocket import HUB
 
     server_class = threaded_server.ThreadedMotoServer
@@ -127,6 +129,7 @@ def _stop_websockets_with(threaded_server: ModuleType) -> None:
         def stop(self: Any) -> None:
             original(self)
             HUB.stop_all()
+            SCHEDULER.stop()
 
         stop._stops_websockets = True  # type: ignore[attr-defined]
         server_class.stop = stop

@@ -172,6 +172,13 @@ class ConnectPersistentResponse(PluginResponse, ConnectResponse):
         )
         return self._json(None)
 
+    def update_participant_role_config(self) -> str:
+        params = self._input()
+        self.persistent_backend.update_participant_role_config(
+            params["InstanceId"], params["ContactId"], params["ChannelConfiguration"]
+        )
+        return self._json(None)
+
     def list_associated_contacts(self) -> str:
         params = self._input()
         return self._json(

@@ -12,6 +12,7 @@ from typing import Any, Protocol
 import requests
 from moto.core.models import DEFAULT_ACCOUNT_ID
 
+from .chat.scheduler import SCHEDULER
 from .exceptions import ConnectError, SeedingError, UnknownRegion
 from .mock import mock_is_active, test_server_endpoint
 from .models import ConnectPersistentBackend, backend_of, connect_persistent_backends
@@ -54,6 +55,7 @@ SEEDING_METHODS = frozenset(
         "enqueue",
         "connect_agent",
         "disconnect_agent",
+        "advance_clock",
     }
 )
 
@@ -89,6 +91,8 @@ class LocalSeeder:
             return getattr(self.backend, method)(**kwargs)
         except ConnectError as err:
             raise SeedingError(f"{err.error_type}: {err.message}") from None
+        finally:
+            SCHEDULER.ensure_running()  # outside every lock, as the wire does
 
 
 class RemoteSeeder:

@@ -13,6 +13,7 @@ from urllib.parse import ParseResult
 
 from moto.core.base_backend import BackendDict, BaseBackend
 
+from .chat.scheduler import SCHEDULER
 from .exceptions import UnknownOperationException
 from .models import ConnectPersistentBackend, backend_of, connect_persistent_backends
 from .participant.models import ParticipantBackend, participant_backends
@@ -86,7 +87,12 @@ class PluginResponse:
                 "moto-connect-persistent answers."
             )
             return error.code, dict(error.get_headers()), error.get_body()
-        status, headers, body = super().call_action()  # type: ignore[misc]
+        try:
+            status, headers, body = super().call_action()  # type: ignore[misc]
+        finally:
+            # A call may have armed a timer (a chat's duration): its thread starts now,
+            # outside every lock.
+            SCHEDULER.ensure_running()
         return status, json_content_type(headers, body), body
 
     @staticmethod

@@ -115,6 +115,21 @@ def calls(client: Any, iid: str) -> dict[str, Callable[[], Any]]:
             ContactId="NEW",
             ParticipantDetails={"ParticipantRole": "CUSTOM_BOT", "DisplayName": "Bot"},
         ),
+        "UpdateParticipantRoleConfig": lambda: client.update_participant_role_config(
+            InstanceId=iid,
+            ContactId="NEW",
+            ChannelConfiguration={
+                "Chat": {
+                    "ParticipantTimerConfigList": [
+                        {
+                            "ParticipantRole": "AGENT",
+                            "TimerType": "IDLE",
+                            "TimerValue": {"ParticipantTimerDurationInMinutes": 5},
+                        }
+                    ]
+                }
+            },
+        ),
         "StopContact": lambda: client.stop_contact(InstanceId=iid, ContactId="NEW"),
         "ListAssociatedContacts": lambda: client.list_associated_contacts(
             InstanceId=iid, ContactId="C1"

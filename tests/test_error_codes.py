@@ -88,6 +88,21 @@ def connect_inputs(iid: str) -> dict[str, dict[str, Any]]:
             "InitialContactId": "NEW",
             "Attributes": {"k": "v"},
         },
+        "UpdateParticipantRoleConfig": {
+            "InstanceId": iid,
+            "ContactId": "NEW",
+            "ChannelConfiguration": {
+                "Chat": {
+                    "ParticipantTimerConfigList": [
+                        {
+                            "ParticipantRole": "CUSTOMER",
+                            "TimerType": "IDLE",
+                            "TimerValue": {"ParticipantTimerDurationInMinutes": 5},
+                        }
+                    ]
+                }
+            },
+        },
         "CreateParticipant": {
             "InstanceId": iid,
             "ContactId": "NEW",

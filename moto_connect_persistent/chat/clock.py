@@ -2,12 +2,33 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+import threading
+from datetime import datetime, timedelta, timezone
+
+_lock = threading.Lock()
+#: How far ``advance_clock`` moved the mock ahead of the Python clock (0 after moto's reset).
+_offset = timedelta(0)
 
 
 def utcnow() -> datetime:
-    """The Python clock, so that freezegun / time-machine move the mock's time too."""
-    return datetime.now(timezone.utc)
+    """The mock's one clock: the Python clock (so that freezegun / time-machine move it too)
+    plus however far ``advance_clock`` moved it."""
+    return datetime.now(timezone.utc) + _offset
+
+
+def advance(seconds: float) -> datetime:
+    """Move the mock's clock ``seconds`` ahead; returns the new now."""
+    global _offset
+    with _lock:
+        _offset += timedelta(seconds=seconds)
+    return utcnow()
+
+
+def reset() -> None:
+    """Back to the Python clock (moto's reset)."""
+    global _offset
+    with _lock:
+        _offset = timedelta(0)
 
 
 def to_millis(moment: datetime) -> datetime:

@@ -50,6 +50,17 @@ TRANSFER_SUCCEEDED = EVENT_PREFIX + "transfer.succeeded"
 #: ``onChatRehydrated``) take it as their cue to load the past through ``NextToken``.
 CHAT_REHYDRATED = EVENT_PREFIX + "chat.rehydrated"
 
+#: The chat timeouts' events (UpdateParticipantRoleConfig), as amazon-connect-chatjs names
+#: them (``onParticipantIdle``, ``onParticipantReturned``, ``onAutoDisconnection``): pushed
+#: and streamed, "not persisted to the transcripts" [doc: Admin Guide, chat timeouts].
+PARTICIPANT_IDLE = EVENT_PREFIX + "participant.idle"
+PARTICIPANT_RETURNED = EVENT_PREFIX + "participant.returned"
+AUTO_DISCONNECTION = EVENT_PREFIX + "participant.autodisconnection"
+#: UpdateParticipantRoleConfig's timer types, and the roles they apply to [doc].
+IDLE = "IDLE"
+DISCONNECT_NONCUSTOMER = "DISCONNECT_NONCUSTOMER"
+TIMER_ROLES = ("CUSTOMER", "AGENT")
+
 #: Roles whose DisconnectParticipant ends the chat, and the DisconnectReason it ends with. A
 #: role not here only leaves: a custom bot that disconnects is ``participant.left`` and the
 #: chat runs on, as the Flow language's Wait action ("BotParticipantDisconnected") expects.

@@ -15,15 +15,22 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
+from . import clock
 from .clock import iso8601, to_millis, utcnow
 from .content import (
+    AUTO_DISCONNECTION,
     CHAT_ENDED,
     CHAT_REHYDRATED,
     DEFAULT_DISPLAY_NAMES,
     DEPARTURES_ENDING_THE_CHAT,
+    DISCONNECT_NONCUSTOMER,
+    IDLE,
+    PARTICIPANT_IDLE,
     PARTICIPANT_JOINED,
     PARTICIPANT_LEFT,
+    PARTICIPANT_RETURNED,
     SEGMENT_START_EVENTS,
+    TIMER_ROLES,
 )
 from .happenings import (
     EVERY_CHAT,
@@ -42,6 +49,7 @@ from .happenings import (
 )
 from .items import ItemLog, TranscriptItem
 from .participants import Connection, Participant, WebsocketTicket
+from .scheduler import SCHEDULER, Timer
 from .session import ChatSession, Contact
 
 log = logging.getLogger(__name__)
@@ -114,6 +122,8 @@ class ChatCore:
         self.rehydration_told: set[str] = set()
         #: The newest item's ``seq`` (items are made under the lock).
         self.last_seq = 0
+        #: The armed participant timer of each (instance id, root contact id, role).
+        self.role_timers: dict[tuple[str, str, str], Timer] = {}
 
     def record(self, kind: type[Happening], *facts: Any) -> None:
         """A happening of ``kind`` (made of ``facts``) reaches this core's listeners, then
@@ -129,7 +139,11 @@ class ChatCore:
                 log.exception("chat listener %r failed on %s", listener, kind.__name__)
 
     def reset(self) -> None:
+        """moto's reset: listeners drop what they hold, the timers go, the clock is the
+        Python clock again."""
         self.record(BackendReset)
+        SCHEDULER.forget(self)
+        clock.reset()
 
     # ------------------------------------------------------------------ participants
 
@@ -181,10 +195,16 @@ class ChatCore:
     def join(self, contact: Contact, participant: Participant) -> None:
         self.write(contact, "EVENT", PARTICIPANT_JOINED, participant)
         self.record(ParticipantJoined, contact, participant)
+        if participant.role == "AGENT":
+            # A new agent/customer interaction: the role timers start over [doc].
+            contact.session.idle_roles.clear()
+            self.restart_role_timers(contact.session, utcnow())
 
-    def leave(self, contact: Contact, participant: Participant) -> None:
-        self.write(contact, "EVENT", PARTICIPANT_LEFT, participant)
+    def leave(self, contact: Contact, participant: Participant, at: datetime | None = None) -> None:
+        self.write(contact, "EVENT", PARTICIPANT_LEFT, participant, at=at)
         self.record(ParticipantLeft, contact, participant)
+        if participant.role == "AGENT":
+            self.stop_role_timers(contact.session)
 
     # ------------------------------------------------------------------ queues and agents
 
@@ -211,14 +231,117 @@ class ChatCore:
         self.join(contact, agent)
         return token
 
-    def agent_leaves(self, contact: Contact, agent_id: str, on: Contact | None = None) -> None:
+    def agent_leaves(
+        self,
+        contact: Contact,
+        agent_id: str,
+        on: Contact | None = None,
+        at: datetime | None = None,
+    ) -> None:
         """``agent_id``, the agent of ``contact``, leaves (its item on ``on``, the segment
         running then); its tokens stop working. An agent that left already leaves once."""
         agent = self.participant(contact.session, "AGENT", agent_id=agent_id)
         if agent.participant_id in self.departed:
             return
         self.departed.add(agent.participant_id)
-        self.leave(on or contact, agent)
+        self.leave(on or contact, agent, at)
+
+    # ------------------------------------------------------------------ timers
+
+    def arm(self, due: datetime, action: Callable[[datetime], None]) -> Timer:
+        """``action(due)`` runs under this core's lock once the mock's clock reaches ``due``
+        (:mod:`.scheduler`); arming only queues it."""
+        return SCHEDULER.arm(self, due, action)
+
+    def _has_agent(self, session: ChatSession) -> bool:
+        current = session.current
+        if current.ended or current.channel != "CHAT" or not current.agent_id:
+            return False
+        agent = self.participant(session, "AGENT", agent_id=current.agent_id)
+        return agent.participant_id not in self.departed
+
+    def configure_role_timers(
+        self, session: ChatSession, changes: dict[tuple[str, str], int | None]
+    ) -> None:
+        """UpdateParticipantRoleConfig: set (minutes) or unset (None) timers of the chat;
+        the running ones start over from now."""
+        for key, minutes in changes.items():
+            if minutes is None:
+                session.participant_timers.pop(key, None)
+            else:
+                session.participant_timers[key] = minutes
+        self.restart_role_timers(session, utcnow())
+
+    def stop_role_timers(self, session: ChatSession, roles: tuple[str, ...] = TIMER_ROLES) -> None:
+        root = session.root
+        for role in roles:
+            timer = self.role_timers.pop((root.instance_id, root.id, role), None)
+            if timer is not None:
+                timer.cancel()
+
+    def restart_role_timers(
+        self, session: ChatSession, since: datetime, roles: tuple[str, ...] = TIMER_ROLES
+    ) -> None:
+        """Admin Guide, chat timeouts: timers run while an agent and the customer are both
+        in the chat; a role's idle timer runs first, its auto-disconnect timer after the
+        participant went idle, or at once when it is the role's only timer."""
+        self.stop_role_timers(session, roles)
+        if not self._has_agent(session):
+            return
+        root = session.root
+        for role in roles:
+            idle = session.participant_timers.get((role, IDLE))
+            disconnect = session.participant_timers.get((role, DISCONNECT_NONCUSTOMER))
+            key = (root.instance_id, root.id, role)
+            if idle is not None and role not in session.idle_roles:
+                due = since + timedelta(minutes=idle)
+                self.role_timers[key] = self.arm(due, self._went_idle(session, role))
+            elif disconnect is not None:
+                due = since + timedelta(minutes=disconnect)
+                self.role_timers[key] = self.arm(due, self._auto_disconnect(session))
+
+    def _role_participant(self, session: ChatSession, role: str) -> Participant:
+        return self.participant(session, role)
+
+    def _went_idle(self, session: ChatSession, role: str) -> Callable[[datetime], None]:
+        def fire(at: datetime) -> None:
+            if not self._has_agent(session):
+                return
+            session.idle_roles.add(role)
+            participant = self._role_participant(session, role)
+            self.write(session.current, "EVENT", PARTICIPANT_IDLE, participant, stored=False, at=at)
+            self.restart_role_timers(session, at, (role,))
+
+        return fire
+
+    def _auto_disconnect(self, session: ChatSession) -> Callable[[datetime], None]:
+        """The agent is disconnected for idleness (the customer's or its own) [doc]: the
+        event, the agent leaves, and the chat ends as when an agent leaves."""
+
+        def fire(at: datetime) -> None:
+            if not self._has_agent(session):
+                return
+            contact = session.current
+            agent_id = contact.agent_id
+            assert agent_id is not None
+            agent = self.participant(session, "AGENT", agent_id=agent_id)
+            self.write(contact, "EVENT", AUTO_DISCONNECTION, agent, stored=False, at=at)
+            self.agent_leaves(contact, agent_id, at=at)
+            self.end(contact, at, DEPARTURES_ENDING_THE_CHAT["AGENT"])
+
+        return fire
+
+    def _participant_active(self, contact: Contact, participant: Participant) -> None:
+        """A participant of a timed role wrote: its timers start over, and an idle one has
+        returned (``participant.returned``) [doc: Admin Guide, chat timeouts]."""
+        session = contact.session
+        role = participant.role
+        if not session.participant_timers or not self._has_agent(session):
+            return
+        if role in session.idle_roles:
+            session.idle_roles.discard(role)
+            self.write(contact, "EVENT", PARTICIPANT_RETURNED, participant, stored=False)
+        self.restart_role_timers(session, utcnow(), (role,))
 
     def disconnect(self, session: ChatSession, participant: Participant) -> None:
         """DisconnectParticipant: the participant leaves the running segment and its tokens
@@ -271,6 +394,12 @@ class ChatCore:
             attachments=attachments,
         )
         self.record(ItemWritten, contact, item)
+        if (
+            item_type in ("MESSAGE", "ATTACHMENT")
+            and participant
+            and participant.role in TIMER_ROLES
+        ):
+            self._participant_active(contact, participant)
         return item
 
     # ------------------------------------------------------------------ what happens to contacts
@@ -280,6 +409,8 @@ class ChatCore:
         self.record(SegmentStarted, root)
         if root.channel != "CHAT":
             return
+        session = root.session
+        self.arm(session.deadline, lambda _: self.expire(session))
         if root.participant_token:
             self.participant_tokens[root.participant_token] = root
         self.join(root, self.participant(root.session, "CUSTOMER"))

@@ -48,6 +48,7 @@ class Contact:
         "supported_content_types",
         "disconnect_on_customer_exit",
         "participant_configuration",
+        "contact_flow_id",
     )
 
     def __init__(
@@ -96,6 +97,8 @@ class Contact:
         #: emulated).
         self.disconnect_on_customer_exit: list[str] | None = None
         self.participant_configuration: dict[str, Any] | None = None
+        #: The ContactFlowId the segment was started with (StartChatContact), as given.
+        self.contact_flow_id: str | None = None
 
     @property
     def ended(self) -> bool:
@@ -234,6 +237,11 @@ class ChatSession:
     #: Message streams of the chat, in start order, stopped ones included (StopContactStreaming
     #: finds them by id). They belong to the session: a transfer keeps streaming.
     streams: list[Stream] = field(default_factory=list)
+    #: UpdateParticipantRoleConfig's timers: (role, timer type) -> minutes; for the life of
+    #: the chat, across its segments [doc: ParticipantTimerConfiguration].
+    participant_timers: dict[tuple[str, str], int] = field(default_factory=dict)
+    #: Roles whose participant is idle now (``participant.idle`` pushed, not yet returned).
+    idle_roles: set[str] = field(default_factory=set)
 
     @property
     def active_streams(self) -> list[Stream]:

@@ -1,0 +1,182 @@
+"""The process's one scheduler: what falls due in a chat (its duration, its participants'
+idle timers) happens by itself, in due order, on one thread, or at once when a test moves
+the clock.
+
+A chat core arms a :class:`Timer` (under its lock: arming only pushes onto a heap, it never
+starts a thread nor does I/O); the doors call :meth:`Scheduler.ensure_running` after their
+call returned, outside any lock, and that starts the one thread when a timer waits. The
+thread wakes at the next due moment, or every :data:`POLL_SECONDS` at the latest, since
+freezegun or time-machine may move the clock it reads without telling it. Firing takes the
+timer's core lock and runs its action, which goes through the core like any other happening
+(items written, listeners told).
+
+:func:`advance_clock` moves :func:`.clock.utcnow` ahead and fires every timer due by then
+on the caller's thread, oldest due first, before it returns. Timers fire one at a time
+(``_firing``), whoever fires them, so the order is the due order in every mode.
+
+Nothing outlives the mock: moto's reset forgets a core's timers (:meth:`Scheduler.forget`),
+and once none is left the thread is stopped and joined; a server's stop and the
+interpreter's exit stop it too.
+"""
+
+from __future__ import annotations
+
+import atexit
+import heapq
+import itertools
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from . import clock
+
+log = logging.getLogger(__name__)
+
+#: The longest the thread sleeps while a timer waits: real time fires within this, and a
+#: clock moved by freezegun / time-machine is noticed within it.
+POLL_SECONDS = 0.25
+#: How long a stop waits for the thread to end.
+JOIN_SECONDS = 10.0
+THREAD_NAME = "moto-connect-persistent-scheduler"
+
+
+@dataclass(order=True)
+class Timer:
+    """One action due at ``due``; ``owner`` is the core whose lock it runs under."""
+
+    due: datetime
+    seq: int
+    owner: Any = field(compare=False)
+    action: Callable[[datetime], None] = field(compare=False)
+    cancelled: bool = field(default=False, compare=False)
+
+    def cancel(self) -> None:
+        self.cancelled = True
+
+
+class Scheduler:
+    def __init__(self) -> None:
+        self._lock = threading.Condition(threading.Lock())
+        self._heap: list[Timer] = []
+        self._seq = itertools.count()
+        #: Held while one timer fires: timers fire one at a time, in due order.
+        self._firing = threading.Lock()
+        self._thread: threading.Thread | None = None
+        #: Set to stop the thread running now (each thread has its own).
+        self._stop = threading.Event()
+        self._exit_hook = False
+
+    # -- arming (under a core's lock) ------------------------------------------------
+
+    def arm(self, owner: Any, due: datetime, action: Callable[[datetime], None]) -> Timer:
+        """``action(due)`` runs under ``owner.lock`` once the clock reaches ``due``."""
+        timer = Timer(due, next(self._seq), owner, action)
+        with self._lock:
+            heapq.heappush(self._heap, timer)
+            self._lock.notify()
+        return timer
+
+    def forget(self, owner: Any) -> None:
+        """moto reset ``owner``: its timers go; with none left, the thread stops."""
+        with self._lock:
+            self._heap = [timer for timer in self._heap if timer.owner is not owner]
+            heapq.heapify(self._heap)
+            idle = not self._heap
+        if idle:
+            self.stop()
+
+    @property
+    def pending(self) -> int:
+        with self._lock:
+            return sum(1 for timer in self._heap if not timer.cancelled)
+
+    # -- firing ------------------------------------------------------------------------
+
+    def _next_due(self, now: datetime) -> Timer | None:
+        with self._lock:
+            while self._heap and self._heap[0].cancelled:
+                heapq.heappop(self._heap)
+            if self._heap and self._heap[0].due <= now:
+                return heapq.heappop(self._heap)
+            return None
+
+    def fire_due(self) -> int:
+        """Fire every timer due by now, oldest due first; returns how many fired. Call with
+        no core lock held."""
+        fired = 0
+        with self._firing:
+            while (timer := self._next_due(clock.utcnow())) is not None:
+                with timer.owner.lock:
+                    if timer.cancelled:
+                        continue
+                    timer.cancelled = True
+                    try:
+                        timer.action(timer.due)
+                    except Exception:  # noqa: BLE001 - a timer's failure fails no call
+                        log.exception("chat timer %r failed", timer.action)
+                fired += 1
+        return fired
+
+    def advance_clock(self, seconds: float) -> datetime:
+        """Move the mock's clock ahead and fire what fell due, before returning the new now."""
+        now = clock.advance(seconds)
+        self.fire_due()
+        return now
+
+    # -- the thread --------------------------------------------------------------------
+
+    def ensure_running(self) -> None:
+        """Start the thread if a timer waits and none runs (call outside every backend
+        lock). The thread runs until :meth:`stop`."""
+        with self._lock:
+            if not self._heap or self._thread is not None:
+                return
+            self._stop = stop = threading.Event()
+            thread = threading.Thread(target=self._run, args=(stop,), name=THREAD_NAME, daemon=True)
+            self._thread = thread
+            if not self._exit_hook:
+                atexit.register(self.stop)
+                self._exit_hook = True
+            # Under this lock (never a backend's), so that two doors finishing at once
+            # cannot both start one; the thread's first step waits for this lock.
+            thread.start()
+
+    def _run(self, stop: threading.Event) -> None:
+        while True:
+            with self._lock:
+                if stop.is_set():
+                    return
+                if not self._heap:
+                    self._lock.wait()
+                else:
+                    ahead = (self._heap[0].due - clock.utcnow()).total_seconds()
+                    if ahead > 0:
+                        self._lock.wait(min(POLL_SECONDS, ahead))
+                if stop.is_set():
+                    return
+            self.fire_due()
+
+    def stop(self) -> None:
+        """Stop and join the thread (moto's reset with no timer left, a server's stop, exit)."""
+        with self._lock:
+            thread, self._thread = self._thread, None
+            self._stop.set()
+            self._lock.notify_all()
+        if thread is not None and thread is not threading.current_thread():
+            thread.join(JOIN_SECONDS)
+
+    @property
+    def running(self) -> bool:
+        with self._lock:
+            return self._thread is not None and self._thread.is_alive()
+
+
+#: The process's one scheduler.
+SCHEDULER = Scheduler()
+
+
+def advance_clock(seconds: float) -> datetime:
+    return SCHEDULER.advance_clock(seconds)
