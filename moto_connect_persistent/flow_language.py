@@ -140,6 +140,10 @@ class ActionType:
     terminal: bool = False
     #: Pairs of parameters of which at most one may be given ("May not be specified if ...").
     exclusive: tuple[tuple[str, str], ...] = ()
+    #: Operands its Conditions must hold, and the parameter whose listed values must be
+    #: operands too (Wait: "WaitCompleted" and each of its Events).
+    required_operands: tuple[str, ...] = ()
+    operands_from: str | None = None
     #: How the chat channel treats it, from its page or its block's "Supported channels".
     chat: str = "Yes"
     #: Whether this mock's flow engine runs it; a flow holding an action it does not run is
@@ -174,6 +178,7 @@ _ROWS = (
         },
         exclusive=(("Text", "PromptId"), ("Text", "SSML"), ("PromptId", "SSML")),
         chat='Yes ("Text" only: "PromptId" and "SSML" are only supported for the voice channel)',
+        runs=True,
     ),
     ActionType(
         "DisconnectParticipant",
@@ -182,6 +187,7 @@ _ROWS = (
         {},
         no_errors=True,
         terminal=True,
+        runs=True,
     ),
     ActionType(
         "ConnectParticipantWithLexBot",
@@ -251,6 +257,7 @@ _ROWS = (
         "Check contact attributes",
         {"ComparisonValue": Parameter(REFERENCE, required=True)},
         operators=OPERATORS,
+        runs=True,
     ),
     ActionType(
         "EndFlowExecution",
@@ -259,12 +266,14 @@ _ROWS = (
         {},
         no_errors=True,
         terminal=True,
+        runs=True,
     ),
     ActionType(
         "TransferToFlow",
         "flow control",
         "Transfer to flow",
         {"ContactFlowId": Parameter(REFERENCE, required=True)},
+        runs=True,
     ),
     ActionType(
         "Wait",
@@ -281,6 +290,8 @@ _ROWS = (
         operators=("Equals",),
         errors=("ParticipantNotFound",),
         exclusive=(("TimeoutSeconds", "TimeLimitSeconds"),),
+        required_operands=("WaitCompleted",),
+        operands_from="Events",
     ),
     ActionType(
         "UpdateFlowLoggingBehavior",
@@ -334,6 +345,7 @@ _ROWS = (
             "Attributes": Parameter(STRING_MAP, required=True),
             "TargetContact": Parameter(STATIC, values=("Current", "Related")),
         },
+        runs=True,
     ),
     ActionType(
         "UpdateContactTargetQueue",
@@ -341,6 +353,7 @@ _ROWS = (
         "Set working queue",
         {"QueueId": Parameter(REFERENCE), "AgentId": Parameter(REFERENCE)},
         exclusive=(("QueueId", "AgentId"),),
+        runs=True,
     ),
     ActionType(
         "TransferContactToQueue",
@@ -348,6 +361,7 @@ _ROWS = (
         "Transfer to queue",
         {},
         errors=("QueueAtCapacity",),
+        runs=True,
     ),
     ActionType(
         "UpdateContactEventHooks",
@@ -559,6 +573,30 @@ def _check_action(
         found.add(f"{where}.Transitions is required: an object (empty for a terminal action).")
         return
     _check_transitions(transitions, f"{where}.Transitions", row, identifiers, found)
+    if row is not None and (row.required_operands or row.operands_from):
+        _check_required_operands(row, parameters, transitions, f"{where}.Transitions", found)
+
+
+def _check_required_operands(
+    row: ActionType, parameters: Any, transitions: dict[str, Any], where: str, found: _Problems
+) -> None:
+    """[doc: Wait] '"WaitCompleted" is always required operand, and every specified event is
+    also required to be present as a condition operand.'"""
+    required = list(row.required_operands)
+    if row.operands_from and isinstance(parameters, dict):
+        listed = parameters.get(row.operands_from)
+        if isinstance(listed, list):
+            required += [item for item in listed if isinstance(item, str)]
+    conditions = transitions.get("Conditions")
+    present: set[str] = set()
+    for condition in conditions if isinstance(conditions, list) else ():
+        test = condition.get("Condition") if isinstance(condition, dict) else None
+        operands = test.get("Operands") if isinstance(test, dict) else None
+        if isinstance(operands, list):
+            present.update(op for op in operands if isinstance(op, str))
+    for operand in required:
+        if operand not in present:
+            found.add(f"{where}.Conditions: {row.name} needs a condition on {operand!r}.")
 
 
 def _check_members(

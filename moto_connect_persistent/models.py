@@ -10,7 +10,6 @@ backend (:mod:`.participant.models`) reads this one, never the other way round.
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -25,10 +24,14 @@ from .chat.happenings import AttributesUpdated, Origin, SegmentEnded
 from .chat.metrics import described_metrics
 from .chat.scheduler import advance_clock
 from .chat.session import ChatSession, Contact, Rehydration
+from .contact_attributes import (
+    ATTRIBUTE_KEY,
+    check_attribute_keys,
+    check_attribute_size,
+)
 from .contact_flows import ContactFlows
 from .contact_records import ContactRecords
 from .exceptions import (
-    ConnectError,
     InvalidParameterException,
     InvalidRequestException,
     ResourceNotFoundException,
@@ -36,6 +39,7 @@ from .exceptions import (
     ValidationException,
 )
 from .faults import Faults
+from .flow_engine import FlowEngine
 from .idempotency import Replies
 from .instance_storage import InstanceStorage
 from .instances import check_instance
@@ -61,10 +65,6 @@ MAX_ADVANCE_SECONDS = 10 * 365 * 86400.0
 #: QueueId and AgentResourceId: 1 to 256 characters, as the model's shapes allow.
 MAX_RESOURCE_ID = 256
 
-#: "Attribute keys can include only alphanumeric, dash, and underscore characters" [doc].
-ATTRIBUTE_KEY = re.compile(r"[A-Za-z0-9_-]+\Z")
-#: "up to 32,768 UTF-8 bytes across all attributes for a contact" [doc].
-MAX_ATTRIBUTE_BYTES = 32768
 
 #: SupportedMessagingContentTypes: the documented types; text/plain must be among them [doc].
 TEXT_PLAIN = "text/plain"
@@ -139,6 +139,7 @@ class ConnectPersistentBackend(BaseBackend):
         self.core.listeners.on(SegmentEnded, self.records.segment_ended)
         self.core.listeners.on(AttributesUpdated, self.records.attributes_updated)
         self.flows = ContactFlows(origin, self.lock, self.partition)
+        self.engine = FlowEngine(self.lock, self.core, self.flows)
 
     def reset(self) -> None:
         """moto's reset: listeners drop what they hold (sockets), then the state goes."""
@@ -573,12 +574,15 @@ class ConnectPersistentBackend(BaseBackend):
         base = None
         if "WEBSOCKET" in (request.connection_types or ()):
             base = websocket_base(endpoint_host)
-        return self.replies.once(
+        started = self.replies.once(
             "StartChatContact",
             client_token,
             request.fingerprint() if client_token is not None else (),
             lambda: self._start_chat(request, declared, base),
         )
+        # The chat's flow runs now that the call has left the lock (docs/contact-flows.md).
+        self.engine.run_pending()
+        return started
 
     def _start_chat(
         self, request: ChatStart, declared: tuple[str, ...] | None, websocket: str | None
@@ -588,6 +592,7 @@ class ConnectPersistentBackend(BaseBackend):
         ``ChatStreamingConfiguration`` streams the chat from its first item on."""
         instance_id = request.instance_id
         check_instance(self.origin, instance_id)
+        self.engine.check_runnable(instance_id, request.contact_flow_id)
         carried: dict[str, str] = {}
         if request.related_contact_id is not None:
             related = self.get_contact(instance_id, request.related_contact_id, "RelatedContactId")
@@ -621,6 +626,7 @@ class ConnectPersistentBackend(BaseBackend):
         contact.segment_attributes = dict(request.segment_attributes or {})
         contact.disconnect_on_customer_exit = request.disconnect_on_customer_exit
         contact.participant_configuration = request.participant_configuration
+        contact.contact_flow_id = request.contact_flow_id
         contact.participant_id = str(mock_random.uuid4())
         contact.participant_token = str(mock_random.uuid4())
         # Known as the chat starts, so that its first contact events name it.
@@ -878,29 +884,6 @@ def check_chat_start(request: ChatStart) -> tuple[str, ...] | None:
     if request.initial_message is not None:
         check_initial_message(request.initial_message, declared)
     return declared
-
-
-def check_attribute_keys(attributes: dict[str, str], field_name: str) -> None:
-    """Contact attribute keys: letters, digits, '-' and '_' only [doc]."""
-    for key in attributes:
-        if not ATTRIBUTE_KEY.match(key):
-            raise InvalidParameterException(
-                f"{field_name} key '{key}' may hold only letters, digits, '-' and '_'."
-            )
-
-
-def check_attribute_size(
-    attributes: dict[str, str],
-    what: str,
-    error: type[ConnectError] = InvalidParameterException,
-) -> None:
-    """At most 32,768 UTF-8 bytes across all keys and values of a contact [doc]."""
-    size = sum(len(k.encode()) + len(v.encode()) for k, v in attributes.items())
-    if size > MAX_ATTRIBUTE_BYTES:
-        raise error(
-            f"{what}: {size} UTF-8 bytes across all attributes of the contact; at most "
-            f"{MAX_ATTRIBUTE_BYTES} are allowed."
-        )
 
 
 def check_content_types(types: list[str]) -> tuple[str, ...]:

@@ -495,3 +495,26 @@ def test_concurrent_starts_lose_no_event_and_keep_each_contacts_order(
             "INITIATED",
             "CONNECTED_TO_SYSTEM",
         ]
+
+
+def test_the_agent_leaving_through_its_ccp_disconnects_the_chat(
+    connect: Any, iid: str, rule: Rule
+) -> None:
+    """The agent's DisconnectParticipant (its contact control panel's token) ends the chat:
+    a DISCONNECTED with disconnectReason AGENT_DISCONNECT, the agent in agentInfo."""
+    participant = boto3.client("connectparticipant", region_name=REGION)
+    agent_token = seed_chat_session(iid, contact_id="AG1").connect_agent("agent-3")
+    connection = participant.create_participant_connection(
+        ParticipantToken=agent_token, Type=["CONNECTION_CREDENTIALS"]
+    )["ConnectionCredentials"]["ConnectionToken"]
+    participant.disconnect_participant(ConnectionToken=connection)
+
+    seen = rule.events()
+    assert [e["detail"]["eventType"] for e in seen] == [
+        "INITIATED",
+        "CONNECTED_TO_SYSTEM",
+        "CONNECTED_TO_AGENT",
+        "DISCONNECTED",
+    ]
+    assert seen[-1]["detail"]["disconnectReason"] == "AGENT_DISCONNECT"
+    assert seen[-1]["detail"]["agentInfo"]["agentArn"].endswith("/agent/agent-3")

@@ -484,6 +484,18 @@ INVALID = {
         ),
         "'QueueAtCapacity' is not an error of UpdateContactAttributes",
     ),
+    "wait without its WaitCompleted branch": (
+        with_action(lambda f: f["Actions"][3]["Transitions"]["Conditions"].pop(0)),
+        "Wait needs a condition on 'WaitCompleted'",
+    ),
+    "wait without a branch for an event it waits for": (
+        with_action(
+            lambda f: f["Actions"][3]["Parameters"].update(
+                Events=["CustomerReturned", "BotParticipantDisconnected"]
+            )
+        ),
+        "Wait needs a condition on 'BotParticipantDisconnected'",
+    ),
     "no parameters object": (
         with_action(lambda f: f["Actions"][0].pop("Parameters")),
         "Parameters is required",
@@ -505,7 +517,9 @@ def test_content_that_is_no_valid_flow_is_refused_with_its_problems(
     Actions" and "The following characters are not allowed in the Identifier field"; "Certain
     Actions terminate [...] Transitions must be defined as an empty object"; DisconnectParticipant
     and MessageParticipant: "Conditions are not supported"; Wait: "only the "Equals" operator is
-    supported", TimeoutSeconds "no greater than 604800 (seven days)"; MessageParticipant's Text
+    supported", TimeoutSeconds "no greater than 604800 (seven days)", '"WaitCompleted" is always
+    required operand, and every specified event is also required to be present as a condition
+    operand'; MessageParticipant's Text
     "May not be specified if PromptId or SSML is also specified"; UpdateContactAttributes'
     TargetContact "Must be defined statically"."""
     content, words = INVALID[case]

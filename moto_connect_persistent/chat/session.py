@@ -49,6 +49,7 @@ class Contact:
         "supported_content_types",
         "disconnect_on_customer_exit",
         "participant_configuration",
+        "contact_flow_id",
     )
 
     def __init__(
@@ -97,6 +98,8 @@ class Contact:
         #: emulated).
         self.disconnect_on_customer_exit: list[str] | None = None
         self.participant_configuration: dict[str, Any] | None = None
+        #: The ContactFlowId the segment was started with (StartChatContact), as given.
+        self.contact_flow_id: str | None = None
 
     @property
     def ended(self) -> bool:

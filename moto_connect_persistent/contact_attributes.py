@@ -1,0 +1,37 @@
+"""The rules of a contact's user-defined attributes, for every way they are set: the
+UpdateContactAttributes operation, StartChatContact's ``Attributes``, a flow's
+UpdateContactAttributes action."""
+
+from __future__ import annotations
+
+import re
+
+from .exceptions import ConnectError, InvalidParameterException
+
+#: "Attribute keys can include only alphanumeric, dash, and underscore characters" [doc].
+ATTRIBUTE_KEY = re.compile(r"[A-Za-z0-9_-]+\Z")
+#: "up to 32,768 UTF-8 bytes across all attributes for a contact" [doc].
+MAX_ATTRIBUTE_BYTES = 32768
+
+
+def check_attribute_keys(attributes: dict[str, str], field_name: str) -> None:
+    """Contact attribute keys: letters, digits, '-' and '_' only [doc]."""
+    for key in attributes:
+        if not ATTRIBUTE_KEY.match(key):
+            raise InvalidParameterException(
+                f"{field_name} key '{key}' may hold only letters, digits, '-' and '_'."
+            )
+
+
+def check_attribute_size(
+    attributes: dict[str, str],
+    what: str,
+    error: type[ConnectError] = InvalidParameterException,
+) -> None:
+    """At most 32,768 UTF-8 bytes across all keys and values of a contact [doc]."""
+    size = sum(len(k.encode()) + len(v.encode()) for k, v in attributes.items())
+    if size > MAX_ATTRIBUTE_BYTES:
+        raise error(
+            f"{what}: {size} UTF-8 bytes across all attributes of the contact; at most "
+            f"{MAX_ATTRIBUTE_BYTES} are allowed."
+        )

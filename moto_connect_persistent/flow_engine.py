@@ -1,0 +1,464 @@
+"""The flow engine: runs an instance's published contact flow on the chat it was started for.
+
+:class:`FlowEngine` is owned by :class:`~moto_connect_persistent.models.ConnectPersistentBackend`
+and is a listener of its chat core: when a chat segment starts (``SegmentStarted``) with a
+``ContactFlowId`` that names an active, published flow of its instance, the engine queues a
+:class:`FlowRun` of it; it never runs a step inside a happening's delivery (under the lock,
+while the core is still writing the chat's first items). The backend hands the queue over once
+the call that caused it has left the lock (:meth:`FlowEngine.run_pending`): each step then
+takes the lock for itself, so a flow never holds an API call of another thread, and no step
+does I/O or starts a thread under the lock. A ``ContactFlowId`` naming no such flow runs
+nothing (docs/fidelity.md).
+
+Each step is recorded (:class:`FlowStep`: which block, what it did, which branch it took and
+where it went), so a failing test says which block went where: :meth:`FlowEngine.log`.
+
+Only the action types whose row in :mod:`.flow_language` says ``runs`` are run; a flow holding
+any other is refused by name when a chat would start it (:meth:`FlowEngine.check_runnable`).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import flow_language
+from .chat.clock import utcnow
+from .chat.core import ChatCore
+from .chat.happenings import AttributesUpdated, ChatEnded, SegmentStarted
+from .chat.session import Contact
+from .contact_attributes import check_attribute_keys, check_attribute_size
+from .contact_flows import ContactFlows, StoredFlow
+from .exceptions import ConnectError, InvalidRequestException
+
+#: How a chat ends when its flow disconnects it, or ends before it was queued [doc: contact
+#: records data model, DisconnectReason: "CONTACT_FLOW_DISCONNECT"].
+FLOW_DISCONNECT = "CONTACT_FLOW_DISCONNECT"
+#: Steps one run may take before the engine stops it: a flow looping on itself with no
+#: Wait would otherwise never end.
+MAX_STEPS = 1000
+#: A JSONPath reference inside a text ("Hello $.Attributes.name").
+REFERENCE_IN_TEXT = re.compile(r"\$\.(?:[A-Za-z_][\w-]*)(?:\.[A-Za-z_][\w-]*)*")
+
+
+@dataclass(frozen=True)
+class FlowStep:
+    """One block the engine ran: what it did and where the flow went from it."""
+
+    flow_id: str
+    #: The action's Identifier and Type.
+    action: str
+    action_type: str
+    #: What it did ("sent 'Hello'", "set tier=gold", "compared 'gold'").
+    detail: str
+    #: The branch taken: "NextAction", "Condition[0] Equals 'gold'", "Error NoMatchingError",
+    #: "NoMatchingCondition", or "end" for an action that ends the flow.
+    branch: str
+    #: The Identifier of the next action; None: the flow ended here.
+    next_action: str | None
+
+
+@dataclass
+class FlowRun:
+    """One run of a flow on one contact."""
+
+    contact: Contact
+    flow_id: str
+    document: dict[str, Any]
+    current: str | None
+    steps: list[FlowStep] = field(default_factory=list)
+    #: Results of the actions so far, for ``$.External`` (the last Lambda's) and others.
+    external: dict[str, str] = field(default_factory=dict)
+    #: The contact's working queue (UpdateContactTargetQueue), for TransferContactToQueue.
+    target_queue: str | None = None
+    ended: bool = False
+
+    def action(self, identifier: str) -> dict[str, Any]:
+        for action in self.document["Actions"]:
+            if action["Identifier"] == identifier:
+                found: dict[str, Any] = action
+                return found
+        raise KeyError(identifier)  # a published flow names only its own actions
+
+
+class Branch(Exception):
+    """An action's outcome that is an error branch (``ErrorType``)."""
+
+    def __init__(self, error_type: str, detail: str) -> None:
+        super().__init__(detail)
+        self.error_type = error_type
+        self.detail = detail
+
+
+#: One action type's step: the run and the action -> (detail, branch, next action); a
+#: ``branch`` of "end" ends the flow.
+Step = Callable[["FlowEngine", FlowRun, dict[str, Any]], tuple[str, str, str | None]]
+
+
+class FlowEngine:
+    """The flow runs of one account and region."""
+
+    def __init__(self, lock: threading.RLock, core: ChatCore, flows: ContactFlows) -> None:
+        self.lock = lock
+        self.core = core
+        self.flows = flows
+        #: Runs queued by a happening, waiting for :meth:`run_pending`.
+        self.pending: deque[FlowRun] = deque()
+        #: Every run, by contact id, in the order they started.
+        self.runs: dict[str, list[FlowRun]] = {}
+        core.listeners.on(SegmentStarted, self.segment_started)
+        core.listeners.on(ChatEnded, self.chat_ended)
+
+    # ------------------------------------------------------------------ when a flow runs
+
+    def runnable_flow(self, instance_id: str, contact_flow_id: str) -> StoredFlow | None:
+        """The flow a chat started with ``contact_flow_id`` runs: an active, published flow
+        of the instance, or None (nothing runs)."""
+        flow = self.flows.published_flow(instance_id, contact_flow_id)
+        if flow is None or flow.state != "ACTIVE":
+            return None
+        return flow
+
+    def check_runnable(self, instance_id: str, contact_flow_id: str) -> None:
+        """Refuse, naming them, a flow with actions the engine does not run yet (in it or in a
+        flow it transfers to by a static id): a flow is never run with blocks skipped
+        silently."""
+        flow = self.runnable_flow(instance_id, contact_flow_id)
+        if flow is None:
+            return
+        missing = self.unsupported(instance_id, flow, set())
+        if missing:
+            raise InvalidRequestException(
+                f"ContactFlowId '{contact_flow_id}' names flow '{flow.name}', which holds what "
+                f"the mock's flow engine does not run yet: {', '.join(sorted(missing))} (see "
+                "docs/flow-actions.md)."
+            )
+
+    def unsupported(self, instance_id: str, flow: StoredFlow, seen: set[str]) -> set[str]:
+        """What of ``flow`` (and of the flows it transfers to statically) the engine cannot
+        run: action types it does not run, and parameters of theirs it does not emulate."""
+        seen.add(flow.flow_id)
+        assert flow.published is not None
+        missing: set[str] = set()
+        for action in json.loads(flow.published)["Actions"]:
+            kind, parameters = action["Type"], action["Parameters"]
+            if not flow_language.ACTIONS[kind].runs:
+                missing.add(kind)
+            elif kind == "UpdateContactTargetQueue" and "AgentId" in parameters:
+                missing.add("UpdateContactTargetQueue with AgentId (agent queues)")
+            elif kind == "TransferToFlow" and not flow_language.JSONPATH.fullmatch(
+                parameters["ContactFlowId"]
+            ):
+                target = self.runnable_flow(instance_id, parameters["ContactFlowId"])
+                if target is not None and target.flow_id not in seen:
+                    missing |= self.unsupported(instance_id, target, seen)
+        return missing
+
+    def segment_started(self, happening: SegmentStarted) -> None:
+        """Listener: a chat that starts with a stored flow queues a run of it."""
+        contact = happening.contact
+        if contact.channel != "CHAT" or not contact.contact_flow_id:
+            return
+        flow = self.runnable_flow(contact.instance_id, contact.contact_flow_id)
+        if flow is None or flow.published is None:
+            return
+        document = json.loads(flow.published)
+        run = FlowRun(contact, flow.flow_id, document, document["StartAction"])
+        self.runs.setdefault(contact.id, []).append(run)
+        self.pending.append(run)
+
+    def chat_ended(self, happening: ChatEnded) -> None:
+        """Listener: a chat that ended runs no more blocks."""
+        for run in self.runs.get(happening.contact.id, ()):
+            run.ended = True
+
+    def run_pending(self) -> None:
+        """Run the queued runs until each ends or waits; called by the backend after the call
+        that queued them has left the lock. Each step takes the lock for itself."""
+        while True:
+            with self.lock:
+                if not self.pending:
+                    return
+                run = self.pending.popleft()
+            while self._step(run):
+                pass
+
+    def log(self, contact_id: str) -> list[FlowStep]:
+        """Every step the flows of ``contact_id`` took, oldest first: which block, what it
+        did, which branch it took and where it went."""
+        with self.lock:
+            return [step for run in self.runs.get(contact_id, ()) for step in run.steps]
+
+    # ------------------------------------------------------------------ stepping
+
+    def _step(self, run: FlowRun) -> bool:
+        """Run the current block of ``run``; False once the run ended."""
+        with self.lock:
+            if run.ended or run.current is None:
+                run.ended = True
+                return False
+            if run.contact.session.ended:
+                run.ended = True
+                return False
+            action = run.action(run.current)
+            if len(run.steps) >= MAX_STEPS:
+                self._record(run, action, f"stopped after {MAX_STEPS} steps", "end", None)
+                return False
+            step = STEPS[action["Type"]]
+            try:
+                detail, branch, following = step(self, run, action)
+            except Branch as outcome:
+                detail = outcome.detail
+                branch, following = error_branch(action, outcome.error_type)
+            self._record(run, action, detail, branch, following)
+            if following is None:
+                self._flow_ended(run)
+                return False
+            run.current = following
+            return True
+
+    def _record(
+        self, run: FlowRun, action: dict[str, Any], detail: str, branch: str, following: str | None
+    ) -> None:
+        run.steps.append(
+            FlowStep(run.flow_id, action["Identifier"], action["Type"], detail, branch, following)
+        )
+        if following is None:
+            run.ended = True
+
+    def _flow_ended(self, run: FlowRun) -> None:
+        """A flow that ends before the contact was queued ends the contact [doc: EndFlowExecution,
+        "if a flow ends before the contact is put into queue, ending the flow results in the
+        contact being ended"]."""
+        contact = run.contact
+        if not contact.session.ended and contact.queue_id is None and contact.agent_id is None:
+            self.core.end(contact, utcnow(), FLOW_DISCONNECT)
+
+    # ------------------------------------------------------------------ the flow's data
+
+    def resolve(self, run: FlowRun, reference: str) -> str | None:
+        """The value of one JSONPath reference into the flow's data, or None if it has none."""
+        contact = run.contact
+        parts = reference[2:].split(".") if reference.startswith("$.") else []
+        if not parts:
+            return None
+        head, rest = parts[0], parts[1:]
+        if head == "Attributes" and len(rest) == 1:
+            return contact.session.attributes.get(rest[0])
+        if head == "External" and len(rest) == 1:
+            return run.external.get(rest[0])
+        system = {
+            "ContactId": contact.id,
+            "InitialContactId": contact.session.segments[0].id,
+            "PreviousContactId": contact.previous_contact_id,
+            "Channel": contact.channel,
+            "InstanceARN": contact.arn.split("/contact/")[0],
+            "InitiationMethod": contact.initiation_method,
+            "CustomerId": contact.customer_id,
+        }
+        if not rest:
+            return system.get(head)
+        return None
+
+    def text(self, run: FlowRun, value: str) -> str:
+        """A dynamic text: each JSONPath reference in it replaced by its value ("" if none)."""
+        return REFERENCE_IN_TEXT.sub(lambda m: self.resolve(run, m.group(0)) or "", value)
+
+    def value(self, run: FlowRun, value: str) -> str | None:
+        """A parameter that is static or a single JSONPath identifier."""
+        if flow_language.JSONPATH.fullmatch(value):
+            return self.resolve(run, value)
+        return value
+
+    # ------------------------------------------------------------------ the actions it runs
+
+    def message_participant(
+        self, run: FlowRun, action: dict[str, Any]
+    ) -> tuple[str, str, str | None]:
+        """[doc: MessageParticipant] "Sends a message to the participant [...] a text message
+        for other channels"; on chat "All other channels support only the "Text" option"."""
+        parameters = action["Parameters"]
+        if "Text" not in parameters:
+            raise Branch("NoMatchingError", "no Text to send: the chat channel sends text only")
+        text = self.text(run, parameters["Text"])
+        self.core.write(run.contact, "MESSAGE", "text/plain", None, text)
+        return f"sent {text!r}", "NextAction", next_action(action)
+
+    def update_contact_attributes(
+        self, run: FlowRun, action: dict[str, Any]
+    ) -> tuple[str, str, str | None]:
+        """[doc: UpdateContactAttributes] "Sets a collection of contact attributes on either
+        the current contact or the related contact. With this type of operation, either all
+        attributes are set or none are set.\""""
+        parameters = action["Parameters"]
+        contact = run.contact
+        if parameters.get("TargetContact") == "Related":
+            if contact.related_contact_id is None:
+                raise Branch("NoMatchingError", "the contact has no related contact")
+            target = self.core.contacts.get((contact.instance_id, contact.related_contact_id))
+            if target is None:
+                raise Branch("NoMatchingError", "the related contact is not found")
+        else:
+            target = contact
+        values = {
+            self.text(run, key): self.text(run, value)
+            for key, value in parameters["Attributes"].items()
+        }
+        try:
+            check_attribute_keys(values, "Attributes")
+            merged = {**target.session.attributes, **values}
+            check_attribute_size(merged, "Attributes")
+        except ConnectError as refused:
+            raise Branch("NoMatchingError", f"not set: {refused.message}") from None
+        target.session.attributes = merged
+        target.last_update_timestamp = utcnow()
+        self.core.record(AttributesUpdated, target)
+        shown = ", ".join(f"{key}={value}" for key, value in values.items())
+        return f"set {shown}", "NextAction", next_action(action)
+
+    def compare(self, run: FlowRun, action: dict[str, Any]) -> tuple[str, str, str | None]:
+        """[doc: Compare] "Allows comparisons against the specified value"; "Conditions are
+        evaluated in order, and the first Condition that evaluates to true will result in it
+        being chosen"; NoMatchingCondition "if no other Condition matches"."""
+        value = self.value(run, action["Parameters"]["ComparisonValue"])
+        compared = "" if value is None else value
+        for index, condition in enumerate(action["Transitions"].get("Conditions", [])):
+            test = condition["Condition"]
+            operand = test["Operands"][0]
+            if evaluate(test["Operator"], compared, operand):
+                return (
+                    f"compared {compared!r}",
+                    f"Condition[{index}] {test['Operator']} {operand!r}",
+                    condition["NextAction"],
+                )
+        raise Branch("NoMatchingCondition", f"compared {compared!r}: no condition matched")
+
+    def disconnect_participant(
+        self, run: FlowRun, action: dict[str, Any]
+    ) -> tuple[str, str, str | None]:
+        """[doc: DisconnectParticipant] "Disconnects the participant from the contact and stops
+        this flow from running.\""""
+        self.core.end(run.contact, utcnow(), FLOW_DISCONNECT)
+        return "disconnected the customer: the chat ended", "end", None
+
+    def end_flow_execution(
+        self, run: FlowRun, action: dict[str, Any]
+    ) -> tuple[str, str, str | None]:
+        """[doc: EndFlowExecution] "Finishes flow, but does not explicitly disconnect the
+        participant.\""""
+        return "the flow ended", "end", None
+
+    def update_contact_target_queue(
+        self, run: FlowRun, action: dict[str, Any]
+    ) -> tuple[str, str, str | None]:
+        """[doc: UpdateContactTargetQueue] "Sets the contact's TargetQueue. This is the queue
+        is used by all other instructions that check a queue implicitly, and for
+        TransferContactToQueue.\""""
+        queue = self.value(run, action["Parameters"].get("QueueId", ""))
+        if not queue:
+            raise Branch("NoMatchingError", "no queue: QueueId names none")
+        run.target_queue = queue.rsplit("/queue/", 1)[-1]
+        return f"working queue {run.target_queue}", "NextAction", next_action(action)
+
+    def transfer_contact_to_queue(
+        self, run: FlowRun, action: dict[str, Any]
+    ) -> tuple[str, str, str | None]:
+        """[doc: TransferContactToQueue] "This action places a contact that is not already in a
+        queue into the contact's TargetQueue. If the contact has already been put into a queue
+        [...] the action fails." The chat then waits in the queue for an agent; this flow ends
+        there."""
+        contact = run.contact
+        if run.target_queue is None:
+            raise Branch(
+                "NoMatchingError", "no working queue: set one with UpdateContactTargetQueue"
+            )
+        if contact.queue_id is not None or contact.agent_id is not None:
+            raise Branch("NoMatchingError", f"the contact is already in queue {contact.queue_id}")
+        self.core.enqueue(contact, run.target_queue)
+        return f"queued in {run.target_queue}", "end", None
+
+    def transfer_to_flow(self, run: FlowRun, action: dict[str, Any]) -> tuple[str, str, str | None]:
+        """[doc: TransferToFlow] "Execution jumps to a different flow, and continues running at
+        that flow's beginning.\""""
+        target_id = self.value(run, action["Parameters"]["ContactFlowId"])
+        contact = run.contact
+        target = self.runnable_flow(contact.instance_id, target_id) if target_id else None
+        if target is None or target.published is None:
+            raise Branch("NoMatchingError", f"no published flow {target_id!r} to transfer to")
+        missing = self.unsupported(contact.instance_id, target, set())
+        if missing:
+            raise Branch(
+                "NoMatchingError",
+                f"flow '{target.name}' holds what the engine does not run yet: "
+                + ", ".join(sorted(missing)),
+            )
+        document = json.loads(target.published)
+        run.flow_id, run.document = target.flow_id, document
+        start: str = document["StartAction"]
+        return f"transferred to flow '{target.name}'", "NextAction", start
+
+
+def next_action(action: dict[str, Any]) -> str | None:
+    following = action["Transitions"].get("NextAction")
+    return following if isinstance(following, str) else None
+
+
+def error_branch(action: dict[str, Any], error_type: str) -> tuple[str, str | None]:
+    """The branch an error takes: its own ErrorType, else NoMatchingError ("invoked when an
+    error occurs and no other Error matches"), else NoMatchingCondition's fall-back to
+    NextAction for a condition no branch matched; with none, the flow ends."""
+    errors = {e["ErrorType"]: e["NextAction"] for e in action["Transitions"].get("Errors", [])}
+    if error_type in errors:
+        return f"Error {error_type}", errors[error_type]
+    if error_type != "NoMatchingCondition" and "NoMatchingError" in errors:
+        return f"Error {error_type} -> NoMatchingError", errors["NoMatchingError"]
+    if error_type == "NoMatchingCondition" and next_action(action) is not None:
+        return "NoMatchingCondition -> NextAction", next_action(action)
+    return f"Error {error_type}: no branch, the flow ends", None
+
+
+def _number(text: str) -> float | None:
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+def evaluate(operator: str, result: str, operand: str) -> bool:
+    """[doc: Actions, List of Operators] each operator's rule; a Number operator is false
+    when "either the result or the specified string are not numeric"."""
+    if operator == "Equals":
+        return result == operand
+    if operator == "TextStartsWith":
+        return result.startswith(operand)
+    if operator == "TextEndsWith":
+        return result.endswith(operand)
+    if operator == "TextContains":
+        return operand in result
+    left, right = _number(result), _number(operand)
+    if left is None or right is None:
+        return False
+    return {
+        "NumberGreaterThan": left > right,
+        "NumberGreaterOrEqualTo": left >= right,
+        "NumberLessThan": left < right,
+        "NumberLessOrEqualTo": left <= right,
+    }[operator]
+
+
+#: The step of each action type the engine runs (``flow_language``'s ``runs`` says which).
+STEPS: dict[str, Step] = {
+    "MessageParticipant": FlowEngine.message_participant,
+    "UpdateContactAttributes": FlowEngine.update_contact_attributes,
+    "Compare": FlowEngine.compare,
+    "DisconnectParticipant": FlowEngine.disconnect_participant,
+    "EndFlowExecution": FlowEngine.end_flow_execution,
+    "UpdateContactTargetQueue": FlowEngine.update_contact_target_queue,
+    "TransferContactToQueue": FlowEngine.transfer_contact_to_queue,
+    "TransferToFlow": FlowEngine.transfer_to_flow,
+}
