@@ -197,7 +197,7 @@ class ChatCore:
         self.record(ParticipantJoined, contact, participant)
         if participant.role == "AGENT":
             # A new agent/customer interaction: the role timers start over [doc].
-            contact.session.idle_roles.clear()
+            contact.session.idle_roles = frozenset()
             self.restart_role_timers(contact.session, utcnow())
 
     def leave(self, contact: Contact, participant: Participant, at: datetime | None = None) -> None:
@@ -248,10 +248,15 @@ class ChatCore:
 
     # ------------------------------------------------------------------ timers
 
-    def arm(self, due: datetime, action: Callable[[datetime], None]) -> Timer:
-        """``action(due)`` runs under this core's lock once the mock's clock reaches ``due``
-        (:mod:`.scheduler`); arming only queues it."""
-        return SCHEDULER.arm(self, due, action)
+    def arm(
+        self, due: datetime, action: Callable[[ChatCore, Any, datetime], None], subject: Any
+    ) -> Timer:
+        """``action(self, subject, due)`` runs under this core's lock once the mock's clock
+        reaches ``due`` (:mod:`.scheduler`); arming only queues it."""
+        return SCHEDULER.arm(self, due, action, subject)
+
+    def _duration_up(self, session: ChatSession, at: datetime) -> None:
+        self.expire(session)
 
     def _has_agent(self, session: ChatSession) -> bool:
         current = session.current
@@ -265,11 +270,13 @@ class ChatCore:
     ) -> None:
         """UpdateParticipantRoleConfig: set (minutes) or unset (None) timers of the chat;
         the running ones start over from now."""
+        configured = dict(session.participant_timers)
         for key, minutes in changes.items():
             if minutes is None:
-                session.participant_timers.pop(key, None)
+                configured.pop(key, None)
             else:
-                session.participant_timers[key] = minutes
+                configured[key] = minutes
+        session.participant_timers = configured
         self.restart_role_timers(session, utcnow())
 
     def stop_role_timers(self, session: ChatSession, roles: tuple[str, ...] = TIMER_ROLES) -> None:
@@ -295,41 +302,32 @@ class ChatCore:
             key = (root.instance_id, root.id, role)
             if idle is not None and role not in session.idle_roles:
                 due = since + timedelta(minutes=idle)
-                self.role_timers[key] = self.arm(due, self._went_idle(session, role))
+                self.role_timers[key] = self.arm(due, ChatCore._went_idle, (session, role))
             elif disconnect is not None:
                 due = since + timedelta(minutes=disconnect)
-                self.role_timers[key] = self.arm(due, self._auto_disconnect(session))
+                self.role_timers[key] = self.arm(due, ChatCore._auto_disconnect, session)
 
-    def _role_participant(self, session: ChatSession, role: str) -> Participant:
-        return self.participant(session, role)
+    def _went_idle(self, subject: tuple[ChatSession, str], at: datetime) -> None:
+        session, role = subject
+        if not self._has_agent(session):
+            return
+        session.idle_roles = session.idle_roles | {role}
+        participant = self.participant(session, role)
+        self.write(session.current, "EVENT", PARTICIPANT_IDLE, participant, stored=False, at=at)
+        self.restart_role_timers(session, at, (role,))
 
-    def _went_idle(self, session: ChatSession, role: str) -> Callable[[datetime], None]:
-        def fire(at: datetime) -> None:
-            if not self._has_agent(session):
-                return
-            session.idle_roles.add(role)
-            participant = self._role_participant(session, role)
-            self.write(session.current, "EVENT", PARTICIPANT_IDLE, participant, stored=False, at=at)
-            self.restart_role_timers(session, at, (role,))
-
-        return fire
-
-    def _auto_disconnect(self, session: ChatSession) -> Callable[[datetime], None]:
+    def _auto_disconnect(self, session: ChatSession, at: datetime) -> None:
         """The agent is disconnected for idleness (the customer's or its own) [doc]: the
         event, the agent leaves, and the chat ends as when an agent leaves."""
-
-        def fire(at: datetime) -> None:
-            if not self._has_agent(session):
-                return
-            contact = session.current
-            agent_id = contact.agent_id
-            assert agent_id is not None
-            agent = self.participant(session, "AGENT", agent_id=agent_id)
-            self.write(contact, "EVENT", AUTO_DISCONNECTION, agent, stored=False, at=at)
-            self.agent_leaves(contact, agent_id, at=at)
-            self.end(contact, at, DEPARTURES_ENDING_THE_CHAT["AGENT"])
-
-        return fire
+        if not self._has_agent(session):
+            return
+        contact = session.current
+        agent_id = contact.agent_id
+        assert agent_id is not None
+        agent = self.participant(session, "AGENT", agent_id=agent_id)
+        self.write(contact, "EVENT", AUTO_DISCONNECTION, agent, stored=False, at=at)
+        self.agent_leaves(contact, agent_id, at=at)
+        self.end(contact, at, DEPARTURES_ENDING_THE_CHAT["AGENT"])
 
     def _participant_active(self, contact: Contact, participant: Participant) -> None:
         """A participant of a timed role wrote: its timers start over, and an idle one has
@@ -339,7 +337,7 @@ class ChatCore:
         if not session.participant_timers or not self._has_agent(session):
             return
         if role in session.idle_roles:
-            session.idle_roles.discard(role)
+            session.idle_roles = session.idle_roles - {role}
             self.write(contact, "EVENT", PARTICIPANT_RETURNED, participant, stored=False)
         self.restart_role_timers(session, utcnow(), (role,))
 
@@ -410,7 +408,7 @@ class ChatCore:
         if root.channel != "CHAT":
             return
         session = root.session
-        self.arm(session.deadline, lambda _: self.expire(session))
+        self.arm(session.deadline, ChatCore._duration_up, session)
         if root.participant_token:
             self.participant_tokens[root.participant_token] = root
         self.join(root, self.participant(root.session, "CUSTOMER"))
@@ -446,6 +444,8 @@ class ChatCore:
     def end(self, contact: Contact, at: datetime, reason: str | None = None) -> None:
         """End the session's running segment: for a chat, the chat is over."""
         contact.end(at, reason)
+        if contact.session.participant_timers:
+            self.stop_role_timers(contact.session)
         if contact.channel == "CHAT" and contact.session.current is contact:
             self.write(contact, "EVENT", CHAT_ENDED, None, at=contact.disconnect_timestamp)
             self.record(SegmentEnded, contact)

@@ -41,16 +41,21 @@ POLL_SECONDS = 0.25
 #: How long a stop waits for the thread to end.
 JOIN_SECONDS = 10.0
 THREAD_NAME = "moto-connect-persistent-scheduler"
+#: Every so many timers armed, the heap is rid of cancelled ones if they are most of it.
+COMPACT_EVERY = 1024
 
 
-@dataclass(order=True)
+@dataclass(order=True, slots=True)
 class Timer:
-    """One action due at ``due``; ``owner`` is the core whose lock it runs under."""
+    """``action(owner, subject, due)`` due at ``due``, under ``owner.lock`` (``owner`` is the
+    chat core that armed it). A plain function and its subject, not a closure: every chat
+    arms one (its duration), so a timer costs one small object."""
 
     due: datetime
     seq: int
     owner: Any = field(compare=False)
-    action: Callable[[datetime], None] = field(compare=False)
+    action: Callable[[Any, Any, datetime], None] = field(compare=False)
+    subject: Any = field(compare=False)
     cancelled: bool = field(default=False, compare=False)
 
     def cancel(self) -> None:
@@ -62,6 +67,7 @@ class Scheduler:
         self._lock = threading.Condition(threading.Lock())
         self._heap: list[Timer] = []
         self._seq = itertools.count()
+        self._armed = 0
         #: Held while one timer fires: timers fire one at a time, in due order.
         self._firing = threading.Lock()
         self._thread: threading.Thread | None = None
@@ -71,13 +77,27 @@ class Scheduler:
 
     # -- arming (under a core's lock) ------------------------------------------------
 
-    def arm(self, owner: Any, due: datetime, action: Callable[[datetime], None]) -> Timer:
-        """``action(due)`` runs under ``owner.lock`` once the clock reaches ``due``."""
-        timer = Timer(due, next(self._seq), owner, action)
+    def arm(
+        self, owner: Any, due: datetime, action: Callable[[Any, Any, datetime], None], subject: Any
+    ) -> Timer:
+        """``action(owner, subject, due)`` runs under ``owner.lock`` once the clock reaches
+        ``due``."""
+        timer = Timer(due, next(self._seq), owner, action, subject)
         with self._lock:
             heapq.heappush(self._heap, timer)
+            self._armed += 1
+            if self._armed % COMPACT_EVERY == 0:
+                self._compact()
             self._lock.notify()
         return timer
+
+    def _compact(self) -> None:
+        """Drop cancelled timers once they are most of the heap (a chatty timed chat
+        re-arms its idle timer on every message)."""
+        live = [timer for timer in self._heap if not timer.cancelled]
+        if len(live) * 2 < len(self._heap):
+            heapq.heapify(live)
+            self._heap = live
 
     def forget(self, owner: Any) -> None:
         """moto reset ``owner``: its timers go; with none left, the thread stops."""
@@ -114,7 +134,7 @@ class Scheduler:
                         continue
                     timer.cancelled = True
                     try:
-                        timer.action(timer.due)
+                        timer.action(timer.owner, timer.subject, timer.due)
                     except Exception:  # noqa: BLE001 - a timer's failure fails no call
                         log.exception("chat timer %r failed", timer.action)
                 fired += 1

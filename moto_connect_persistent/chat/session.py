@@ -9,9 +9,10 @@ walk of that past.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from types import MappingProxyType
 from typing import Any
 
 from .clock import utcnow
@@ -224,6 +225,9 @@ class Stream:
     active: bool = True
 
 
+EMPTY_TIMERS: Mapping[tuple[str, str], int] = MappingProxyType({})
+
+
 @dataclass(eq=False)
 class ChatSession:
     """One chat session: ordered segments, from the root through transfers and disconnect flows."""
@@ -239,9 +243,10 @@ class ChatSession:
     streams: list[Stream] = field(default_factory=list)
     #: UpdateParticipantRoleConfig's timers: (role, timer type) -> minutes; for the life of
     #: the chat, across its segments [doc: ParticipantTimerConfiguration].
-    participant_timers: dict[tuple[str, str], int] = field(default_factory=dict)
+    #: Immutable and replaced on change, so that a chat without timers (most) pays nothing.
+    participant_timers: Mapping[tuple[str, str], int] = field(default_factory=lambda: EMPTY_TIMERS)
     #: Roles whose participant is idle now (``participant.idle`` pushed, not yet returned).
-    idle_roles: set[str] = field(default_factory=set)
+    idle_roles: frozenset[str] = frozenset()
 
     @property
     def active_streams(self) -> list[Stream]:
