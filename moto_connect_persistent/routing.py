@@ -17,6 +17,13 @@ from .operations import OPERATIONS
 #: so ``\-``, ``s?`` or ``.*`` are taken literally there and the route never matches).
 ROUTE_LITERAL = re.compile(r"[A-Za-z0-9/_-]*")
 
+#: Path labels that may hold an ARN, and so ``/``: DescribeContactFlow's "Use the $SAVED alias
+#: in the request ... For example, arn:aws:.../contact-flow/{id}:$SAVED" [doc].
+#: boto3 sends the ARN's slashes as ``%2F``; moto 5.1 decodes them before routing (its server
+#: and in-process), so the label must match them decoded too. No ``(`` inside: moto's server
+#: cuts a named group at its first ``)``.
+ARN_LABELS = {"ContactFlowId": "arn:.+|[^/]*"}
+
 #: (HTTP method, operation, compiled ``^<path regex>``) of one operation.
 Route = tuple[str, str, "re.Pattern[str]"]
 
@@ -29,7 +36,12 @@ def path_pattern(request_uri: str) -> str:
     """
     path = request_uri.split("?")[0]
     route_literal(re.sub(r"\{(\w+)\+?\}", "", path))
-    return re.sub(r"\{(\w+)\+?\}", r"(?P<\1>[^/]*)", path) + "$"
+    return re.sub(r"\{(\w+)\+?\}", label_pattern, path) + "$"
+
+
+def label_pattern(label: re.Match[str]) -> str:
+    name = label[1]
+    return f"(?P<{name}>{ARN_LABELS.get(name, '[^/]*')})"
 
 
 def routes(service: str) -> list[Route]:

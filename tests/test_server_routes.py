@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from urllib.parse import quote, unquote
 
 import pytest
 import requests
@@ -21,7 +22,7 @@ from support import REGION
 
 from moto_connect_persistent import mock_connect_persistent
 from moto_connect_persistent.faults import answered_operations
-from moto_connect_persistent.routing import route_literal
+from moto_connect_persistent.routing import route_literal, routes
 from moto_connect_persistent.validation import operation_model
 
 #: The botocore service -> (in-process host, SigV4 signing name).
@@ -121,3 +122,17 @@ def test_moto_own_connect_routes_still_answer(connect_server_url: str) -> None:
 
     assert response.status_code == 200
     assert "InstanceSummaryList" in response.json()
+
+
+def test_a_flow_arn_as_contact_flow_id_is_routed_with_its_slashes_encoded_or_not() -> None:
+    """DescribeContactFlow: "Use the $SAVED alias in the request ... For example,
+    arn:aws:.../contact-flow/{id}:$SAVED". boto3 sends the ARN's slashes as %2F, and moto 5.1
+    decodes them before routing: both spellings reach the operation, with the whole ARN."""
+    arn = "arn:aws:connect:us-east-1:123456789012:instance/i-1/contact-flow/f-1:$SAVED"
+    by_name = {name: pattern for method, name, pattern in routes("connect")}
+    for path in (f"/contact-flows/i-1/{arn}", f"/contact-flows/i-1/{quote(arn, safe='')}"):
+        found = by_name["DescribeContactFlow"].match(path)
+        assert found and unquote(found["ContactFlowId"]) == arn
+        content = by_name["UpdateContactFlowContent"].match(path + "/content")
+        assert content and unquote(content["ContactFlowId"]) == arn
+    assert by_name["DescribeContactFlow"].match("/contact-flows/i-1/a/b") is None
