@@ -107,8 +107,10 @@ class FlowEngine:
         self.lock = lock
         self.core = core
         self.flows = flows
-        #: Runs queued by a happening, waiting for :meth:`run_pending`.
-        self.pending: deque[FlowRun] = deque()
+        #: Runs queued by a happening, by the thread whose call caused it, waiting for that
+        #: call's :meth:`run_pending`: a call runs its own chat's flow before it answers, never
+        #: another thread's (which would then answer before its flow ran).
+        self.pending: dict[int, deque[FlowRun]] = {}
         #: Every run, by contact id, in the order they started.
         self.runs: dict[str, list[FlowRun]] = {}
         core.listeners.on(SegmentStarted, self.segment_started)
@@ -170,7 +172,7 @@ class FlowEngine:
         document = json.loads(flow.published)
         run = FlowRun(contact, flow.flow_id, document, document["StartAction"])
         self.runs.setdefault(contact.id, []).append(run)
-        self.pending.append(run)
+        self.pending.setdefault(threading.get_ident(), deque()).append(run)
 
     def chat_ended(self, happening: ChatEnded) -> None:
         """Listener: a chat that ended runs no more blocks."""
@@ -180,11 +182,14 @@ class FlowEngine:
     def run_pending(self) -> None:
         """Run the queued runs until each ends or waits; called by the backend after the call
         that queued them has left the lock. Each step takes the lock for itself."""
+        mine = threading.get_ident()
         while True:
             with self.lock:
-                if not self.pending:
+                queued = self.pending.get(mine)
+                if not queued:
+                    self.pending.pop(mine, None)
                     return
-                run = self.pending.popleft()
+                run = queued.popleft()
             while self._step(run):
                 pass
 

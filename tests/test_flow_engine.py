@@ -11,10 +11,12 @@ import threading
 from collections.abc import Iterator
 from typing import Any
 
+import boto3
 import pytest
-from support import ACCOUNT, REGION, expect_error
+from support import ACCOUNT, REGION, expect_error, make_instance
 
 from moto_connect_persistent import connect_persistent_backends
+from moto_connect_persistent.chat.happenings import SegmentStarted
 from moto_connect_persistent.flow_engine import STEPS, FlowStep
 from moto_connect_persistent.flow_language import ACTIONS
 from moto_connect_persistent.sinks import add_sink, remove_sink
@@ -504,3 +506,33 @@ def test_an_agent_queue_is_refused_by_name(connect: Any, iid: str) -> None:
         400,
         "AgentId",
     )
+
+
+def test_a_call_runs_only_the_flows_it_started(connect: Any, iid: str) -> None:
+    """Two chats starting at once in two threads: each StartChatContact runs its own chat's
+    flow before it answers, so neither answers while its flow is still queued for another
+    thread. Forced here: a run queued by this thread is left alone by another thread's
+    run_pending, and runs on this thread's."""
+    engine = connect_persistent_backends[ACCOUNT][REGION].engine
+    flow_id = deploy(connect, iid, greeting_flow())
+    contact_id = start(connect, iid, "no-flow")["ContactId"]
+    contact = connect_persistent_backends[ACCOUNT][REGION].contacts[(iid, contact_id)]
+    contact.contact_flow_id = flow_id
+    engine.segment_started(SegmentStarted(engine.core.origin, contact))
+
+    other = threading.Thread(target=engine.run_pending)
+    other.start()
+    other.join(10)
+    assert log(contact_id) == []
+    engine.run_pending()
+    assert log(contact_id)[0].action == "greet"
+
+
+def test_a_flow_runs_over_a_real_server(connect_server_url: str) -> None:
+    """Server mode: the same flow runs when a chat starts over HTTP."""
+    connect = boto3.client("connect", region_name=REGION, endpoint_url=connect_server_url)
+    iid = make_instance(connect)
+    started = start(connect, iid, deploy(connect, iid, greeting_flow()), Attributes={"name": "Bo"})
+    steps = log(started["ContactId"])
+    assert steps[0].detail == "sent 'Hello Bo, welcome!'"
+    assert steps[-1].action == "bye"
