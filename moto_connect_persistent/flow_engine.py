@@ -81,8 +81,7 @@ class FlowRun:
     def action(self, identifier: str) -> dict[str, Any]:
         for action in self.document["Actions"]:
             if action["Identifier"] == identifier:
-                found: dict[str, Any] = action
-                return found
+                return normalized(action)
         raise KeyError(identifier)  # a published flow names only its own actions
 
 
@@ -147,7 +146,7 @@ class FlowEngine:
         seen.add(flow.flow_id)
         assert flow.published is not None
         missing: set[str] = set()
-        for action in json.loads(flow.published)["Actions"]:
+        for action in map(normalized, json.loads(flow.published)["Actions"]):
             kind, parameters = action["Type"], action["Parameters"]
             if not flow_language.ACTIONS[kind].runs:
                 missing.add(kind)
@@ -406,6 +405,11 @@ class FlowEngine:
         run.flow_id, run.document = target.flow_id, document
         start: str = document["StartAction"]
         return f"transferred to flow '{target.name}'", "NextAction", start
+
+
+def normalized(action: dict[str, Any]) -> dict[str, Any]:
+    """An action with its Parameters and Transitions, which a published flow may omit."""
+    return {"Parameters": {}, "Transitions": {}, **action}
 
 
 def next_action(action: dict[str, Any]) -> str | None:

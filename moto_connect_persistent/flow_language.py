@@ -560,17 +560,20 @@ def _check_action(
         )
     else:
         row = ACTIONS.get(kind)
-    parameters = action.get("Parameters")
+    # Absent Parameters or Transitions read as empty objects: flows deployed with
+    # CreateContactFlow omit them on actions that take none (a DisconnectParticipant with only
+    # an Identifier and a Type).
+    parameters = action.get("Parameters", {})
     if not isinstance(parameters, dict):
-        found.add(f"{where}.Parameters is required: an object (empty when the action takes none).")
+        found.add(f"{where}.Parameters must be an object (empty when the action takes none).")
     elif row is not None and row.parameters is not None:
         _check_members(row.parameters, parameters, f"{where}.Parameters", found)
         for first, second in row.exclusive:
             if first in parameters and second in parameters:
                 found.add(f"{where}.Parameters: {first} may not be specified if {second} is.")
-    transitions = action.get("Transitions")
+    transitions = action.get("Transitions", {})
     if not isinstance(transitions, dict):
-        found.add(f"{where}.Transitions is required: an object (empty for a terminal action).")
+        found.add(f"{where}.Transitions must be an object (empty for a terminal action).")
         return
     _check_transitions(transitions, f"{where}.Transitions", row, identifiers, found)
     if row is not None and (row.required_operands or row.operands_from):

@@ -496,9 +496,9 @@ INVALID = {
         ),
         "Wait needs a condition on 'BotParticipantDisconnected'",
     ),
-    "no parameters object": (
-        with_action(lambda f: f["Actions"][0].pop("Parameters")),
-        "Parameters is required",
+    "parameters not an object": (
+        with_action(lambda f: f["Actions"][0].update(Parameters=["Text"])),
+        "Parameters must be an object",
     ),
 }
 

@@ -536,3 +536,23 @@ def test_a_flow_runs_over_a_real_server(connect_server_url: str) -> None:
     steps = log(started["ContactId"])
     assert steps[0].detail == "sent 'Hello Bo, welcome!'"
     assert steps[-1].action == "bye"
+
+
+def test_actions_may_omit_empty_parameters_and_transitions(connect: Any, iid: str) -> None:
+    """Flows deployed with CreateContactFlow leave out the Parameters and Transitions an action
+    does not use (a DisconnectParticipant of only Identifier and Type): accepted, and run."""
+    flow = {
+        "Version": "2019-10-30",
+        "StartAction": "hi",
+        "Actions": [
+            {
+                "Identifier": "hi",
+                "Type": "MessageParticipant",
+                "Parameters": {"Text": "Hi"},
+                "Transitions": {"NextAction": "bye"},
+            },
+            {"Identifier": "bye", "Type": "DisconnectParticipant"},
+        ],
+    }
+    steps = log(start(connect, iid, deploy(connect, iid, flow))["ContactId"])
+    assert [(s.action, s.branch) for s in steps] == [("hi", "NextAction"), ("bye", "end")]

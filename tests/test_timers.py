@@ -540,3 +540,16 @@ def test_a_timer_fires_under_the_chat_lock_after_the_call_holding_it(in_process:
         ("AGENT", "text/plain"),
         ("CUSTOMER", "participant.idle"),
     ]
+
+
+def test_a_server_fires_a_timer_in_real_time(over_http: Mock) -> None:
+    """Without advance_clock a timer fires at its time by itself (the scheduler's thread):
+    the clock is moved to a second before the chat's end, then nothing but real time
+    passes, and the open websocket hears ``chat.ended``."""
+    mock = over_http
+    chat = watched_chat(mock, ChatDurationInMinutes=60)
+    with chat.socket:
+        mock.advance(60 * 60 - 1)
+        pushed = chat.socket.item()
+    assert kind(pushed) == ("SYSTEM", "chat.ended")
+    assert [kind(body) for body in chat.streamed()] == [("SYSTEM", "chat.ended")]
