@@ -31,7 +31,7 @@ from moto_connect_persistent import (
     mock_connect_persistent,
     read_transcript,
 )
-from moto_connect_persistent.chat.scheduler import SCHEDULER, THREAD_NAME
+from moto_connect_persistent.chat.scheduler import SCHEDULER, THREAD_NAME, Scheduler
 
 EVENT = "application/vnd.amazonaws.connect.event."
 START = datetime(2026, 5, 4, 10, 0, tzinfo=timezone.utc)
@@ -553,3 +553,45 @@ def test_a_server_fires_a_timer_in_real_time(over_http: Mock) -> None:
         pushed = chat.socket.item()
     assert kind(pushed) == ("SYSTEM", "chat.ended")
     assert [kind(body) for body in chat.streamed()] == [("SYSTEM", "chat.ended")]
+
+
+def test_the_scheduler_thread_starts_with_its_state_lock_free() -> None:
+    """No thread starts under a state lock: while the one thread is being started, another
+    door can still arm a timer (arming takes the scheduler's state lock), and a second door
+    finishing at the same moment starts no second thread."""
+    scheduler = Scheduler()
+
+    def nothing(owner: Any, subject: Any, due: datetime) -> None:
+        pass
+
+    owner = threading.RLock()
+    holder = type("Owner", (), {"lock": owner})()
+    far = datetime.now(timezone.utc) + timedelta(days=1)
+    scheduler.arm(holder, far, nothing, None)
+    armed_meanwhile = threading.Event()
+    started: list[threading.Thread] = []
+    real_start = threading.Thread.start
+
+    def start(thread: threading.Thread) -> None:
+        if thread.name == THREAD_NAME:
+            started.append(thread)
+            other = threading.Thread(target=lambda: scheduler.arm(holder, far, nothing, None))
+            real_start(other)
+            other.join(5)
+            if not other.is_alive():
+                armed_meanwhile.set()
+            second = threading.Thread(target=scheduler.ensure_running)
+            real_start(second)
+            second.join(0.2)  # waits for this start to finish: it must not start another
+        real_start(thread)
+
+    try:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(threading.Thread, "start", start)
+            scheduler.ensure_running()
+        assert armed_meanwhile.is_set()
+        assert len(started) == 1
+        assert scheduler.pending == 2
+    finally:
+        scheduler.stop()
+    assert not scheduler.running

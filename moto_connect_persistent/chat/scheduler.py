@@ -74,6 +74,9 @@ class Scheduler:
         #: Set to stop the thread running now (each thread has its own).
         self._stop = threading.Event()
         self._exit_hook = False
+        #: Held while the thread is started or stopped. It guards no state: the thread
+        #: starts under it, never under ``_lock``, which every arming and firing takes.
+        self._starting = threading.Lock()
 
     # -- arming (under a core's lock) ------------------------------------------------
 
@@ -151,17 +154,20 @@ class Scheduler:
     def ensure_running(self) -> None:
         """Start the thread if a timer waits and none runs (call outside every backend
         lock). The thread runs until :meth:`stop`."""
-        with self._lock:
-            if not self._heap or self._thread is not None:
-                return
-            self._stop = stop = threading.Event()
-            thread = threading.Thread(target=self._run, args=(stop,), name=THREAD_NAME, daemon=True)
-            self._thread = thread
+        with self._starting:
+            with self._lock:
+                if not self._heap or self._thread is not None:
+                    return
+                self._stop = stop = threading.Event()
+                thread = threading.Thread(
+                    target=self._run, args=(stop,), name=THREAD_NAME, daemon=True
+                )
+                self._thread = thread
             if not self._exit_hook:
                 atexit.register(self.stop)
                 self._exit_hook = True
-            # Under this lock (never a backend's), so that two doors finishing at once
-            # cannot both start one; the thread's first step waits for this lock.
+            # Outside the state lock; under ``_starting``, so that two doors finishing at
+            # once cannot both start one, nor a stop join a thread not started yet.
             thread.start()
 
     def _run(self, stop: threading.Event) -> None:
@@ -181,7 +187,7 @@ class Scheduler:
 
     def stop(self) -> None:
         """Stop and join the thread (moto's reset with no timer left, a server's stop, exit)."""
-        with self._lock:
+        with self._starting, self._lock:
             thread, self._thread = self._thread, None
             self._stop.set()
             self._lock.notify_all()
