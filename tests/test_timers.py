@@ -570,6 +570,7 @@ def test_the_scheduler_thread_starts_with_its_state_lock_free() -> None:
     scheduler.arm(holder, far, nothing, None)
     armed_meanwhile = threading.Event()
     started: list[threading.Thread] = []
+    doors: list[threading.Thread] = []
     real_start = threading.Thread.start
 
     def start(thread: threading.Thread) -> None:
@@ -581,14 +582,16 @@ def test_the_scheduler_thread_starts_with_its_state_lock_free() -> None:
             if not other.is_alive():
                 armed_meanwhile.set()
             second = threading.Thread(target=scheduler.ensure_running)
-            real_start(second)
-            second.join(0.2)  # waits for this start to finish: it must not start another
+            doors.append(second)
+            real_start(second)  # it waits for this start to finish, then must start none
         real_start(thread)
 
     try:
         with pytest.MonkeyPatch.context() as patch:
             patch.setattr(threading.Thread, "start", start)
             scheduler.ensure_running()
+            for door in doors:
+                door.join(5)
         assert armed_meanwhile.is_set()
         assert len(started) == 1
         assert scheduler.pending == 2
