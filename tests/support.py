@@ -216,3 +216,20 @@ def running_server(
         yield server, f"http://127.0.0.1:{port}"
     finally:
         server.stop()
+
+
+def drain_queue(sqs: Any, queue_url: str, **receive: Any) -> list[dict[str, Any]]:
+    """Every message an SQS queue holds, oldest first, each deleted once read: what a
+    subscriber (an SNS bridge, an EventBridge target, an S3 notification) has received so
+    far. Bounded (50 batches of 10), so a queue that keeps filling cannot hang a test."""
+    messages: list[dict[str, Any]] = []
+    for _ in range(50):
+        batch = sqs.receive_message(
+            QueueUrl=queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=0, **receive
+        ).get("Messages", [])
+        if not batch:
+            break
+        for message in batch:
+            sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
+        messages.extend(batch)
+    return messages

@@ -17,7 +17,16 @@ import moto
 import pytest
 import requests
 from botocore.exceptions import ClientError
-from support import PDF, REGION, Chat, expect_error, make_instance, upload, use_s3_storage
+from support import (
+    PDF,
+    REGION,
+    Chat,
+    drain_queue,
+    expect_error,
+    make_instance,
+    upload,
+    use_s3_storage,
+)
 
 from moto_connect_persistent import chat_session, sinks
 
@@ -445,10 +454,7 @@ def notify_queue_of_final_files(client: Clients) -> Callable[[], list[str]]:
 
     def created() -> list[str]:
         keys = []
-        for message in sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10).get(
-            "Messages", []
-        ):
-            sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
+        for message in drain_queue(sqs, queue_url):
             for record in json.loads(message["Body"]).get("Records", []):
                 keys.append(unquote_plus(record["s3"]["object"]["key"]))  # URL-encoded, as S3's
         return keys

@@ -18,7 +18,7 @@ from typing import Any
 import boto3
 import pytest
 from freezegun import freeze_time
-from support import ACCOUNT, REGION
+from support import ACCOUNT, REGION, drain_queue
 
 from moto_connect_persistent import chat_session, seed_chat_session
 
@@ -35,19 +35,7 @@ class Rule:
 
     def events(self) -> list[dict[str, Any]]:
         """Every event the queue holds, oldest first, deleted once read (bounded)."""
-        events: list[dict[str, Any]] = []
-        for _ in range(50):
-            batch = self.sqs.receive_message(
-                QueueUrl=self.queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=0
-            ).get("Messages", [])
-            if not batch:
-                break
-            for message in batch:
-                self.sqs.delete_message(
-                    QueueUrl=self.queue_url, ReceiptHandle=message["ReceiptHandle"]
-                )
-                events.append(json.loads(message["Body"]))
-        return events
+        return [json.loads(m["Body"]) for m in drain_queue(self.sqs, self.queue_url)]
 
     def seen(self) -> list[tuple[str, str]]:
         """(eventType, contactId) of every event, in delivery order."""

@@ -8,7 +8,7 @@ from typing import Any
 
 import boto3
 import pytest
-from support import REGION, expect_error, make_instance
+from support import REGION, drain_queue, expect_error, make_instance
 from websocket_client import ChatSocket
 
 from moto_connect_persistent import chat_session, seed_chat_session, seed_contact
@@ -197,10 +197,7 @@ def queue_on_topic(client: Clients) -> tuple[str, Callable[[], list[dict[str, An
     )
 
     def bodies() -> list[dict[str, Any]]:
-        batch = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10).get("Messages", [])
-        for message in batch:
-            sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
-        return [json.loads(message["Body"]) for message in batch]
+        return [json.loads(message["Body"]) for message in drain_queue(sqs, queue_url)]
 
     return topic, bodies
 

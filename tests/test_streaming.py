@@ -19,7 +19,7 @@ from typing import Any
 import boto3
 import pytest
 from moto.sns.models import sns_backends
-from support import ACCOUNT, REGION, expect_error
+from support import ACCOUNT, REGION, drain_queue, expect_error
 
 from moto_connect_persistent import chat_session, connect_persistent_backends, seed_contact
 
@@ -46,22 +46,7 @@ class Subscriber:
 
     def receive(self) -> list[dict[str, Any]]:
         """Everything in the queue, in order, deleted once read (bounded: 50 batches)."""
-        messages: list[dict[str, Any]] = []
-        for _ in range(50):
-            batch = self.sqs.receive_message(
-                QueueUrl=self.queue_url,
-                MaxNumberOfMessages=10,
-                MessageAttributeNames=["All"],
-                WaitTimeSeconds=0,
-            ).get("Messages", [])
-            if not batch:
-                break
-            for message in batch:
-                self.sqs.delete_message(
-                    QueueUrl=self.queue_url, ReceiptHandle=message["ReceiptHandle"]
-                )
-            messages.extend(batch)
-        return messages
+        return drain_queue(self.sqs, self.queue_url, MessageAttributeNames=["All"])
 
     def bodies(self) -> list[dict[str, Any]]:
         return [json.loads(m["Body"]) for m in self.receive()]
