@@ -20,6 +20,7 @@ any other is refused by name when a chat would start it (:meth:`FlowEngine.check
 from __future__ import annotations
 
 import json
+import logging
 import re
 import threading
 from collections import deque
@@ -35,6 +36,8 @@ from .chat.session import Contact
 from .contact_attributes import check_attribute_keys, check_attribute_size
 from .contact_flows import ContactFlows, StoredFlow
 from .exceptions import ConnectError, InvalidRequestException
+
+log = logging.getLogger(__name__)
 
 #: How a chat ends when its flow disconnects it, or ends before it was queued [doc: contact
 #: records data model, DisconnectReason: "CONTACT_FLOW_DISCONNECT"].
@@ -112,6 +115,12 @@ class FlowEngine:
         self.pending: dict[int, deque[FlowRun]] = {}
         #: Every run, by contact id, in the order they started.
         self.runs: dict[str, list[FlowRun]] = {}
+        #: Called under the lock with each step as it is recorded (the flow logs, flow_logs.py):
+        #: like a happening's listener, each only hands the step on and never blocks.
+        self.step_listeners: list[Callable[[FlowRun, dict[str, Any], FlowStep], None]] = []
+        #: Called with no lock held between the steps :meth:`run_pending` takes: where a step
+        #: listener's hand-off leaves the mock (moto's CloudWatch Logs).
+        self.unlocked_listeners: list[Callable[[], None]] = []
         core.listeners.on(SegmentStarted, self.segment_started)
         core.listeners.on(ChatEnded, self.chat_ended)
 
@@ -183,6 +192,8 @@ class FlowEngine:
         that queued them has left the lock. Each step takes the lock for itself."""
         mine = threading.get_ident()
         while True:
+            for listener in self.unlocked_listeners:
+                listener()
             with self.lock:
                 queued = self.pending.get(mine)
                 if not queued:
@@ -229,9 +240,15 @@ class FlowEngine:
     def _record(
         self, run: FlowRun, action: dict[str, Any], detail: str, branch: str, following: str | None
     ) -> None:
-        run.steps.append(
-            FlowStep(run.flow_id, action["Identifier"], action["Type"], detail, branch, following)
+        step = FlowStep(
+            run.flow_id, action["Identifier"], action["Type"], detail, branch, following
         )
+        run.steps.append(step)
+        for listener in self.step_listeners:
+            try:
+                listener(run, action, step)
+            except Exception:  # noqa: BLE001 - as a happening's listener: fails no step
+                log.exception("flow step listener %r failed", listener)
         if following is None:
             run.ended = True
 
@@ -386,6 +403,14 @@ class FlowEngine:
         self.core.enqueue(contact, run.target_queue)
         return f"queued in {run.target_queue}", "end", None
 
+    def update_flow_logging_behavior(
+        self, run: FlowRun, action: dict[str, Any]
+    ) -> tuple[str, str, str | None]:
+        """[doc: UpdateFlowLoggingBehavior] "Enables or disables flow logging." What that
+        turns on or off is the flow logs' (flow_logs.py), a listener of this step."""
+        behavior = action["Parameters"]["FlowLoggingBehavior"]
+        return f"flow logging {behavior.lower()}", "NextAction", next_action(action)
+
     def transfer_to_flow(self, run: FlowRun, action: dict[str, Any]) -> tuple[str, str, str | None]:
         """[doc: TransferToFlow] "Execution jumps to a different flow, and continues running at
         that flow's beginning.\""""
@@ -470,4 +495,5 @@ STEPS: dict[str, Step] = {
     "UpdateContactTargetQueue": FlowEngine.update_contact_target_queue,
     "TransferContactToQueue": FlowEngine.transfer_contact_to_queue,
     "TransferToFlow": FlowEngine.transfer_to_flow,
+    "UpdateFlowLoggingBehavior": FlowEngine.update_flow_logging_behavior,
 }
