@@ -241,6 +241,7 @@ _ROWS = (
             'Yes, when Amazon Lex is used, otherwise it takes the Error branch [doc: block "Get '
             'customer input"]'
         ),
+        runs=True,
     ),
     ActionType(
         "MessageParticipantIteratively",
@@ -292,6 +293,7 @@ _ROWS = (
         exclusive=(("TimeoutSeconds", "TimeLimitSeconds"),),
         required_operands=("WaitCompleted",),
         operands_from="Events",
+        runs=True,
     ),
     ActionType(
         "UpdateFlowLoggingBehavior",
@@ -390,6 +392,7 @@ _ROWS = (
                 },
             )
         },
+        runs=True,
     ),
     ActionType(
         "UpdateContactRecordingBehavior", "contact", "Set recording and analytics behavior", None

@@ -13,9 +13,10 @@ inherited by new segments in the chain" [doc: Flow language, UpdateFlowLoggingBe
 
 :class:`FlowLogs` is a step listener of the account and region's
 :class:`~.flow_engine.FlowEngine`: under the lock it only builds the entries of the step
-(:data:`MODULES`: each action type's ``ContactFlowModuleType`` and ``Parameters``) and keeps
-them; the engine calls :meth:`FlowLogs.deliver` between steps with no lock held, and that
-puts them into moto's CloudWatch Logs. The hand-off waits for the lock to be left because
+(:data:`MODULES`: each action type's ``ContactFlowModuleType`` and ``Parameters``) and
+defers their writing (:mod:`.chat.deferred`): the thread whose call (or timer) ran the step
+puts them into moto's CloudWatch Logs once it holds no lock, before the call answers. The
+hand-off waits for the lock to be left because
 moto's ``PutLogEvents`` delivers to the log group's subscription filters (a Lambda, Kinesis,
 Firehose) on the calling thread: work a chat's lock must never wait on. A group that is not
 there (deleted since the setting was turned on) gets nothing: "You must manually recreate the
@@ -30,9 +31,11 @@ import logging
 import threading
 from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from .chat.clock import iso8601, utcnow
+from .chat.deferred import defer
 from .chat.happenings import Origin
 from .chat.session import Contact
 from .contact_flows import ContactFlows
@@ -133,11 +136,7 @@ class FlowLogs:
         self.attributes = attributes
         #: The flow logging each contact's last Set logging behavior block set, by contact id.
         self.logging: dict[str, bool] = {}
-        #: Entries built under the lock, waiting for :meth:`deliver`: (log group, log stream,
-        #: milliseconds since the epoch, message).
-        self.outbox: list[tuple[str, str, int, str]] = []
         engine.step_listeners.append(self.stepped)
-        engine.unlocked_listeners.append(self.deliver)
 
     def logs(self, contact: Contact) -> bool:
         """Whether the contact's flow logging is on: its own last block's choice, else its
@@ -154,7 +153,7 @@ class FlowLogs:
     def stepped(self, run: FlowRun, action: dict[str, Any], step: FlowStep) -> None:
         """Step listener (under the lock): a Set logging behavior block sets the contact's
         logging; with logging on for the contact and the instance, the step's entries are
-        kept for :meth:`deliver`. The block that enables logging writes its own entry (as
+        deferred to :meth:`write`. The block that enables logging writes its own entry (as
         Connect's do); the one that disables it writes none."""
         contact = run.contact
         if step.action_type == "UpdateFlowLoggingBehavior":
@@ -183,31 +182,30 @@ class FlowLogs:
         group = flow_log_group(self.origin, contact.instance_id)
         stream = log_stream(at, contact.instance_id)
         millis = int(at.timestamp() * 1000)
-        for each in parameters(self.engine, run, action):
-            message = json.dumps({**entry, "Parameters": each}, ensure_ascii=False)
-            self.outbox.append((group, stream, millis, message))
+        messages = [
+            json.dumps({**entry, "Parameters": each}, ensure_ascii=False)
+            for each in parameters(self.engine, run, action)
+        ]
+        # Written by this thread once its call (or timer) has left the lock, before it answers.
+        defer(partial(self.write, group, stream, millis, messages))
 
-    def deliver(self) -> None:
-        """Write the kept entries to moto's CloudWatch Logs, oldest first; called with no lock
-        held. Each is one PutLogEvents event in its group's stream (made when first needed);
-        an entry for a group that is not there is dropped."""
-        if not self.outbox:  # the common case, between every two steps
-            return
-        with self.lock:
-            entries, self.outbox = self.outbox, []
+    def write(self, group: str, stream: str, millis: int, messages: list[str]) -> None:
+        """Put one step's entries into moto's CloudWatch Logs, in order; deferred work, run
+        with no lock held. The stream is made when first needed; a group that is not there
+        gets nothing."""
         from moto.logs.exceptions import ResourceAlreadyExistsException
         from moto.logs.models import logs_backends
 
         logs = logs_backends[self.origin.account_id][self.origin.region_name]
-        for group, stream, millis, message in entries:
-            if group not in logs.groups:
-                continue  # "no further logs are published" until the group is recreated
-            try:
-                if stream not in logs.groups[group].streams:
-                    try:
-                        logs.create_log_stream(group, stream)
-                    except ResourceAlreadyExistsException:
-                        pass  # another thread's entry made it first
+        if group not in logs.groups:
+            return  # "no further logs are published" until the group is recreated
+        try:
+            if stream not in logs.groups[group].streams:
+                try:
+                    logs.create_log_stream(group, stream)
+                except ResourceAlreadyExistsException:
+                    pass  # another thread's entry made it first
+            for message in messages:
                 logs.put_log_events(group, stream, [{"timestamp": millis, "message": message}])
-            except Exception:  # noqa: BLE001 - best effort: a flow log fails no call
-                log.warning("flow logs: writing to %s failed", group, exc_info=True)
+        except Exception:  # noqa: BLE001 - best effort: a flow log fails no call
+            log.warning("flow logs: writing to %s failed", group, exc_info=True)

@@ -12,7 +12,7 @@ from typing import Any, Protocol
 import requests
 from moto.core.models import DEFAULT_ACCOUNT_ID
 
-from .chat.scheduler import SCHEDULER
+from .chat.scheduler import after_call
 from .exceptions import ConnectError, SeedingError, UnknownRegion
 from .flow_engine import FlowStep
 from .mock import mock_is_active, test_server_endpoint
@@ -94,7 +94,7 @@ class LocalSeeder:
         except ConnectError as err:
             raise SeedingError(f"{err.error_type}: {err.message}") from None
         finally:
-            SCHEDULER.ensure_running()  # outside every lock, as the wire does
+            after_call()  # outside every lock, as the wire does
 
 
 class RemoteSeeder:
@@ -228,11 +228,13 @@ class ChatSession:
         return token
 
     def disconnect_agent(
-        self, *, disconnect_flow: bool = False, contact_id: str | None = None
+        self, *, disconnect_flow: bool | None = None, contact_id: str | None = None
     ) -> ChatSession:
         """The running segment's agent leaves (``participant.left``); then the chat ends
-        (DisconnectReason ``AGENT_DISCONNECT``) or, with ``disconnect_flow=True``, goes on in
-        a DISCONNECT segment (``contact_id`` names it), as ``disconnect_flow()`` adds one."""
+        (DisconnectReason ``AGENT_DISCONNECT``) or goes on in a DISCONNECT segment
+        (``contact_id`` names it), as ``disconnect_flow()`` adds one: with
+        ``disconnect_flow=True``, or, left None, when the chat's flow set a disconnect flow
+        (which that segment then runs); ``False`` ends the chat either way."""
         self._seeder.call(
             "disconnect_agent",
             instance_id=self.instance_id,

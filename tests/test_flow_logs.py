@@ -445,30 +445,75 @@ def test_flow_log_and_flow_logs_over_a_real_server(connect_server_url: str) -> N
         flow_log("no-such-contact", endpoint_url=connect_server_url)
 
 
-def test_a_next_segment_inherits_the_flow_logging(connect: Any, instance: str, logs: Any) -> None:
+def test_a_disconnect_segment_inherits_the_flow_logging(
+    connect: Any, instance: str, logs: Any
+) -> None:
     """[doc: Flow language, UpdateFlowLoggingBehavior] "this same behavior remains unless it
     is overridden for the rest of the contact segment. It is also automatically inherited by
-    new segments in the chain": a chat queued by a logged flow, then transferred, logs in its
-    new segment (whose flows run with logging on)."""
+    new segments in the chain": the disconnect flow (a survey with no Set logging behavior
+    block) logs in the DISCONNECT segment the agent's leaving starts; the customer's answer
+    resumes its Wait, and that call's entries are in CloudWatch when it answers."""
     from moto_connect_persistent import chat_session
 
     enable_flow_logs(connect, instance)
-    flow = flow_of(
-        logging_block("on", "Enabled", "queue"),
+    survey = deploy(
+        connect,
+        instance,
+        flow_of(
+            say("ask", "How did we do?", "wait"),
+            action(
+                "wait",
+                "Wait",
+                {"Events": ["CustomerReturned"], "TimeoutSeconds": "300"},
+                Conditions=[
+                    {
+                        "NextAction": "bye",
+                        "Condition": {"Operator": "Equals", "Operands": [result]},
+                    }
+                    for result in ("CustomerReturned", "WaitCompleted")
+                ],
+            ),
+            action("bye", "DisconnectParticipant", {}),
+        ),
+        name="Survey",
+    )
+    survey_arn = connect.describe_contact_flow(InstanceId=instance, ContactFlowId=survey)[
+        "ContactFlow"
+    ]["Arn"]
+    inbound = flow_of(
+        logging_block("on", "Enabled", "hooks"),
+        action(
+            "hooks",
+            "UpdateContactEventHooks",
+            {"EventHooks": {"CustomerRemaining": survey_arn}},
+            NextAction="queue",
+        ),
         action("queue", "UpdateContactTargetQueue", {"QueueId": "q-1"}, NextAction="go"),
         action("go", "TransferContactToQueue", {}),
     )
-    contact_id = start(connect, instance, deploy(connect, instance, flow))
+    started = connect.start_chat_contact(
+        InstanceId=instance,
+        ContactFlowId=deploy(connect, instance, inbound),
+        ParticipantDetails={"DisplayName": "Ann"},
+    )
+    contact_id = started["ContactId"]
     instance_arn = connect.describe_instance(InstanceId=instance)["Instance"]["Arn"]
     by_block = {e["Identifier"]: e for e in entries(logs, contact_id)}
     assert by_block["queue"]["Parameters"] == {"Queue": f"{instance_arn}/queue/q-1"}
     assert by_block["go"]["ContactFlowModuleType"] == "Transfer"
 
-    session = chat_session(instance, contact_id).transfer(contact_id="C2")
-    unlogged = start(connect, instance, "no-flow")
-    backend = connect_persistent_backends[ACCOUNT][REGION]
-    with backend.lock:
-        contacts = backend.contacts
-        assert backend.flow_logs.logs(contacts[(instance, session.current_contact_id)]) is True
-        assert backend.flow_logs.logs(contacts[(instance, contact_id)]) is True
-        assert backend.flow_logs.logs(contacts[(instance, unlogged)]) is False
+    session = chat_session(instance, contact_id)
+    session.connect_agent("a1")
+    session.disconnect_agent()
+    segment = session.current_contact_id
+    assert [(e["ContactFlowName"], e["Identifier"]) for e in entries(logs, segment)] == [
+        ("Survey", "ask"),
+        ("Survey", "wait"),
+    ]
+
+    participant = boto3.client("connectparticipant", region_name=REGION)
+    connection = participant.create_participant_connection(
+        ParticipantToken=started["ParticipantToken"], Type=["CONNECTION_CREDENTIALS"]
+    )["ConnectionCredentials"]["ConnectionToken"]
+    participant.send_message(ConnectionToken=connection, ContentType="text/plain", Content="5")
+    assert [e["Identifier"] for e in entries(logs, segment)][-2:] == ["wait", "bye"]
