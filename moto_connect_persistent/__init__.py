@@ -25,6 +25,7 @@ if TYPE_CHECKING:
         set_settle_time,
     )
     from .exceptions import SeedingError
+    from .lex_bots import register_lex_bot
     from .mock import mock_connect_persistent
     from .models import ConnectPersistentBackend, connect_persistent_backends
     from .seeding import ChatSession, chat_session, seed_chat_session, seed_contact
@@ -46,6 +47,7 @@ _EXPORTS = {
     "connect_persistent_backends": ".models",
     "mock_connect_persistent": ".mock",
     "read_transcript": ".transcript_reader",
+    "register_lex_bot": ".lex_bots",
     "seed_chat_session": ".seeding",
     "seed_contact": ".seeding",
 }
@@ -64,6 +66,7 @@ __all__ = [
     "connect_persistent_backends",
     "mock_connect_persistent",
     "read_transcript",
+    "register_lex_bot",
     "seed_chat_session",
     "seed_contact",
 ]
