@@ -20,6 +20,7 @@ any other is refused by name when a chat would start it (:meth:`FlowEngine.check
 from __future__ import annotations
 
 import json
+import logging
 import re
 import threading
 from collections.abc import Callable
@@ -55,6 +56,8 @@ from .lex_bots import (
 from .lex_bots import (
     handler_of as lex_handler_of,
 )
+
+log = logging.getLogger(__name__)
 
 #: How a chat ends when its flow disconnects it, or ends before it was queued [doc: contact
 #: records data model, DisconnectReason: "CONTACT_FLOW_DISCONNECT"].
@@ -177,6 +180,9 @@ class FlowEngine:
         #: The runs paused in a Wait, by contact id: what a customer's message or a bot
         #: leaving may resume (looked up on every item written, so kept apart).
         self.waiting: dict[str, list[FlowRun]] = {}
+        #: Called under the lock with each step as it is recorded (the flow logs, flow_logs.py):
+        #: like a happening's listener, each only hands the step on and never blocks.
+        self.step_listeners: list[Callable[[FlowRun, dict[str, Any], FlowStep], None]] = []
         core.listeners.on(SegmentStarted, self.segment_started)
         core.listeners.on(ChatEnded, self.chat_ended)
         core.listeners.on(ItemWritten, self.item_written)
@@ -330,9 +336,15 @@ class FlowEngine:
     def _record(
         self, run: FlowRun, action: dict[str, Any], detail: str, branch: str, following: str | None
     ) -> None:
-        run.steps.append(
-            FlowStep(run.flow_id, action["Identifier"], action["Type"], detail, branch, following)
+        step = FlowStep(
+            run.flow_id, action["Identifier"], action["Type"], detail, branch, following
         )
+        run.steps.append(step)
+        for listener in self.step_listeners:
+            try:
+                listener(run, action, step)
+            except Exception:  # noqa: BLE001 - as a happening's listener: fails no step
+                log.exception("flow step listener %r failed", listener)
         if following is None:
             run.ended = True
 
@@ -528,6 +540,14 @@ class FlowEngine:
             raise Branch("NoMatchingError", f"the contact is already in queue {contact.queue_id}")
         self.core.enqueue(contact, run.target_queue)
         return f"queued in {run.target_queue}", "end", None
+
+    def update_flow_logging_behavior(
+        self, run: FlowRun, action: dict[str, Any]
+    ) -> tuple[str, str, str | None]:
+        """[doc: UpdateFlowLoggingBehavior] "Enables or disables flow logging." What that
+        turns on or off is the flow logs' (flow_logs.py), a listener of this step."""
+        behavior = action["Parameters"]["FlowLoggingBehavior"]
+        return f"flow logging {behavior.lower()}", "NextAction", next_action(action)
 
     def transfer_to_flow(self, run: FlowRun, action: dict[str, Any]) -> tuple[str, str, str | None]:
         """[doc: TransferToFlow] "Execution jumps to a different flow, and continues running at
@@ -817,4 +837,5 @@ STEPS: dict[str, Step] = {
     "GetParticipantInput": FlowEngine.get_participant_input,
     "UpdateContactEventHooks": FlowEngine.update_contact_event_hooks,
     "ConnectParticipantWithLexBot": FlowEngine.connect_participant_with_lex_bot,
+    "UpdateFlowLoggingBehavior": FlowEngine.update_flow_logging_behavior,
 }

@@ -301,6 +301,8 @@ _ROWS = (
         "flow control",
         "Set logging behavior",
         {"FlowLoggingBehavior": Parameter(STATIC, required=True, values=("Enabled", "Disabled"))},
+        no_errors=True,
+        runs=True,
     ),
     ActionType("CheckHoursOfOperation", "flow control", "Check hours of operation", None),
     ActionType("CheckMetricData", "flow control", "Check queue status / Check staffing", None),

@@ -10,7 +10,7 @@ backend (:mod:`.participant.models`) reads this one, never the other way round.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any, TypeVar
 
 from moto.core.base_backend import BackendDict, BaseBackend
@@ -42,7 +42,9 @@ from .exceptions import (
 )
 from .faults import Faults
 from .flow_engine import CUSTOMER_REMAINING, FlowEngine
+from .flow_logs import FlowLogs
 from .idempotency import Replies
+from .instance_attributes import InstanceAttributes
 from .instance_storage import InstanceStorage
 from .instances import check_instance
 from .messages import check_message, write_event
@@ -142,6 +144,10 @@ class ConnectPersistentBackend(BaseBackend):
         self.core.listeners.on(AttributesUpdated, self.records.attributes_updated)
         self.flows = ContactFlows(origin, self.lock, self.partition)
         self.engine = FlowEngine(self.lock, self.core, self.flows)
+        self.instance_attributes = InstanceAttributes(origin, self.lock)
+        self.flow_logs = FlowLogs(
+            origin, self.lock, self.engine, self.flows, self.instance_attributes
+        )
 
     def reset(self) -> None:
         """moto's reset: listeners drop what they hold (sockets), then the state goes."""
@@ -232,6 +238,18 @@ class ConnectPersistentBackend(BaseBackend):
 
     def set_transcript_storage_strict(self, strict: bool) -> None:
         self.archive.set_strict(strict)
+
+    def flow_log(self, contact_id: str) -> list[dict[str, Any]]:
+        """The steps the flows of ``contact_id`` took, oldest first, as JSON objects (the
+        fields of :class:`~.flow_engine.FlowStep`); a contact of no instance here is refused,
+        so a wrong region or account never reads as "no flow ran"."""
+        with self.lock:
+            if not any(key[1] == contact_id for key in self.contacts):
+                raise ResourceNotFoundException(
+                    f"Contact not found: ContactId '{contact_id}' in account "
+                    f"{self.account_id}, region {self.region_name}."
+                )
+            return [asdict(step) for step in self.engine.log(contact_id)]
 
     # ------------------------------------------------------------------ seeding
 

@@ -14,6 +14,7 @@ from moto.core.models import DEFAULT_ACCOUNT_ID
 
 from .chat.scheduler import after_call
 from .exceptions import ConnectError, SeedingError, UnknownRegion
+from .flow_engine import FlowStep
 from .mock import mock_is_active, test_server_endpoint
 from .models import ConnectPersistentBackend, backend_of, connect_persistent_backends
 
@@ -56,6 +57,7 @@ SEEDING_METHODS = frozenset(
         "connect_agent",
         "disconnect_agent",
         "advance_clock",
+        "flow_log",
     }
 )
 
@@ -368,3 +370,23 @@ def seed_contact(
         contact_id=contact_id,
     )
     return contact
+
+
+def flow_log(
+    contact_id: str,
+    *,
+    region_name: str | None = None,
+    account_id: str | None = None,
+    endpoint_url: str | None = None,
+) -> list[FlowStep]:
+    """What the flows of contact ``contact_id`` ran, oldest first: one :class:`FlowStep` per
+    block (which flow, which block and type, what it did, which branch, where it went).
+
+    Every block the engine ran is here, whatever the flow logging: the CloudWatch flow logs
+    (docs/contact-flows.md) hold only what Connect would write. ``SeedingError`` if no
+    instance of the account and region has the contact.
+    """
+    steps = seeder_for(region_name, account_id, endpoint_url).call(
+        "flow_log", contact_id=contact_id
+    )
+    return [FlowStep(**step) for step in steps]
