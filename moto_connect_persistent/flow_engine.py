@@ -318,6 +318,7 @@ class FlowEngine:
                 self._record(run, action, f"stopped after {MAX_STEPS} steps", "end", None)
                 return False
             step = STEPS[action["Type"]]
+            flow_id = run.flow_id  # the block's flow: a TransferToFlow moves the run on
             try:
                 detail, branch, following = step(self, run, action)
             except Branch as outcome:
@@ -326,7 +327,7 @@ class FlowEngine:
             except Paused as pause:
                 self._record(run, action, pause.detail, "waiting", run.current)
                 return False
-            self._record(run, action, detail, branch, following)
+            self._record(run, action, detail, branch, following, flow_id)
             if following is None:
                 self._flow_ended(run)
                 return False
@@ -334,10 +335,18 @@ class FlowEngine:
             return True
 
     def _record(
-        self, run: FlowRun, action: dict[str, Any], detail: str, branch: str, following: str | None
+        self,
+        run: FlowRun,
+        action: dict[str, Any],
+        detail: str,
+        branch: str,
+        following: str | None,
+        flow_id: str | None = None,
     ) -> None:
+        """Log one step of ``run``: ``flow_id`` is the flow of the block (the run's, unless the
+        block moved the run to another flow)."""
         step = FlowStep(
-            run.flow_id, action["Identifier"], action["Type"], detail, branch, following
+            flow_id or run.flow_id, action["Identifier"], action["Type"], detail, branch, following
         )
         run.steps.append(step)
         for listener in self.step_listeners:
