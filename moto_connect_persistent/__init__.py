@@ -21,6 +21,7 @@ if TYPE_CHECKING:
         advance_clock,
         clear_faults,
         inject_fault,
+        register_lambda,
         require_stored_transcripts,
         set_settle_time,
     )
@@ -41,6 +42,7 @@ _EXPORTS = {
     "chat_session": ".seeding",
     "clear_faults": ".controls",
     "inject_fault": ".controls",
+    "register_lambda": ".controls",
     "set_settle_time": ".controls",
     "require_stored_transcripts": ".controls",
     "connect_persistent_backends": ".models",
@@ -59,6 +61,7 @@ __all__ = [
     "chat_session",
     "clear_faults",
     "inject_fault",
+    "register_lambda",
     "set_settle_time",
     "require_stored_transcripts",
     "connect_persistent_backends",

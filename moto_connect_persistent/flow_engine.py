@@ -15,6 +15,16 @@ where it went), so a failing test says which block went where: :meth:`FlowEngine
 
 Only the action types whose row in :mod:`.flow_language` says ``runs`` are run; a flow holding
 any other is refused by name when a chat would start it (:meth:`FlowEngine.check_runnable`).
+
+Calling out. A step that calls code outside the engine (a Lambda handler; a bot) never calls it
+under the lock: the code may take as long as it likes, or call the mock back through boto3.
+Such a step raises :class:`CallOut` instead of answering: ``call`` is what to run, and
+``resume`` is the continuation. :meth:`FlowEngine._step` releases the lock, runs ``call`` on a
+worker thread it starts there (outside every lock) and joins it for ``time_limit`` seconds (an
+answer later than that is dropped: the :class:`Answer` says ``timed_out``); then, back under the
+lock, it checks that the chat has not ended meanwhile (if it has, the step is recorded with its
+answer dropped and the run ends) and calls ``resume(answer)``, which gives the step's (detail,
+branch, next action) like any step, raises :class:`Branch`, or calls out again.
 """
 
 from __future__ import annotations
@@ -25,6 +35,7 @@ import threading
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from . import flow_language
@@ -35,6 +46,19 @@ from .chat.session import Contact
 from .contact_attributes import check_attribute_keys, check_attribute_size
 from .contact_flows import ContactFlows, StoredFlow
 from .exceptions import ConnectError, InvalidRequestException
+from .flow_handlers import LAMBDA, Handler
+from .flow_lambda import (
+    AnswerRefused,
+    LambdaContext,
+    NoHandler,
+    external_value,
+    function_name,
+    lambda_event,
+    read_answer,
+    response_type,
+    time_limit,
+    unqualified,
+)
 
 #: How a chat ends when its flow disconnects it, or ends before it was queued [doc: contact
 #: records data model, DisconnectReason: "CONTACT_FLOW_DISCONNECT"].
@@ -72,8 +96,9 @@ class FlowRun:
     document: dict[str, Any]
     current: str | None
     steps: list[FlowStep] = field(default_factory=list)
-    #: Results of the actions so far, for ``$.External`` (the last Lambda's) and others.
-    external: dict[str, str] = field(default_factory=dict)
+    #: Results of the actions so far, for ``$.External`` (the last Lambda's answer: a flat
+    #: string map, or any JSON object under ``JSON`` response validation) and others.
+    external: dict[str, Any] = field(default_factory=dict)
     #: The contact's working queue (UpdateContactTargetQueue), for TransferContactToQueue.
     target_queue: str | None = None
     ended: bool = False
@@ -94,18 +119,83 @@ class Branch(Exception):
         self.detail = detail
 
 
-#: One action type's step: the run and the action -> (detail, branch, next action); a
-#: ``branch`` of "end" ends the flow.
-Step = Callable[["FlowEngine", FlowRun, dict[str, Any]], tuple[str, str, str | None]]
+#: What a step decided: (detail, branch, next action); a ``branch`` of "end" ends the flow.
+Outcome = tuple[str, str, str | None]
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What a call out of the engine gave: a value, the exception it raised, or nothing in
+    time."""
+
+    value: Any = None
+    error: BaseException | None = None
+    timed_out: bool = False
+
+
+class CallOut(Exception):
+    """A step that calls out of the engine (see the module's "Calling out"): ``call`` runs
+    outside the lock for at most ``time_limit`` seconds; ``resume`` turns its :class:`Answer`,
+    back under the lock, into the step's outcome."""
+
+    def __init__(
+        self,
+        call: Callable[[], Any],
+        resume: Callable[[Answer], Outcome],
+        time_limit: float,
+        what: str,
+    ) -> None:
+        super().__init__(what)
+        self.call = call
+        self.resume = resume
+        self.time_limit = time_limit
+        #: What is called, for the log when its answer is dropped ("invoke my-function").
+        self.what = what
+
+    def make(self) -> Answer:
+        """Run ``call`` on a worker thread, started here (never under a lock), and wait for it
+        at most ``time_limit`` seconds; a late answer is dropped."""
+        answers: list[Answer] = []
+
+        def work() -> None:
+            try:
+                answers.append(Answer(value=self.call()))
+            except BaseException as err:  # whatever the code raised is its answer
+                answers.append(Answer(error=err))
+
+        worker = threading.Thread(target=work, name=f"flow call: {self.what}", daemon=True)
+        worker.start()
+        worker.join(self.time_limit)
+        return answers[0] if answers else Answer(timed_out=True)
+
+
+#: One action type's step: the run and the action -> its outcome.
+Step = Callable[["FlowEngine", FlowRun, dict[str, Any]], Outcome]
+
+#: Finds the handler registered for a kind and ARNs (``flow_handlers``): the first ARN's,
+#: else the next's.
+FindHandler = Callable[..., Handler | None]
+
+
+def no_handlers(kind: str, *arns: str) -> Handler | None:
+    return None
 
 
 class FlowEngine:
     """The flow runs of one account and region."""
 
-    def __init__(self, lock: threading.RLock, core: ChatCore, flows: ContactFlows) -> None:
+    def __init__(
+        self,
+        lock: threading.RLock,
+        core: ChatCore,
+        flows: ContactFlows,
+        find_handler: FindHandler = no_handlers,
+    ) -> None:
         self.lock = lock
         self.core = core
         self.flows = flows
+        #: The handlers a step calls out to (Lambda functions), of any account and region.
+        self.find_handler = find_handler
         #: Runs queued by a happening, by the thread whose call caused it, waiting for that
         #: call's :meth:`run_pending`: a call runs its own chat's flow before it answers, never
         #: another thread's (which would then answer before its flow ran).
@@ -152,6 +242,11 @@ class FlowEngine:
                 missing.add(kind)
             elif kind == "UpdateContactTargetQueue" and "AgentId" in parameters:
                 missing.add("UpdateContactTargetQueue with AgentId (agent queues)")
+            elif (
+                kind == "InvokeLambdaFunction"
+                and parameters.get("InvocationType") == "ASYNCHRONOUS"
+            ):
+                missing.add("InvokeLambdaFunction with InvocationType ASYNCHRONOUS")
             elif kind == "TransferToFlow" and not flow_language.JSONPATH.fullmatch(
                 parameters["ContactFlowId"]
             ):
@@ -201,7 +296,8 @@ class FlowEngine:
     # ------------------------------------------------------------------ stepping
 
     def _step(self, run: FlowRun) -> bool:
-        """Run the current block of ``run``; False once the run ended."""
+        """Run the current block of ``run``; False once the run ended. A step that calls out
+        (:class:`CallOut`) is called outside the lock and resumed under it."""
         with self.lock:
             if run.ended or run.current is None:
                 run.ended = True
@@ -214,17 +310,40 @@ class FlowEngine:
                 self._record(run, action, f"stopped after {MAX_STEPS} steps", "end", None)
                 return False
             step = STEPS[action["Type"]]
-            try:
-                detail, branch, following = step(self, run, action)
-            except Branch as outcome:
-                detail = outcome.detail
-                branch, following = error_branch(action, outcome.error_type)
-            self._record(run, action, detail, branch, following)
-            if following is None:
-                self._flow_ended(run)
-                return False
-            run.current = following
-            return True
+            outcome = self._attempt(action, lambda: step(self, run, action))
+            if not isinstance(outcome, CallOut):
+                return self._advance(run, action, outcome)
+        while True:
+            call_out = outcome
+            answer = call_out.make()
+            with self.lock:
+                if run.ended or run.contact.session.ended:
+                    detail = f"{call_out.what}: the chat ended meanwhile, its answer is dropped"
+                    self._record(run, action, detail, "end", None)
+                    return False
+                outcome = self._attempt(action, partial(call_out.resume, answer))
+                if not isinstance(outcome, CallOut):
+                    return self._advance(run, action, outcome)
+
+    def _attempt(self, action: dict[str, Any], attempt: Callable[[], Outcome]) -> Outcome | CallOut:
+        """A step's outcome, its error branch taken, or the call it makes out of the engine."""
+        try:
+            return attempt()
+        except Branch as error:
+            branch, following = error_branch(action, error.error_type)
+            return error.detail, branch, following
+        except CallOut as call_out:
+            return call_out
+
+    def _advance(self, run: FlowRun, action: dict[str, Any], outcome: Outcome) -> bool:
+        """Record the step and move the run on; False once the run ended."""
+        detail, branch, following = outcome
+        self._record(run, action, detail, branch, following)
+        if following is None:
+            self._flow_ended(run)
+            return False
+        run.current = following
+        return True
 
     def _record(
         self, run: FlowRun, action: dict[str, Any], detail: str, branch: str, following: str | None
@@ -254,8 +373,8 @@ class FlowEngine:
         head, rest = parts[0], parts[1:]
         if head == "Attributes" and len(rest) == 1:
             return contact.session.attributes.get(rest[0])
-        if head == "External" and len(rest) == 1:
-            return run.external.get(rest[0])
+        if head == "External" and rest:
+            return external_value(run.external, rest)
         system = {
             "ContactId": contact.id,
             "InitialContactId": contact.session.segments[0].id,
@@ -406,6 +525,53 @@ class FlowEngine:
         start: str = document["StartAction"]
         return f"transferred to flow '{target.name}'", "NextAction", start
 
+    def invoke_lambda_function(self, run: FlowRun, action: dict[str, Any]) -> Outcome:
+        """[doc: InvokeLambdaFunction] "Invokes an AWS Lambda function with a collection of
+        optional parameters. This AWS Lambda function is also given a copy of the flow run
+        data"; "If an error does not occur, the response's attributes are available
+        dynamically under the $.External path." The handler registered for the function's ARN
+        (:mod:`.flow_handlers`) is called outside the lock (:class:`CallOut`); the rules of
+        the event and the answer are :mod:`.flow_lambda`'s."""
+        parameters = action["Parameters"]
+        arn = self.text(run, parameters["LambdaFunctionARN"])
+        if not arn:
+            raise Branch("NoMatchingError", "no function: LambdaFunctionARN names none")
+        attributes = {
+            self.text(run, key): self.text(run, value)
+            for key, value in parameters.get("LambdaInvocationAttributes", {}).items()
+        }
+        event = lambda_event(run.contact, attributes, run.target_queue or run.contact.queue_id)
+        seconds = time_limit(parameters)
+        find = self.find_handler
+
+        def call() -> Any:
+            handler = find(LAMBDA, arn, unqualified(arn))
+            if handler is None:
+                raise NoHandler(f"no handler is registered for {arn} (register_lambda)")
+            return handler(event, LambdaContext.for_call(arn, seconds))
+
+        def resume(answer: Answer) -> Outcome:
+            name = function_name(arn)
+            # The last function's answer is $.External: a failed one leaves none.
+            run.external = {}
+            if answer.timed_out:
+                raise Branch("NoMatchingError", f"{name} did not answer within {seconds} s")
+            if isinstance(answer.error, NoHandler):
+                raise Branch("NoMatchingError", f"{name} failed: {answer.error}")
+            if answer.error is not None:
+                error = answer.error
+                raise Branch("NoMatchingError", f"{name} raised {type(error).__name__}: {error}")
+            try:
+                run.external = read_answer(answer.value, response_type(parameters))
+            except AnswerRefused as refused:
+                raise Branch(
+                    "NoMatchingError", f"{name} answered what a flow cannot take: {refused}"
+                ) from None
+            keys = ", ".join(run.external) or "nothing"
+            return f"invoked {name}: $.External holds {keys}", "NextAction", next_action(action)
+
+        raise CallOut(call, resume, seconds, f"invoke {function_name(arn)}")
+
 
 def normalized(action: dict[str, Any]) -> dict[str, Any]:
     """An action with its Parameters and Transitions, which a published flow may omit."""
@@ -470,4 +636,5 @@ STEPS: dict[str, Step] = {
     "UpdateContactTargetQueue": FlowEngine.update_contact_target_queue,
     "TransferContactToQueue": FlowEngine.transfer_contact_to_queue,
     "TransferToFlow": FlowEngine.transfer_to_flow,
+    "InvokeLambdaFunction": FlowEngine.invoke_lambda_function,
 }

@@ -40,6 +40,7 @@ from .exceptions import (
 )
 from .faults import Faults
 from .flow_engine import FlowEngine
+from .flow_handlers import FlowHandlers, Handler, arn_account_region
 from .idempotency import Replies
 from .instance_storage import InstanceStorage
 from .instances import check_instance
@@ -139,7 +140,9 @@ class ConnectPersistentBackend(BaseBackend):
         self.core.listeners.on(SegmentEnded, self.records.segment_ended)
         self.core.listeners.on(AttributesUpdated, self.records.attributes_updated)
         self.flows = ContactFlows(origin, self.lock, self.partition)
-        self.engine = FlowEngine(self.lock, self.core, self.flows)
+        #: The flow handlers (Lambda functions) whose ARNs name this account and region.
+        self.handlers = FlowHandlers()
+        self.engine = FlowEngine(self.lock, self.core, self.flows, find_flow_handler)
 
     def reset(self) -> None:
         """moto's reset: listeners drop what they hold (sockets), then the state goes."""
@@ -948,6 +951,20 @@ def check_initial_message(message: dict[str, str], declared: tuple[str, ...] | N
 
 
 connect_persistent_backends = BackendDict(ConnectPersistentBackend, "connect")
+
+
+def find_flow_handler(kind: str, *arns: str) -> Handler | None:
+    """The handler registered for the first of ``arns`` that has one, in the backend of the
+    account and region the ARN names (flow_handlers.py); a backend not made yet has none, and
+    none is made here."""
+    parts = arn_account_region(arns[0]) if arns else None
+    if parts is None:
+        return None
+    account, region = parts
+    accounts = dict.get(connect_persistent_backends, account)
+    backend = dict.get(accounts, region) if accounts is not None else None
+    return backend.handlers.find(kind, *arns) if backend is not None else None
+
 
 B = TypeVar("B", bound=BaseBackend)
 

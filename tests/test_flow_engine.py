@@ -298,7 +298,10 @@ def test_a_flow_with_actions_the_engine_does_not_run_is_refused_by_name(
     flow["Actions"][0] = action(
         "greet",
         "InvokeLambdaFunction",
-        {"LambdaFunctionARN": "arn:aws:lambda:us-east-1:123456789012:function:f"},
+        {
+            "LambdaFunctionARN": "arn:aws:lambda:us-east-1:123456789012:function:f",
+            "InvocationType": "ASYNCHRONOUS",
+        },
         NextAction="tier",
     )
     flow["Actions"].append(
@@ -316,7 +319,7 @@ def test_a_flow_with_actions_the_engine_does_not_run_is_refused_by_name(
         lambda: start(connect, iid, flow_id),
         "InvalidRequestException",
         400,
-        "InvokeLambdaFunction, Wait",
+        "InvokeLambdaFunction with InvocationType ASYNCHRONOUS, Wait",
     )
     assert set(connect_persistent_backends[ACCOUNT][REGION].contacts) == before
 
