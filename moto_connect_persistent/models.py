@@ -40,7 +40,15 @@ from .exceptions import (
 )
 from .faults import Faults
 from .flow_engine import FlowEngine
-from .flow_handlers import FlowHandlers, Handler, arn_account_region
+from .flow_handlers import (
+    LAMBDA,
+    FlowHandlers,
+    Handler,
+    LoopbackHandler,
+    arn_account_region,
+    check_loopback_url,
+)
+from .flow_lambda import FUNCTION_ARN
 from .idempotency import Replies
 from .instance_storage import InstanceStorage
 from .instances import check_instance
@@ -233,6 +241,24 @@ class ConnectPersistentBackend(BaseBackend):
 
     def set_transcript_storage_strict(self, strict: bool) -> None:
         self.archive.set_strict(strict)
+
+    def register_lambda_callback(self, function_arn: str, callback_url: str) -> None:
+        """Server mode's ``register_lambda`` (flow_handlers.py): the function's handler lives
+        behind ``callback_url``, a loopback URL the flow engine POSTs each call to. The ARN
+        must name this backend's account and region."""
+        match = FUNCTION_ARN.fullmatch(function_arn)
+        if match is None or (match.group("account"), match.group("region")) != (
+            self.account_id,
+            self.region_name,
+        ):
+            raise InvalidParameterException(
+                f"function_arn {function_arn!r} must be a Lambda function ARN of account "
+                f"{self.account_id} and region {self.region_name}."
+            )
+        refused = check_loopback_url(callback_url)
+        if refused is not None:
+            raise InvalidParameterException(refused)
+        self.handlers.register(LAMBDA, function_arn, LoopbackHandler(callback_url))
 
     # ------------------------------------------------------------------ seeding
 

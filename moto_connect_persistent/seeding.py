@@ -56,6 +56,7 @@ SEEDING_METHODS = frozenset(
         "connect_agent",
         "disconnect_agent",
         "advance_clock",
+        "register_lambda_callback",
     }
 )
 
