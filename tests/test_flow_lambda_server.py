@@ -146,3 +146,20 @@ def test_over_a_threaded_server_of_this_process(connect_server_url: str) -> None
         ParticipantDetails={"DisplayName": "Ann"},
     )
     assert transcript(connect_server_url, started) == ["Hello"]
+
+
+def test_a_server_reset_forgets_the_registration(server: str) -> None:
+    """A registration is server state: ``/moto-api/reset`` forgets it, as moto's reset forgets
+    an in-process handler; the flow then takes its Error branch (no handler)."""
+    register_lambda(FUNCTION, lambda event, context: {"greeting": "Hi"}, endpoint_url=server)
+    requests.post(f"{server}/moto-api/reset", timeout=30).raise_for_status()
+    connect = client_at(server)
+    iid = make_instance(connect)
+    flow = lambda_flow()
+    flow["Actions"][-2]["Transitions"]["NextAction"] = "queue"
+    started = connect.start_chat_contact(
+        InstanceId=iid,
+        ContactFlowId=deploy(connect, iid, flow),
+        ParticipantDetails={"DisplayName": "Ann"},
+    )
+    assert transcript(server, started) == ["Sorry: "]
