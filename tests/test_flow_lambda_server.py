@@ -38,10 +38,10 @@ def test_a_handler_of_the_test_process_answers_a_server_in_another_process(serve
     you pass a default set of information related to ongoing contact, as well as any
     additional attributes defined in the Function input parameters section"; the answer is
     $.External. Over HTTP: the server POSTs the event to the handler's loopback URL."""
-    calls: list[tuple[dict[str, Any], Any]] = []
+    calls: list[tuple[dict[str, Any], Any, int]] = []
 
     def lookup(event: dict[str, Any], context: Any) -> dict[str, str]:
-        calls.append((event, context))
+        calls.append((event, context, context.get_remaining_time_in_millis()))
         return {"tier": "gold", "greeting": "Hello " + event["Details"]["Parameters"]["customer"]}
 
     register_lambda(FUNCTION, lookup, endpoint_url=server)
@@ -57,13 +57,13 @@ def test_a_handler_of_the_test_process_answers_a_server_in_another_process(serve
     contact = connect.describe_contact(InstanceId=iid, ContactId=started["ContactId"])["Contact"]
     assert contact["QueueInfo"]["Id"] == "q-support"
 
-    [(event, context)] = calls
+    [(event, context, remaining)] = calls
     assert event["Name"] == "ContactFlowEvent"
     assert event["Details"]["ContactData"]["ContactId"] == started["ContactId"]
     assert event["Details"]["Parameters"] == {"customer": "Ann", "source": "chat"}
     assert context.invoked_function_arn == FUNCTION
     assert context.function_name == "lookup-customer"
-    assert 0 < context.get_remaining_time_in_millis() <= 3000
+    assert 0 < remaining <= 3000
 
 
 def test_a_handler_raising_in_the_test_process_takes_the_error_branch(server: str) -> None:
