@@ -39,11 +39,12 @@ def on_error(target: str) -> list[dict[str, str]]:
 
 
 def lambda_flow(**invoke: Any) -> dict[str, Any]:
-    """Invoke the function, branch on $.External.tier, greet with $.External.greeting, queue
+    """Invoke the function (waiting the most a block may: a handler calling boto3 on a loaded
+    machine must not time out), branch on $.External.tier, greet with $.External.greeting, queue
     the chat (so it stays open for the transcript); on the Error branch say sorry and end."""
     parameters = {
         "LambdaFunctionARN": FUNCTION,
-        "InvocationTimeLimitSeconds": "3",
+        "InvocationTimeLimitSeconds": "8",
         "LambdaInvocationAttributes": {"customer": "$.Attributes.name", "source": "chat"},
         **invoke,
     }
@@ -197,7 +198,7 @@ def test_the_handler_gets_the_documented_event_and_its_answer_is_external(
     assert context.function_name == "lookup-customer"
     assert context.invoked_function_arn == FUNCTION
     assert context.aws_request_id
-    assert 0 < recorder.remaining[0] <= 3000
+    assert 0 < recorder.remaining[0] <= 8000
     contact = connect.describe_contact(InstanceId=iid, ContactId=contact_id)["Contact"]
     assert contact["QueueInfo"]["Id"] == "q-support"
 

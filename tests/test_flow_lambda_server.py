@@ -63,7 +63,7 @@ def test_a_handler_of_the_test_process_answers_a_server_in_another_process(serve
     assert event["Details"]["Parameters"] == {"customer": "Ann", "source": "chat"}
     assert context.invoked_function_arn == FUNCTION
     assert context.function_name == "lookup-customer"
-    assert 0 < remaining <= 3000
+    assert 0 < remaining <= 8000
 
 
 def test_a_handler_raising_in_the_test_process_takes_the_error_branch(server: str) -> None:
