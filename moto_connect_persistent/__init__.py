@@ -26,9 +26,10 @@ if TYPE_CHECKING:
         set_settle_time,
     )
     from .exceptions import SeedingError
+    from .flow_engine import FlowStep
     from .mock import mock_connect_persistent
     from .models import ConnectPersistentBackend, connect_persistent_backends
-    from .seeding import ChatSession, chat_session, seed_chat_session, seed_contact
+    from .seeding import ChatSession, chat_session, flow_log, seed_chat_session, seed_contact
     from .transcript_reader import read_transcript
 
     __version__: str
@@ -39,6 +40,8 @@ _EXPORTS = {
     "advance_clock": ".controls",
     "ConnectPersistentBackend": ".models",
     "SeedingError": ".exceptions",
+    "FlowStep": ".flow_engine",
+    "flow_log": ".seeding",
     "chat_session": ".seeding",
     "clear_faults": ".controls",
     "inject_fault": ".controls",
@@ -57,6 +60,7 @@ __all__ = [
     "ChatSession",
     "ConnectPersistentBackend",
     "SeedingError",
+    "FlowStep",
     "advance_clock",
     "chat_session",
     "clear_faults",
@@ -65,6 +69,7 @@ __all__ = [
     "set_settle_time",
     "require_stored_transcripts",
     "connect_persistent_backends",
+    "flow_log",
     "mock_connect_persistent",
     "read_transcript",
     "seed_chat_session",

@@ -24,24 +24,35 @@ worker thread it starts there (outside every lock) and joins it for ``time_limit
 answer later than that is dropped: the :class:`Answer` says ``timed_out``); then, back under the
 lock, it checks that the chat has not ended meanwhile (if it has, the step is recorded with its
 answer dropped and the run ends) and calls ``resume(answer)``, which gives the step's (detail,
-branch, next action) like any step, raises :class:`Branch`, or calls out again.
+branch, next action) like any step, raises :class:`Branch` or :class:`Paused`, or calls out
+again.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import re
 import threading
-from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from functools import partial
+from types import MappingProxyType
 from typing import Any
 
 from . import flow_language
 from .chat.clock import utcnow
 from .chat.core import ChatCore
-from .chat.happenings import AttributesUpdated, ChatEnded, SegmentStarted
+from .chat.deferred import defer
+from .chat.happenings import (
+    AttributesUpdated,
+    ChatEnded,
+    ItemWritten,
+    ParticipantLeft,
+    SegmentStarted,
+)
+from .chat.scheduler import Timer
 from .chat.session import Contact
 from .contact_attributes import check_attribute_keys, check_attribute_size
 from .contact_flows import ContactFlows, StoredFlow
@@ -60,12 +71,21 @@ from .flow_lambda import (
     unqualified,
 )
 
+log = logging.getLogger(__name__)
+
 #: How a chat ends when its flow disconnects it, or ends before it was queued [doc: contact
 #: records data model, DisconnectReason: "CONTACT_FLOW_DISCONNECT"].
 FLOW_DISCONNECT = "CONTACT_FLOW_DISCONNECT"
 #: Steps one run may take before the engine stops it: a flow looping on itself with no
 #: Wait would otherwise never end.
 MAX_STEPS = 1000
+#: The longest a Wait may wait [doc: Flow language, Wait: "no greater than 604800 (seven
+#: days)"].
+WAIT_LIMIT_SECONDS = 604800
+#: The event hook of the disconnect flow [doc: block "Set disconnect flow"].
+CUSTOMER_REMAINING = "CustomerRemaining"
+#: The event hooks whose flows the engine runs: the disconnect flow.
+RUN_HOOKS = frozenset({CUSTOMER_REMAINING})
 #: A JSONPath reference inside a text ("Hello $.Attributes.name").
 REFERENCE_IN_TEXT = re.compile(r"\$\.(?:[A-Za-z_][\w-]*)(?:\.[A-Za-z_][\w-]*)*")
 
@@ -101,6 +121,8 @@ class FlowRun:
     external: dict[str, Any] = field(default_factory=dict)
     #: The contact's working queue (UpdateContactTargetQueue), for TransferContactToQueue.
     target_queue: str | None = None
+    #: The block the run waits in (a Wait), until one of its events or its time limit.
+    waiting: Waiting | None = None
     ended: bool = False
 
     def action(self, identifier: str) -> dict[str, Any]:
@@ -108,6 +130,26 @@ class FlowRun:
             if action["Identifier"] == identifier:
                 return normalized(action)
         raise KeyError(identifier)  # a published flow names only its own actions
+
+
+@dataclass(eq=False)
+class Waiting:
+    """A run paused in a Wait block: what ends the wait, and the timer of its time limit."""
+
+    engine: FlowEngine
+    run: FlowRun
+    action: dict[str, Any]
+    #: The Wait's Events that interrupt it ("CustomerReturned", "BotParticipantDisconnected").
+    events: frozenset[str]
+    timer: Timer | None = None
+
+
+class Paused(Exception):
+    """A step that waits: the run stops here until a happening or a timer resumes it."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
 
 
 class Branch(Exception):
@@ -118,6 +160,10 @@ class Branch(Exception):
         self.error_type = error_type
         self.detail = detail
 
+
+#: One action type's step: the run and the action -> (detail, branch, next action); a
+#: ``branch`` of "end" ends the flow.
+Step = Callable[["FlowEngine", FlowRun, dict[str, Any]], tuple[str, str, str | None]]
 
 #: What a step decided: (detail, branch, next action); a ``branch`` of "end" ends the flow.
 Outcome = tuple[str, str, str | None]
@@ -169,9 +215,6 @@ class CallOut(Exception):
         return answers[0] if answers else Answer(timed_out=True)
 
 
-#: One action type's step: the run and the action -> its outcome.
-Step = Callable[["FlowEngine", FlowRun, dict[str, Any]], Outcome]
-
 #: Finds the handler registered for a kind and ARNs (``flow_handlers``): the first ARN's,
 #: else the next's.
 FindHandler = Callable[..., Handler | None]
@@ -196,14 +239,18 @@ class FlowEngine:
         self.flows = flows
         #: The handlers a step calls out to (Lambda functions), of any account and region.
         self.find_handler = find_handler
-        #: Runs queued by a happening, by the thread whose call caused it, waiting for that
-        #: call's :meth:`run_pending`: a call runs its own chat's flow before it answers, never
-        #: another thread's (which would then answer before its flow ran).
-        self.pending: dict[int, deque[FlowRun]] = {}
         #: Every run, by contact id, in the order they started.
         self.runs: dict[str, list[FlowRun]] = {}
+        #: The runs paused in a Wait, by contact id: what a customer's message or a bot
+        #: leaving may resume (looked up on every item written, so kept apart).
+        self.waiting: dict[str, list[FlowRun]] = {}
+        #: Called under the lock with each step as it is recorded (the flow logs, flow_logs.py):
+        #: like a happening's listener, each only hands the step on and never blocks.
+        self.step_listeners: list[Callable[[FlowRun, dict[str, Any], FlowStep], None]] = []
         core.listeners.on(SegmentStarted, self.segment_started)
         core.listeners.on(ChatEnded, self.chat_ended)
+        core.listeners.on(ItemWritten, self.item_written)
+        core.listeners.on(ParticipantLeft, self.participant_left)
 
     # ------------------------------------------------------------------ when a flow runs
 
@@ -247,6 +294,12 @@ class FlowEngine:
                 and parameters.get("InvocationType") == "ASYNCHRONOUS"
             ):
                 missing.add("InvokeLambdaFunction with InvocationType ASYNCHRONOUS")
+            elif kind == "UpdateContactEventHooks":
+                missing |= {
+                    f"UpdateContactEventHooks with {hook}"
+                    for hook in parameters["EventHooks"]
+                    if hook not in RUN_HOOKS
+                }
             elif kind == "TransferToFlow" and not flow_language.JSONPATH.fullmatch(
                 parameters["ContactFlowId"]
             ):
@@ -266,26 +319,45 @@ class FlowEngine:
         document = json.loads(flow.published)
         run = FlowRun(contact, flow.flow_id, document, document["StartAction"])
         self.runs.setdefault(contact.id, []).append(run)
-        self.pending.setdefault(threading.get_ident(), deque()).append(run)
+        defer(lambda: self.advance(run))
 
     def chat_ended(self, happening: ChatEnded) -> None:
-        """Listener: a chat that ended runs no more blocks."""
-        for run in self.runs.get(happening.contact.id, ()):
-            run.ended = True
+        """Listener: a chat that ended runs no more blocks, and waits for nothing."""
+        session = happening.contact.session
+        for segment in session.segments:
+            for run in self.runs.get(segment.id, ()):
+                run.ended = True
+                if run.waiting is not None:
+                    self._stop_waiting(run)
 
-    def run_pending(self) -> None:
-        """Run the queued runs until each ends or waits; called by the backend after the call
-        that queued them has left the lock. Each step takes the lock for itself."""
-        mine = threading.get_ident()
-        while True:
-            with self.lock:
-                queued = self.pending.get(mine)
-                if not queued:
-                    self.pending.pop(mine, None)
-                    return
-                run = queued.popleft()
-            while self._step(run):
-                pass
+    def item_written(self, happening: ItemWritten) -> None:
+        """Listener: a customer's message resumes a Wait on ``CustomerReturned`` [doc: block
+        "Wait", "Customer returned: Route the contact down this branch when the customer
+        returns and sends a message"]."""
+        waiting = self.waiting.get(happening.contact.id)
+        item = happening.item
+        if not waiting or item.participant_role != "CUSTOMER" or not item.stored:
+            return
+        if item.type in ("MESSAGE", "ATTACHMENT"):
+            self._interrupt(waiting, "CustomerReturned")
+
+    def participant_left(self, happening: ParticipantLeft) -> None:
+        """Listener: a custom bot leaving resumes a Wait on ``BotParticipantDisconnected``
+        [doc: Flow language, Wait: "the run result is the event that interrupted"]."""
+        waiting = self.waiting.get(happening.contact.id)
+        if waiting and happening.participant.role == "CUSTOM_BOT":
+            self._interrupt(waiting, "BotParticipantDisconnected")
+
+    def _interrupt(self, runs: list[FlowRun], event: str) -> None:
+        for run in list(runs):
+            if run.waiting is not None and event in run.waiting.events:
+                self._resume(run, event)
+
+    def advance(self, run: FlowRun) -> None:
+        """Step ``run`` until it ends or waits; called outside every lock (the work a
+        happening deferred, :mod:`.chat.deferred`). Each step takes the lock for itself."""
+        while self._step(run):
+            pass
 
     def log(self, contact_id: str) -> list[FlowStep]:
         """Every step the flows of ``contact_id`` took, oldest first: which block, what it
@@ -296,8 +368,8 @@ class FlowEngine:
     # ------------------------------------------------------------------ stepping
 
     def _step(self, run: FlowRun) -> bool:
-        """Run the current block of ``run``; False once the run ended. A step that calls out
-        (:class:`CallOut`) is called outside the lock and resumed under it."""
+        """Run the current block of ``run``; False once the run ended or waits. A step that
+        calls out (:class:`CallOut`) is called outside the lock and resumed under it."""
         with self.lock:
             if run.ended or run.current is None:
                 run.ended = True
@@ -310,33 +382,41 @@ class FlowEngine:
                 self._record(run, action, f"stopped after {MAX_STEPS} steps", "end", None)
                 return False
             step = STEPS[action["Type"]]
-            outcome = self._attempt(action, lambda: step(self, run, action))
+            outcome = self._attempt(run, action, partial(step, self, run, action))
             if not isinstance(outcome, CallOut):
                 return self._advance(run, action, outcome)
         while True:
             call_out = outcome
-            answer = call_out.make()
+            answer = call_out.make()  # outside every lock
             with self.lock:
                 if run.ended or run.contact.session.ended:
                     detail = f"{call_out.what}: the chat ended meanwhile, its answer is dropped"
                     self._record(run, action, detail, "end", None)
                     return False
-                outcome = self._attempt(action, partial(call_out.resume, answer))
+                outcome = self._attempt(run, action, partial(call_out.resume, answer))
                 if not isinstance(outcome, CallOut):
                     return self._advance(run, action, outcome)
 
-    def _attempt(self, action: dict[str, Any], attempt: Callable[[], Outcome]) -> Outcome | CallOut:
-        """A step's outcome, its error branch taken, or the call it makes out of the engine."""
+    def _attempt(
+        self, run: FlowRun, action: dict[str, Any], attempt: Callable[[], Outcome]
+    ) -> Outcome | CallOut | None:
+        """A step's outcome, its error branch taken; the call it makes out of the engine; or
+        None: it waits (recorded)."""
         try:
             return attempt()
         except Branch as error:
             branch, following = error_branch(action, error.error_type)
             return error.detail, branch, following
+        except Paused as pause:
+            self._record(run, action, pause.detail, "waiting", run.current)
+            return None
         except CallOut as call_out:
             return call_out
 
-    def _advance(self, run: FlowRun, action: dict[str, Any], outcome: Outcome) -> bool:
-        """Record the step and move the run on; False once the run ended."""
+    def _advance(self, run: FlowRun, action: dict[str, Any], outcome: Outcome | None) -> bool:
+        """Record the step and move the run on; False once the run ended or waits."""
+        if outcome is None:
+            return False
         detail, branch, following = outcome
         self._record(run, action, detail, branch, following)
         if following is None:
@@ -348,11 +428,53 @@ class FlowEngine:
     def _record(
         self, run: FlowRun, action: dict[str, Any], detail: str, branch: str, following: str | None
     ) -> None:
-        run.steps.append(
-            FlowStep(run.flow_id, action["Identifier"], action["Type"], detail, branch, following)
+        step = FlowStep(
+            run.flow_id, action["Identifier"], action["Type"], detail, branch, following
         )
+        run.steps.append(step)
+        for listener in self.step_listeners:
+            try:
+                listener(run, action, step)
+            except Exception:  # noqa: BLE001 - as a happening's listener: fails no step
+                log.exception("flow step listener %r failed", listener)
         if following is None:
             run.ended = True
+
+    def _resume(self, run: FlowRun, result: str) -> None:
+        """A Wait ends with ``result`` (an event, or "WaitCompleted" when its time is up): the
+        block's condition on that result is the branch taken [doc: Flow language, Wait,
+        "Conditions are supported, but only the "Equals" operator is supported"]; the run goes
+        on once the lock is left."""
+        waiting = run.waiting
+        assert waiting is not None
+        self._stop_waiting(run)
+        action = waiting.action
+        branch, following = "NoMatchingCondition", None
+        for index, condition in enumerate(action["Transitions"].get("Conditions", [])):
+            if condition["Condition"]["Operands"][0] == result:
+                branch, following = f"Condition[{index}] Equals {result!r}", condition["NextAction"]
+                break
+        else:
+            branch, following = error_branch(action, "NoMatchingCondition")
+        self._record(run, action, f"the wait ended: {result}", branch, following)
+        if following is None:
+            self._flow_ended(run)
+            return
+        run.current = following
+        defer(lambda: self.advance(run))
+
+    def _stop_waiting(self, run: FlowRun) -> None:
+        waiting = run.waiting
+        if waiting is None:
+            return
+        run.waiting = None
+        if waiting.timer is not None:
+            waiting.timer.cancel()
+        runs = self.waiting.get(run.contact.id, [])
+        if run in runs:
+            runs.remove(run)
+        if not runs:
+            self.waiting.pop(run.contact.id, None)
 
     def _flow_ended(self, run: FlowRun) -> None:
         """A flow that ends before the contact was queued ends the contact [doc: EndFlowExecution,
@@ -505,6 +627,14 @@ class FlowEngine:
         self.core.enqueue(contact, run.target_queue)
         return f"queued in {run.target_queue}", "end", None
 
+    def update_flow_logging_behavior(
+        self, run: FlowRun, action: dict[str, Any]
+    ) -> tuple[str, str, str | None]:
+        """[doc: UpdateFlowLoggingBehavior] "Enables or disables flow logging." What that
+        turns on or off is the flow logs' (flow_logs.py), a listener of this step."""
+        behavior = action["Parameters"]["FlowLoggingBehavior"]
+        return f"flow logging {behavior.lower()}", "NextAction", next_action(action)
+
     def transfer_to_flow(self, run: FlowRun, action: dict[str, Any]) -> tuple[str, str, str | None]:
         """[doc: TransferToFlow] "Execution jumps to a different flow, and continues running at
         that flow's beginning.\""""
@@ -524,6 +654,80 @@ class FlowEngine:
         run.flow_id, run.document = target.flow_id, document
         start: str = document["StartAction"]
         return f"transferred to flow '{target.name}'", "NextAction", start
+
+    def wait(self, run: FlowRun, action: dict[str, Any]) -> tuple[str, str, str | None]:
+        """[doc: Flow language, Wait] "Pauses the flow for a specified duration, or until a
+        specified event happens, whichever happens first"; "If no event interrupts the Wait
+        and the time elapses, the run result is WaitCompleted"; ParticipantNotFound: "The
+        supported event currently is "BotParticipantDisconnected"" (a Wait for a custom bot
+        leaving, with no custom bot in the chat). The console exports the time limit as
+        ``TimeLimitSeconds``, the reference names it ``TimeoutSeconds``: either is read."""
+        parameters = action["Parameters"]
+        events = frozenset(parameters.get("Events", ()))
+        raw = parameters.get("TimeoutSeconds", parameters.get("TimeLimitSeconds"))
+        seconds: int | None = None
+        if raw is not None:
+            value = self.value(run, str(raw))
+            try:
+                seconds = int(value) if value is not None else None
+            except ValueError:
+                seconds = None
+            if seconds is None or not 1 <= seconds <= WAIT_LIMIT_SECONDS:
+                raise Branch(
+                    "NoMatchingError",
+                    f"the time limit {raw!r} is {value!r}: not a whole number of seconds "
+                    f"from 1 to {WAIT_LIMIT_SECONDS}",
+                )
+        if "BotParticipantDisconnected" in events and not self._bot_in_chat(run.contact):
+            raise Branch("ParticipantNotFound", "no custom bot is in the chat to wait for")
+        waiting = Waiting(self, run, action, events)
+        if seconds is not None:
+            due = utcnow() + timedelta(seconds=seconds)
+            waiting.timer = self.core.arm(due, _wait_over, waiting)
+        run.waiting = waiting
+        self.waiting.setdefault(run.contact.id, []).append(run)
+        shown = " or ".join(sorted(events)) or "nothing but the time"
+        limit = f"up to {seconds} s" if seconds is not None else "with no time limit"
+        raise Paused(f"waiting for {shown}, {limit}")
+
+    def _bot_in_chat(self, contact: Contact) -> bool:
+        core, root = self.core, contact.session.root
+        return any(
+            bot.role == "CUSTOM_BOT"
+            and bot.participant_id not in core.departed
+            and core.participant_tokens.get(token) is root
+            for token, bot in core.token_participants.items()
+        )
+
+    def get_participant_input(
+        self, run: FlowRun, action: dict[str, Any]
+    ) -> tuple[str, str, str | None]:
+        """[doc: block "Get customer input", Supported channels] Chat: "Yes, when Amazon Lex
+        is used, otherwise it takes the Error branch". GetParticipantInput is the block
+        without Lex (its DTMF form; with Lex a flow holds ConnectParticipantWithLexBot), so on
+        a chat it takes the Error branch, sending nothing."""
+        raise Branch("NoMatchingError", "the chat channel takes no DTMF input: the Error branch")
+
+    def update_contact_event_hooks(
+        self, run: FlowRun, action: dict[str, Any]
+    ) -> tuple[str, str, str | None]:
+        """[doc: Flow language, UpdateContactEventHooks] sets the flows that run on the
+        contact's events; "CustomerRemaining" is the block "Set disconnect flow": the flow
+        that runs when the agent leaves and the customer remains [doc: block "Set disconnect
+        flow"]. The other hooks are refused when the flow starts (:meth:`unsupported`)."""
+        hooks = action["Parameters"]["EventHooks"]
+        contact = run.contact
+        chosen: dict[str, str] = {}
+        for hook, reference in hooks.items():
+            flow_id = self.value(run, reference)
+            target = self.runnable_flow(contact.instance_id, flow_id) if flow_id else None
+            if target is None:
+                raise Branch("NoMatchingError", f"{hook}: no published flow {flow_id!r}")
+            chosen[hook] = target.flow_id
+        session = contact.session
+        session.event_hooks = MappingProxyType({**session.event_hooks, **chosen})
+        shown = [f"{hook}={flow_id}" for hook, flow_id in chosen.items()]
+        return f"set {', '.join(shown)}", "NextAction", next_action(action)
 
     def invoke_lambda_function(self, run: FlowRun, action: dict[str, Any]) -> Outcome:
         """[doc: InvokeLambdaFunction] "Invokes an AWS Lambda function with a collection of
@@ -571,6 +775,13 @@ class FlowEngine:
             return f"invoked {name}: $.External holds {keys}", "NextAction", next_action(action)
 
         raise CallOut(call, resume, seconds, f"invoke {function_name(arn)}")
+
+
+def _wait_over(core: ChatCore, waiting: Waiting, due: datetime) -> None:
+    """Timer: a Wait's time is up (under the core's lock)."""
+    run = waiting.run
+    if run.waiting is waiting and not run.ended:
+        waiting.engine._resume(run, "WaitCompleted")
 
 
 def normalized(action: dict[str, Any]) -> dict[str, Any]:
@@ -636,5 +847,9 @@ STEPS: dict[str, Step] = {
     "UpdateContactTargetQueue": FlowEngine.update_contact_target_queue,
     "TransferContactToQueue": FlowEngine.transfer_contact_to_queue,
     "TransferToFlow": FlowEngine.transfer_to_flow,
+    "Wait": FlowEngine.wait,
+    "GetParticipantInput": FlowEngine.get_participant_input,
+    "UpdateContactEventHooks": FlowEngine.update_contact_event_hooks,
+    "UpdateFlowLoggingBehavior": FlowEngine.update_flow_logging_behavior,
     "InvokeLambdaFunction": FlowEngine.invoke_lambda_function,
 }

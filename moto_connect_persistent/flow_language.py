@@ -241,6 +241,7 @@ _ROWS = (
             'Yes, when Amazon Lex is used, otherwise it takes the Error branch [doc: block "Get '
             'customer input"]'
         ),
+        runs=True,
     ),
     ActionType(
         "MessageParticipantIteratively",
@@ -292,12 +293,15 @@ _ROWS = (
         exclusive=(("TimeoutSeconds", "TimeLimitSeconds"),),
         required_operands=("WaitCompleted",),
         operands_from="Events",
+        runs=True,
     ),
     ActionType(
         "UpdateFlowLoggingBehavior",
         "flow control",
         "Set logging behavior",
         {"FlowLoggingBehavior": Parameter(STATIC, required=True, values=("Enabled", "Disabled"))},
+        no_errors=True,
+        runs=True,
     ),
     ActionType("CheckHoursOfOperation", "flow control", "Check hours of operation", None),
     ActionType("CheckMetricData", "flow control", "Check queue status / Check staffing", None),
@@ -390,6 +394,7 @@ _ROWS = (
                 },
             )
         },
+        runs=True,
     ),
     ActionType(
         "UpdateContactRecordingBehavior", "contact", "Set recording and analytics behavior", None

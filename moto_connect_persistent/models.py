@@ -10,7 +10,7 @@ backend (:mod:`.participant.models`) reads this one, never the other way round.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any, TypeVar
 
 from moto.core.base_backend import BackendDict, BaseBackend
@@ -20,8 +20,10 @@ from .attachments import Attachments, check_seeded_file
 from .chat.clock import iso8601, utcnow
 from .chat.content import DEPARTURES_ENDING_THE_CHAT, EVENT_PREFIX, PARTICIPANT_ROLES
 from .chat.core import ChatCore
+from .chat.deferred import run_deferred
 from .chat.happenings import AttributesUpdated, Origin, SegmentEnded
 from .chat.metrics import described_metrics
+from .chat.participants import Participant
 from .chat.scheduler import advance_clock
 from .chat.session import ChatSession, Contact, Rehydration
 from .contact_attributes import (
@@ -39,7 +41,7 @@ from .exceptions import (
     ValidationException,
 )
 from .faults import Faults
-from .flow_engine import FlowEngine
+from .flow_engine import CUSTOMER_REMAINING, FlowEngine
 from .flow_handlers import (
     LAMBDA,
     FlowHandlers,
@@ -49,7 +51,9 @@ from .flow_handlers import (
     check_loopback_url,
 )
 from .flow_lambda import FUNCTION_ARN
+from .flow_logs import FlowLogs
 from .idempotency import Replies
+from .instance_attributes import InstanceAttributes
 from .instance_storage import InstanceStorage
 from .instances import check_instance
 from .messages import check_message, write_event
@@ -151,6 +155,10 @@ class ConnectPersistentBackend(BaseBackend):
         #: The flow handlers (Lambda functions) whose ARNs name this account and region.
         self.handlers = FlowHandlers()
         self.engine = FlowEngine(self.lock, self.core, self.flows, find_flow_handler)
+        self.instance_attributes = InstanceAttributes(origin, self.lock)
+        self.flow_logs = FlowLogs(
+            origin, self.lock, self.engine, self.flows, self.instance_attributes
+        )
 
     def reset(self) -> None:
         """moto's reset: listeners drop what they hold (sockets), then the state goes."""
@@ -260,6 +268,18 @@ class ConnectPersistentBackend(BaseBackend):
             raise InvalidParameterException(refused)
         self.handlers.register(LAMBDA, function_arn, LoopbackHandler(callback_url))
 
+    def flow_log(self, contact_id: str) -> list[dict[str, Any]]:
+        """The steps the flows of ``contact_id`` took, oldest first, as JSON objects (the
+        fields of :class:`~.flow_engine.FlowStep`); a contact of no instance here is refused,
+        so a wrong region or account never reads as "no flow ran"."""
+        with self.lock:
+            if not any(key[1] == contact_id for key in self.contacts):
+                raise ResourceNotFoundException(
+                    f"Contact not found: ContactId '{contact_id}' in account "
+                    f"{self.account_id}, region {self.region_name}."
+                )
+            return [asdict(step) for step in self.engine.log(contact_id)]
+
     # ------------------------------------------------------------------ seeding
 
     def _seed_root(
@@ -323,18 +343,33 @@ class ConnectPersistentBackend(BaseBackend):
                     f"Contact '{current.id}' has ended: its session cannot be continued."
                 )
             new_id = self._new_contact_id(instance_id, new_contact_id)
-            current.end(utcnow())
-            new = self._add_segment(
-                instance_id,
-                session,
-                channel=current.channel,
-                initiation_method=initiation_method,
-                contact_id=new_id,
-                agent_id=agent_id,
-                queue_id=queue_id,
-            )
-            self.core.segment_continued(new)
-            return new.id
+            return self._next_segment(session, initiation_method, new_id, agent_id, queue_id).id
+
+    def _next_segment(
+        self,
+        session: ChatSession,
+        initiation_method: str,
+        new_id: str,
+        agent_id: str | None = None,
+        queue_id: str | None = None,
+        contact_flow_id: str | None = None,
+    ) -> Contact:
+        """Under the lock: the running segment ends and the next one begins (``new_id``
+        checked as free), running ``contact_flow_id`` if that names a stored flow."""
+        current = session.current
+        current.end(utcnow())
+        new = self._add_segment(
+            current.instance_id,
+            session,
+            channel=current.channel,
+            initiation_method=initiation_method,
+            contact_id=new_id,
+            agent_id=agent_id,
+            queue_id=queue_id,
+        )
+        new.contact_flow_id = contact_flow_id
+        self.core.segment_continued(new)
+        return new
 
     def enqueue(self, instance_id: str, contact_id: str, queue_id: str) -> str:
         """The running segment of the contact's chat waits in ``queue_id``'s queue, as a
@@ -374,25 +409,43 @@ class ConnectPersistentBackend(BaseBackend):
         self,
         instance_id: str,
         contact_id: str,
-        disconnect_flow: bool = False,
+        disconnect_flow: bool | None = None,
         new_contact_id: str | None = None,
     ) -> str:
         """The agent of the running segment leaves (``participant.left``); then the chat
-        ends (DisconnectReason AGENT_DISCONNECT) or, with ``disconnect_flow``, the customer
-        goes on in a DISCONNECT segment (``new_contact_id``). Returns the id of the segment
-        running afterwards, or of the ended one."""
+        ends (DisconnectReason AGENT_DISCONNECT) or the customer goes on in a DISCONNECT
+        segment (``new_contact_id``): with ``disconnect_flow=True``, or, left None, when the
+        chat's flow set a disconnect flow (UpdateContactEventHooks ``CustomerRemaining``),
+        which that segment runs. Returns the id of the segment running afterwards, or of the
+        ended one."""
         with self.lock:
             current = self._running_chat(instance_id, contact_id, "agents").current
             if current.agent_id is None:
                 raise InvalidRequestException(
                     f"Contact '{current.id}' has no agent: connect_agent first."
                 )
-            new_id = self._new_contact_id(instance_id, new_contact_id) if disconnect_flow else None
+            hook = current.session.event_hooks.get(CUSTOMER_REMAINING)
+            goes_on = hook is not None if disconnect_flow is None else disconnect_flow
+            new_id = self._new_contact_id(instance_id, new_contact_id) if goes_on else None
             self.core.agent_leaves(current, current.agent_id)
             if new_id is None:
                 self.core.end(current, utcnow(), DEPARTURES_ENDING_THE_CHAT["AGENT"])
                 return current.id
-            return self.continue_session(instance_id, current.id, "DISCONNECT", new_id)
+            return self._next_segment(current.session, "DISCONNECT", new_id, None, None, hook).id
+
+    def participant_left(self, session: ChatSession, participant: Participant) -> None:
+        """Under the lock, for the Participant Service's DisconnectParticipant: the participant
+        leaves (:meth:`ChatCore.disconnect`), except an agent of a chat whose flow set a
+        disconnect flow: the customer remains, in a DISCONNECT segment running that flow
+        [doc: block "Set disconnect flow"]."""
+        hook = session.event_hooks.get(CUSTOMER_REMAINING)
+        current = session.current
+        if participant.role != "AGENT" or hook is None or current.agent_id is None:
+            self.core.disconnect(session, participant)
+            return
+        self.core.agent_leaves(current, current.agent_id)
+        new_id = self._new_contact_id(current.instance_id, None)
+        self._next_segment(session, "DISCONNECT", new_id, None, None, hook)
 
     def advance_clock(self, seconds: float) -> str:
         """Move the mock's clock ``seconds`` ahead (the whole process's, every account and
@@ -609,8 +662,9 @@ class ConnectPersistentBackend(BaseBackend):
             request.fingerprint() if client_token is not None else (),
             lambda: self._start_chat(request, declared, base),
         )
-        # The chat's flow runs now that the call has left the lock (docs/contact-flows.md).
-        self.engine.run_pending()
+        # The chat's flow runs now that the call has left the lock (docs/contact-flows.md),
+        # before the call answers, whichever door it came by.
+        run_deferred()
         return started
 
     def _start_chat(

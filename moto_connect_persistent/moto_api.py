@@ -26,7 +26,7 @@ from urllib.parse import unquote, urlparse
 
 from moto.core.models import DEFAULT_ACCOUNT_ID
 
-from .chat.scheduler import SCHEDULER
+from .chat.scheduler import after_call
 from .exceptions import ConnectError, SeedingError
 from .models import ConnectPersistentBackend
 from .seeding import ACCOUNT_HEADER, ENDPOINT_PATH, REGION_HEADER, SEEDING_METHODS, backend_for
@@ -224,7 +224,7 @@ def _call(request: Any, full_url: str, headers: dict[str, str]) -> Any:
     try:
         return bound(**kwargs)
     finally:
-        SCHEDULER.ensure_running()  # outside every lock, as the wire does
+        after_call()  # outside every lock, as the wire does
 
 
 def handle_seeding_request(request: Any, full_url: str, headers: Any) -> Response:

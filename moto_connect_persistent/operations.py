@@ -50,6 +50,10 @@ OPERATIONS: dict[str, dict[str, tuple[str, str]]] = {
             "GET",
             "/contact-flows/{InstanceId}/{ContactFlowId}",
         ),
+        "DescribeInstanceAttribute": (
+            "GET",
+            "/instance/{InstanceId}/attribute/{AttributeType}",
+        ),
         "DescribeInstanceStorageConfig": (
             "GET",
             "/instance/{InstanceId}/storage-config/{AssociationId}",
@@ -105,6 +109,10 @@ OPERATIONS: dict[str, dict[str, tuple[str, str]]] = {
         "UpdateContactFlowName": (
             "POST",
             "/contact-flows/{InstanceId}/{ContactFlowId}/name",
+        ),
+        "UpdateInstanceAttribute": (
+            "POST",
+            "/instance/{InstanceId}/attribute/{AttributeType}",
         ),
         "UpdateInstanceStorageConfig": (
             "POST",

@@ -286,6 +286,23 @@ class ConnectPersistentResponse(PluginResponse, ConnectResponse):
         )
         return self._json(None)
 
+    # -- instance attributes ----------------------------------------------------------
+
+    def update_instance_attribute(self) -> str:
+        params = self._input()
+        self.persistent_backend.instance_attributes.update_instance_attribute(
+            params["InstanceId"], params["AttributeType"], params["Value"]
+        )
+        return self._json(None)
+
+    def describe_instance_attribute(self) -> str:
+        params = self._input()
+        return self._json(
+            self.persistent_backend.instance_attributes.describe_instance_attribute(
+                params["InstanceId"], params["AttributeType"]
+            )
+        )
+
     # -- contact flows ----------------------------------------------------------------
 
     def create_contact_flow(self) -> str:

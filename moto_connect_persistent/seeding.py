@@ -12,8 +12,9 @@ from typing import Any, Protocol
 import requests
 from moto.core.models import DEFAULT_ACCOUNT_ID
 
-from .chat.scheduler import SCHEDULER
+from .chat.scheduler import after_call
 from .exceptions import ConnectError, SeedingError, UnknownRegion
+from .flow_engine import FlowStep
 from .mock import mock_is_active, test_server_endpoint
 from .models import ConnectPersistentBackend, backend_of, connect_persistent_backends
 
@@ -56,6 +57,7 @@ SEEDING_METHODS = frozenset(
         "connect_agent",
         "disconnect_agent",
         "advance_clock",
+        "flow_log",
         "register_lambda_callback",
     }
 )
@@ -93,7 +95,7 @@ class LocalSeeder:
         except ConnectError as err:
             raise SeedingError(f"{err.error_type}: {err.message}") from None
         finally:
-            SCHEDULER.ensure_running()  # outside every lock, as the wire does
+            after_call()  # outside every lock, as the wire does
 
 
 class RemoteSeeder:
@@ -227,11 +229,13 @@ class ChatSession:
         return token
 
     def disconnect_agent(
-        self, *, disconnect_flow: bool = False, contact_id: str | None = None
+        self, *, disconnect_flow: bool | None = None, contact_id: str | None = None
     ) -> ChatSession:
         """The running segment's agent leaves (``participant.left``); then the chat ends
-        (DisconnectReason ``AGENT_DISCONNECT``) or, with ``disconnect_flow=True``, goes on in
-        a DISCONNECT segment (``contact_id`` names it), as ``disconnect_flow()`` adds one."""
+        (DisconnectReason ``AGENT_DISCONNECT``) or goes on in a DISCONNECT segment
+        (``contact_id`` names it), as ``disconnect_flow()`` adds one: with
+        ``disconnect_flow=True``, or, left None, when the chat's flow set a disconnect flow
+        (which that segment then runs); ``False`` ends the chat either way."""
         self._seeder.call(
             "disconnect_agent",
             instance_id=self.instance_id,
@@ -367,3 +371,23 @@ def seed_contact(
         contact_id=contact_id,
     )
     return contact
+
+
+def flow_log(
+    contact_id: str,
+    *,
+    region_name: str | None = None,
+    account_id: str | None = None,
+    endpoint_url: str | None = None,
+) -> list[FlowStep]:
+    """What the flows of contact ``contact_id`` ran, oldest first: one :class:`FlowStep` per
+    block (which flow, which block and type, what it did, which branch, where it went).
+
+    Every block the engine ran is here, whatever the flow logging: the CloudWatch flow logs
+    (docs/contact-flows.md) hold only what Connect would write. ``SeedingError`` if no
+    instance of the account and region has the contact.
+    """
+    steps = seeder_for(region_name, account_id, endpoint_url).call(
+        "flow_log", contact_id=contact_id
+    )
+    return [FlowStep(**step) for step in steps]

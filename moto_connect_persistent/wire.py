@@ -13,7 +13,7 @@ from urllib.parse import ParseResult
 
 from moto.core.base_backend import BackendDict, BaseBackend
 
-from .chat.scheduler import SCHEDULER
+from .chat.scheduler import after_call
 from .exceptions import UnknownOperationException
 from .models import ConnectPersistentBackend, backend_of, connect_persistent_backends
 from .participant.models import ParticipantBackend, participant_backends
@@ -90,9 +90,9 @@ class PluginResponse:
         try:
             status, headers, body = super().call_action()  # type: ignore[misc]
         finally:
-            # A call may have armed a timer (a chat's duration): its thread starts now,
-            # outside every lock.
-            SCHEDULER.ensure_running()
+            # Outside every lock now: the work the call deferred (the flow its chat
+            # started, resumed by a message) runs, and a timer it armed gets its thread.
+            after_call()
         return status, json_content_type(headers, body), body
 
     @staticmethod

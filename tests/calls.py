@@ -158,4 +158,10 @@ def calls(client: Any, iid: str) -> dict[str, Callable[[], Any]]:
             "update_contact_flow_metadata", ContactFlowState="ACTIVE"
         ),
         "DeleteContactFlow": on_flow("delete_contact_flow"),
+        "UpdateInstanceAttribute": lambda: client.update_instance_attribute(
+            InstanceId=iid, AttributeType="CONTACTFLOW_LOGS", Value="true"
+        ),
+        "DescribeInstanceAttribute": lambda: client.describe_instance_attribute(
+            InstanceId=iid, AttributeType="CONTACTFLOW_LOGS"
+        ),
     }

@@ -160,6 +160,12 @@ def connect_inputs(iid: str) -> dict[str, dict[str, Any]]:
             "ContactFlowState": "ARCHIVED",
         },
         "DeleteContactFlow": {"InstanceId": iid, "ContactFlowId": SEEDED_FLOWS.get(iid, "none")},
+        "UpdateInstanceAttribute": {
+            "InstanceId": iid,
+            "AttributeType": "CONTACTFLOW_LOGS",
+            "Value": "true",
+        },
+        "DescribeInstanceAttribute": {"InstanceId": iid, "AttributeType": "CONTACTFLOW_LOGS"},
     }
 
 

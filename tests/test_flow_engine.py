@@ -16,6 +16,7 @@ import pytest
 from support import ACCOUNT, REGION, expect_error, make_instance
 
 from moto_connect_persistent import connect_persistent_backends
+from moto_connect_persistent.chat.deferred import run_deferred
 from moto_connect_persistent.chat.happenings import SegmentStarted
 from moto_connect_persistent.flow_engine import STEPS, FlowStep
 from moto_connect_persistent.flow_language import ACTIONS
@@ -295,31 +296,15 @@ def test_a_flow_with_actions_the_engine_does_not_run_is_refused_by_name(
     skipped silently: StartChatContact answers InvalidRequestException naming the types, and no
     chat is started."""
     flow = greeting_flow()
-    flow["Actions"][0] = action(
-        "greet",
-        "InvokeLambdaFunction",
-        {
-            "LambdaFunctionARN": "arn:aws:lambda:us-east-1:123456789012:function:f",
-            "InvocationType": "ASYNCHRONOUS",
-        },
-        NextAction="tier",
-    )
-    flow["Actions"].append(
-        action(
-            "w",
-            "Wait",
-            {"TimeoutSeconds": "60"},
-            NextAction="bye",
-            Conditions=[condition("bye", "Equals", "WaitCompleted")],
-        )
-    )
+    flow["Actions"][0] = action("greet", "Loop", {"LoopCount": "3"}, NextAction="tier")
+    flow["Actions"].append(action("split", "DistributeByPercentage", {}, NextAction="bye"))
     flow_id = deploy(connect, iid, flow)
     before = set(connect_persistent_backends[ACCOUNT][REGION].contacts)
     expect_error(
         lambda: start(connect, iid, flow_id),
         "InvalidRequestException",
         400,
-        "InvokeLambdaFunction with InvocationType ASYNCHRONOUS, Wait",
+        "DistributeByPercentage, Loop",
     )
     assert set(connect_persistent_backends[ACCOUNT][REGION].contacts) == before
 
@@ -472,29 +457,22 @@ def test_transfer_to_flow_continues_at_the_other_flows_start(connect: Any, iid: 
     assert {s.flow_id for s in steps[2:]} == {queued}
 
     # The flow transferred to holds an action the engine does not run: refused at the start.
-    wait = deploy(
+    loops = deploy(
         connect,
         iid,
         {
             "Version": "2019-10-30",
             "StartAction": "w",
-            "Actions": [
-                action(
-                    "w",
-                    "Wait",
-                    {"TimeoutSeconds": 5},
-                    Conditions=[condition("w", "Equals", "WaitCompleted")],
-                )
-            ],
+            "Actions": [action("w", "Loop", {"LoopCount": "2"})],
         },
-        name="Waits",
+        name="Loops",
     )
-    first["Actions"][1]["Parameters"]["ContactFlowId"] = wait
+    first["Actions"][1]["Parameters"]["ContactFlowId"] = loops
     expect_error(
         lambda: start(connect, iid, deploy(connect, iid, first, name="Entry 2")),
         "InvalidRequestException",
         400,
-        "Wait",
+        "Loop",
     )
 
 
@@ -515,7 +493,7 @@ def test_a_call_runs_only_the_flows_it_started(connect: Any, iid: str) -> None:
     """Two chats starting at once in two threads: each StartChatContact runs its own chat's
     flow before it answers, so neither answers while its flow is still queued for another
     thread. Forced here: a run queued by this thread is left alone by another thread's
-    run_pending, and runs on this thread's."""
+    work deferred, and runs on this thread's."""
     engine = connect_persistent_backends[ACCOUNT][REGION].engine
     flow_id = deploy(connect, iid, greeting_flow())
     contact_id = start(connect, iid, "no-flow")["ContactId"]
@@ -523,11 +501,11 @@ def test_a_call_runs_only_the_flows_it_started(connect: Any, iid: str) -> None:
     contact.contact_flow_id = flow_id
     engine.segment_started(SegmentStarted(engine.core.origin, contact))
 
-    other = threading.Thread(target=engine.run_pending)
+    other = threading.Thread(target=run_deferred)
     other.start()
     other.join(10)
     assert log(contact_id) == []
-    engine.run_pending()
+    run_deferred()
     assert log(contact_id)[0].action == "greet"
 
 

@@ -32,6 +32,7 @@ from datetime import datetime
 from typing import Any
 
 from . import clock
+from .deferred import run_deferred
 
 log = logging.getLogger(__name__)
 
@@ -140,6 +141,9 @@ class Scheduler:
                         timer.action(timer.owner, timer.subject, timer.due)
                     except Exception:  # noqa: BLE001 - a timer's failure fails no call
                         log.exception("chat timer %r failed", timer.action)
+                # What the timer asked for outside the lock (a flow resuming) runs now,
+                # before the next timer fires.
+                run_deferred()
                 fired += 1
         return fired
 
@@ -206,3 +210,10 @@ SCHEDULER = Scheduler()
 
 def advance_clock(seconds: float) -> datetime:
     return SCHEDULER.advance_clock(seconds)
+
+
+def after_call() -> None:
+    """What every door does once its call has left every lock: the work the call deferred
+    (:mod:`.deferred`: a flow its chat started), then the timer thread if a timer waits."""
+    run_deferred()
+    SCHEDULER.ensure_running()

@@ -226,6 +226,7 @@ class Stream:
 
 
 EMPTY_TIMERS: Mapping[tuple[str, str], int] = MappingProxyType({})
+EMPTY_HOOKS: Mapping[str, str] = MappingProxyType({})
 
 
 @dataclass(eq=False)
@@ -247,6 +248,10 @@ class ChatSession:
     participant_timers: Mapping[tuple[str, str], int] = field(default_factory=lambda: EMPTY_TIMERS)
     #: Roles whose participant is idle now (``participant.idle`` pushed, not yet returned).
     idle_roles: frozenset[str] = frozenset()
+    #: The flows its flow set to run on events (UpdateContactEventHooks): hook -> flow id.
+    #: "CustomerRemaining" is the disconnect flow. The session's, so a transfer keeps it.
+    #: Immutable and replaced on change, as the timers are.
+    event_hooks: Mapping[str, str] = field(default_factory=lambda: EMPTY_HOOKS)
 
     @property
     def active_streams(self) -> list[Stream]:

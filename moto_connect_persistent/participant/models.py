@@ -243,12 +243,13 @@ class ParticipantBackend(BaseBackend):
         self, connection: Connection, client_token: str | None = None
     ) -> None:
         """The participant leaves; the customer leaving ends the chat, a custom bot leaving
-        does not (:meth:`ChatCore.disconnect`)."""
+        does not, an agent leaving runs the chat's disconnect flow if it has one
+        (:meth:`ConnectPersistentBackend.participant_left`)."""
         with self.lock:
             if self._replayed(connection, "DisconnectParticipant", client_token) is not None:
                 return
             self._check_connection(connection)
-            self.core.disconnect(connection.root.session, connection.participant)
+            self.connect.participant_left(connection.root.session, connection.participant)
             self._remember(connection, "DisconnectParticipant", client_token, {})
 
     # ------------------------------------------------------------------ attachments

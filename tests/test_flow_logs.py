@@ -1,0 +1,519 @@
+"""What ran is visible: the public run log (``flow_log``) and the flow logs Connect writes to
+CloudWatch Logs (instance setting "Enable flow logs" plus a Set logging behavior block).
+
+Flows here are written for these tests in the console's export shape; none is copied.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from typing import Any
+
+import boto3
+import pytest
+from support import ACCOUNT, REGION, expect_error
+
+from moto_connect_persistent import (
+    FlowStep,
+    SeedingError,
+    connect_persistent_backends,
+    flow_log,
+)
+
+ALIAS = "acme-support"
+GROUP = f"/aws/connect/{ALIAS}"
+
+
+def action(identifier: str, kind: str, parameters: dict[str, Any], **transitions: Any) -> Any:
+    return {
+        "Identifier": identifier,
+        "Type": kind,
+        "Parameters": parameters,
+        "Transitions": transitions,
+    }
+
+
+def logging_block(identifier: str, behavior: str, following: str) -> Any:
+    return action(
+        identifier,
+        "UpdateFlowLoggingBehavior",
+        {"FlowLoggingBehavior": behavior},
+        NextAction=following,
+    )
+
+
+def say(identifier: str, text: str, following: str) -> Any:
+    return action(identifier, "MessageParticipant", {"Text": text}, NextAction=following)
+
+
+def flow_of(*actions: Any) -> dict[str, Any]:
+    return {"Version": "2019-10-30", "StartAction": actions[0]["Identifier"], "Actions": actions}
+
+
+def logged_flow() -> dict[str, Any]:
+    """Turn logging on, greet by name, mark the tier, end the chat."""
+    return flow_of(
+        logging_block("log-on", "Enabled", "greet"),
+        say("greet", "Hello $.Attributes.name", "tier"),
+        action(
+            "tier",
+            "UpdateContactAttributes",
+            {"Attributes": {"tier": "gold", "seen": "yes"}},
+            NextAction="bye",
+        ),
+        action("bye", "DisconnectParticipant", {}),
+    )
+
+
+@pytest.fixture
+def logs(connect: Any) -> Any:
+    return boto3.client("logs", region_name=REGION)
+
+
+@pytest.fixture
+def instance(connect: Any) -> str:
+    """An instance with an alias, as the console makes them (the log group is named by it)."""
+    made: str = connect.create_instance(
+        IdentityManagementType="CONNECT_MANAGED",
+        InstanceAlias=ALIAS,
+        InboundCallsEnabled=True,
+        OutboundCallsEnabled=True,
+    )["Id"]
+    return made
+
+
+def enable_flow_logs(connect: Any, instance_id: str) -> None:
+    connect.update_instance_attribute(
+        InstanceId=instance_id, AttributeType="CONTACTFLOW_LOGS", Value="true"
+    )
+
+
+def deploy(connect: Any, instance_id: str, flow: dict[str, Any], name: str = "Inbound") -> str:
+    flow_id: str = connect.create_contact_flow(
+        InstanceId=instance_id, Name=name, Type="CONTACT_FLOW", Content=json.dumps(flow)
+    )["ContactFlowId"]
+    return flow_id
+
+
+def start(connect: Any, instance_id: str, flow_id: str, **extra: Any) -> str:
+    contact_id: str = connect.start_chat_contact(
+        InstanceId=instance_id,
+        ContactFlowId=flow_id,
+        ParticipantDetails={"DisplayName": "Ann"},
+        **extra,
+    )["ContactId"]
+    return contact_id
+
+
+def entries(logs: Any, contact_id: str | None = None) -> list[dict[str, Any]]:
+    """The flow log entries of the group (of one contact), oldest first, read with boto3."""
+    events = logs.filter_log_events(logGroupName=GROUP)["events"]
+    found = [json.loads(event["message"]) for event in events]
+    return [e for e in found if contact_id is None or e["ContactId"] == contact_id]
+
+
+# ---------------------------------------------------------------------- the public run log
+
+
+def test_flow_log_shows_every_block_a_chat_ran(connect: Any, instance: str) -> None:
+    """[doc: Admin Guide, flow logs] "Log entries for contact flows include details about the
+    block associated with the log entry, the contact ID, and the action taken after the steps
+    in the block were completed": the run log has each block, typed, whatever the logging."""
+    flow_id = deploy(connect, instance, logged_flow())
+    contact_id = start(connect, instance, flow_id, Attributes={"name": "Bo"})
+
+    steps = flow_log(contact_id)
+    assert all(isinstance(step, FlowStep) for step in steps)
+    assert [(s.flow_id, s.action, s.action_type, s.branch, s.next_action) for s in steps] == [
+        (flow_id, "log-on", "UpdateFlowLoggingBehavior", "NextAction", "greet"),
+        (flow_id, "greet", "MessageParticipant", "NextAction", "tier"),
+        (flow_id, "tier", "UpdateContactAttributes", "NextAction", "bye"),
+        (flow_id, "bye", "DisconnectParticipant", "end", None),
+    ]
+    assert steps[1].detail == "sent 'Hello Bo'"
+
+
+def test_flow_log_of_a_contact_no_flow_ran_is_empty(connect: Any, instance: str) -> None:
+    """A chat whose ContactFlowId names no stored flow ran nothing: an empty log."""
+    assert flow_log(start(connect, instance, "not-a-stored-flow")) == []
+
+
+def test_flow_log_refuses_a_contact_it_does_not_know(connect: Any, instance: str) -> None:
+    """A wrong contact id, region or account is an error, never an empty log that reads as
+    "no flow ran"."""
+    contact_id = start(connect, instance, deploy(connect, instance, logged_flow()))
+    with pytest.raises(SeedingError, match="ResourceNotFoundException"):
+        flow_log("no-such-contact")
+    with pytest.raises(SeedingError, match="eu-west-1"):
+        flow_log(contact_id, region_name="eu-west-1")
+
+
+# ---------------------------------------------------------------------- instance attributes
+
+
+def test_instance_attributes_round_trip(connect: Any, instance: str) -> None:
+    """[doc: UpdateInstanceAttribute] "Updates the value for the specified attribute type";
+    [doc: DescribeInstanceAttribute] "Describes the specified instance attribute". Flow logs
+    start off (docs/fidelity.md); INBOUND_CALLS is the instance's InboundCallsEnabled."""
+
+    def value(kind: str) -> str:
+        attribute = connect.describe_instance_attribute(InstanceId=instance, AttributeType=kind)
+        assert attribute["Attribute"]["AttributeType"] == kind
+        found: str = attribute["Attribute"]["Value"]
+        return found
+
+    assert value("CONTACTFLOW_LOGS") == "false"
+    enable_flow_logs(connect, instance)
+    assert value("CONTACTFLOW_LOGS") == "true"
+    assert value("INBOUND_CALLS") == "true"
+    connect.update_instance_attribute(
+        InstanceId=instance, AttributeType="INBOUND_CALLS", Value="false"
+    )
+    assert value("INBOUND_CALLS") == "false"
+    described = connect.describe_instance(InstanceId=instance)["Instance"]
+    assert described["InboundCallsEnabled"] is False
+
+
+def test_instance_attribute_errors(connect: Any, instance: str) -> None:
+    """Bad input gets the codes the operations model: InvalidParameterException naming the
+    field, ResourceNotFoundException for an unknown instance; nothing changes."""
+    expect_error(
+        lambda: connect.update_instance_attribute(
+            InstanceId=instance, AttributeType="CONTACTFLOW_LOGS", Value="yes"
+        ),
+        "InvalidParameterException",
+        400,
+        "Value",
+    )
+    expect_error(
+        lambda: connect.describe_instance_attribute(
+            InstanceId="nope", AttributeType="CONTACTFLOW_LOGS"
+        ),
+        "ResourceNotFoundException",
+        404,
+        "nope",
+    )
+    expect_error(
+        lambda: connect.update_instance_attribute(
+            InstanceId="nope", AttributeType="CONTACTFLOW_LOGS", Value="true"
+        ),
+        "ResourceNotFoundException",
+        404,
+    )
+    attribute = connect.describe_instance_attribute(
+        InstanceId=instance, AttributeType="CONTACTFLOW_LOGS"
+    )
+    assert attribute["Attribute"]["Value"] == "false"
+
+
+# ---------------------------------------------------------------------- flow logs in CloudWatch
+
+
+def test_enabling_flow_logs_creates_the_instance_log_group(
+    connect: Any, instance: str, logs: Any
+) -> None:
+    """[doc: Admin Guide, "Flow logs stored in an Amazon CloudWatch log group"] "Flow logs are
+    stored in an Amazon CloudWatch log group in the same AWS Region as your Amazon Connect
+    instance. This log group is created automatically when Enable flow logging is enabled for
+    your instance" (the console shows /aws/connect/<instance alias>)."""
+    assert logs.describe_log_groups(logGroupNamePrefix="/aws/connect/")["logGroups"] == []
+    enable_flow_logs(connect, instance)
+    groups = logs.describe_log_groups(logGroupNamePrefix="/aws/connect/")["logGroups"]
+    assert [group["logGroupName"] for group in groups] == [GROUP]
+    enable_flow_logs(connect, instance)  # again: the group is kept, not made twice
+
+
+def test_each_block_writes_an_entry_as_connect_does(connect: Any, instance: str, logs: Any) -> None:
+    """[doc: Admin Guide] "After you enable logs for your instance, logs are generated only for
+    contact flows that include a Set logging behavior block with logging set to enabled";
+    "A log entry added as each block in your contact flow is triggered". An entry holds the
+    contact id, the flow's ARN and name, the block's type and Identifier, a Timestamp and the
+    block's Parameters, as Connect's entries do."""
+    enable_flow_logs(connect, instance)
+    flow_id = deploy(connect, instance, logged_flow(), name="Inbound chat")
+    contact_id = start(connect, instance, flow_id, Attributes={"name": "Bo"})
+    flow_arn = connect.describe_contact_flow(InstanceId=instance, ContactFlowId=flow_id)[
+        "ContactFlow"
+    ]["Arn"]
+
+    found = entries(logs, contact_id)
+    assert [(e["ContactFlowModuleType"], e["Identifier"], e["Parameters"]) for e in found] == [
+        ("SetLoggingBehavior", "log-on", {"LoggingBehavior": "Enable"}),
+        ("PlayPrompt", "greet", {"Text": "Hello Bo"}),
+        ("SetAttributes", "tier", {"Key": "tier", "Value": "gold"}),
+        ("SetAttributes", "tier", {"Key": "seen", "Value": "yes"}),
+        ("Disconnect", "bye", {}),
+    ]
+    for entry in found:
+        assert entry["ContactFlowId"] == flow_arn
+        assert entry["ContactFlowName"] == "Inbound chat"
+        assert entry["Timestamp"].endswith("Z") and len(entry["Timestamp"]) == 24
+    # The contact id is how a team finds one chat's entries in the group.
+    pattern = f'{{ $.ContactId = "{contact_id}" }}'
+    matched = logs.filter_log_events(logGroupName=GROUP, filterPattern=pattern)["events"]
+    assert len(matched) == len(found)
+
+
+def test_no_entries_without_the_instance_setting(connect: Any, instance: str, logs: Any) -> None:
+    """[doc: Admin Guide] "To start generating contact flow logs, enable contact flow logs for
+    your Amazon Connect instance": a Set logging behavior block alone writes nothing."""
+    contact_id = start(connect, instance, deploy(connect, instance, logged_flow()))
+    assert len(flow_log(contact_id)) == 4  # the flow ran
+    assert logs.describe_log_groups(logGroupNamePrefix="/aws/connect/")["logGroups"] == []
+
+
+def test_no_entries_without_a_set_logging_behavior_block(
+    connect: Any, instance: str, logs: Any
+) -> None:
+    """[doc: Admin Guide] "However, to enable logging, you also need to add a Set logging
+    behavior block to your flow": the instance setting alone writes nothing."""
+    enable_flow_logs(connect, instance)
+    flow = flow_of(say("greet", "Hi", "bye"), action("bye", "DisconnectParticipant", {}))
+    start(connect, instance, deploy(connect, instance, flow))
+    assert entries(logs) == []
+
+
+def test_a_disabling_block_stops_the_entries(connect: Any, instance: str, logs: Any) -> None:
+    """[doc: Admin Guide] "You can control which flows, or parts of flows, logs are generated
+    for by including multiple Set logging behavior blocks and setting logging to enabled or
+    disabled as desired": blocks after a Disabled one write nothing (nor does that block),
+    until one enables logging again."""
+    enable_flow_logs(connect, instance)
+    flow = flow_of(
+        logging_block("on", "Enabled", "public"),
+        say("public", "Your order shipped", "off"),
+        logging_block("off", "Disabled", "secret"),
+        say("secret", "Your card ends in 4242", "on-again"),
+        logging_block("on-again", "Enabled", "end"),
+        action("end", "EndFlowExecution", {}),
+    )
+    contact_id = start(connect, instance, deploy(connect, instance, flow))
+    assert [e["Identifier"] for e in entries(logs, contact_id)] == [
+        "on",
+        "public",
+        "on-again",
+        "end",
+    ]
+
+
+def test_logging_carries_into_the_flow_transferred_to(
+    connect: Any, instance: str, logs: Any
+) -> None:
+    """[doc: Admin Guide] "When you use a Set logging behavior block to enable or disable
+    logging for a flow, logging is also enabled or disabled for any subsequent flow that a
+    contact is transferred to, even if the flow does not include a Set logging behavior
+    block"; the entries name the flow each block belongs to."""
+    enable_flow_logs(connect, instance)
+    second = deploy(
+        connect,
+        instance,
+        flow_of(
+            say("second-hi", "Welcome to billing", "bye"), action("bye", "EndFlowExecution", {})
+        ),
+        name="Billing",
+    )
+    first = flow_of(
+        logging_block("on", "Enabled", "go"),
+        action("go", "TransferToFlow", {"ContactFlowId": second}),
+    )
+    contact_id = start(connect, instance, deploy(connect, instance, first, name="Main"))
+    found = entries(logs, contact_id)
+    billing = [(e["ContactFlowName"], e["Identifier"]) for e in found if e["Identifier"] != "on"]
+    assert ("Billing", "second-hi") in billing and ("Billing", "bye") in billing
+    assert found[0]["ContactFlowName"] == "Main"
+
+
+def test_an_error_branch_shows_as_results_error(connect: Any, instance: str, logs: Any) -> None:
+    """An entry of a block that took its error branch says ``"Results": "Error"``, the field
+    teams filter on [doc: Admin Guide, "Create alerts for contact flow log events": "you can
+    set an alert for when a contact flow block goes down an error path"]."""
+    enable_flow_logs(connect, instance)
+    flow = flow_of(
+        logging_block("on", "Enabled", "queue"),
+        action(
+            "queue",
+            "TransferContactToQueue",
+            {},
+            Errors=[{"ErrorType": "NoMatchingError", "NextAction": "bye"}],
+        ),
+        action("bye", "DisconnectParticipant", {}),
+    )
+    contact_id = start(connect, instance, deploy(connect, instance, flow))
+    by_block = {e["Identifier"]: e for e in entries(logs, contact_id)}
+    assert by_block["queue"]["ContactFlowModuleType"] == "Transfer"
+    assert by_block["queue"]["Results"] == "Error"
+    assert "Results" not in by_block["bye"]
+
+
+def test_a_deleted_log_group_gets_no_more_entries(connect: Any, instance: str, logs: Any) -> None:
+    """[doc: Admin Guide] "What happens if my log group gets deleted? You must manually
+    recreate the CloudWatch log group. Otherwise, no further logs are published by Amazon
+    Connect." Recreated, it gets the entries again."""
+    enable_flow_logs(connect, instance)
+    flow_id = deploy(connect, instance, logged_flow())
+    logs.delete_log_group(logGroupName=GROUP)
+    start(connect, instance, flow_id)
+    assert logs.describe_log_groups(logGroupNamePrefix="/aws/connect/")["logGroups"] == []
+    logs.create_log_group(logGroupName=GROUP)
+    contact_id = start(connect, instance, flow_id)
+    assert len(entries(logs, contact_id)) == 5
+
+
+def test_entries_are_written_outside_the_chat_lock(
+    connect: Any, instance: str, logs: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """moto's PutLogEvents hands events to the group's subscription filters (a Lambda,
+    Kinesis, Firehose) on the calling thread: the chat's lock is never held while it runs
+    (ARCHITECTURE.md: no I/O under a state lock). Checked inside the write itself: another
+    thread can take the lock."""
+    from moto.logs.models import LogsBackend
+
+    enable_flow_logs(connect, instance)
+    lock = connect_persistent_backends[ACCOUNT][REGION].lock
+    free: list[bool] = []
+    original = LogsBackend.put_log_events
+
+    def watched(self: Any, *args: Any, **kwargs: Any) -> Any:
+        outcome: list[bool] = []
+
+        def try_lock() -> None:
+            taken = lock.acquire(blocking=False)
+            outcome.append(taken)
+            if taken:
+                lock.release()
+
+        other = threading.Thread(target=try_lock)
+        other.start()
+        other.join()
+        free.extend(outcome)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(LogsBackend, "put_log_events", watched)
+    start(connect, instance, deploy(connect, instance, logged_flow()))
+    assert free == [True] * 5
+
+
+def test_a_logging_block_takes_no_error_transitions(connect: Any, instance: str) -> None:
+    """[doc: Flow language, UpdateFlowLoggingBehavior] "Errors: None." and "No conditions are
+    supported": a flow giving it Errors is refused when published."""
+    flow = flow_of(
+        action(
+            "on",
+            "UpdateFlowLoggingBehavior",
+            {"FlowLoggingBehavior": "Enabled"},
+            NextAction="bye",
+            Errors=[{"ErrorType": "NoMatchingError", "NextAction": "bye"}],
+        ),
+        action("bye", "DisconnectParticipant", {}),
+    )
+    with pytest.raises(connect.exceptions.InvalidContactFlowException) as refused:
+        deploy(connect, instance, flow)
+    assert "not an error of UpdateFlowLoggingBehavior" in str(refused.value.response)
+
+
+# ---------------------------------------------------------------------- server mode
+
+
+def test_flow_log_and_flow_logs_over_a_real_server(connect_server_url: str) -> None:
+    """Server mode: the run log is read over HTTP (``endpoint_url=``), and the entries are in
+    the server's CloudWatch Logs, where a boto3 ``logs`` client pointed at it reads them."""
+    connect = boto3.client("connect", region_name=REGION, endpoint_url=connect_server_url)
+    logs = boto3.client("logs", region_name=REGION, endpoint_url=connect_server_url)
+    instance = connect.create_instance(
+        IdentityManagementType="CONNECT_MANAGED",
+        InstanceAlias=ALIAS,
+        InboundCallsEnabled=True,
+        OutboundCallsEnabled=True,
+    )["Id"]
+    enable_flow_logs(connect, instance)
+    contact_id = start(
+        connect, instance, deploy(connect, instance, logged_flow()), Attributes={"name": "Cy"}
+    )
+
+    steps = flow_log(contact_id, endpoint_url=connect_server_url)
+    assert [step.action for step in steps] == ["log-on", "greet", "tier", "bye"]
+    assert steps[1].detail == "sent 'Hello Cy'"
+    assert [e["Identifier"] for e in entries(logs, contact_id)] == [
+        "log-on",
+        "greet",
+        "tier",
+        "tier",
+        "bye",
+    ]
+    with pytest.raises(SeedingError, match="ResourceNotFoundException"):
+        flow_log("no-such-contact", endpoint_url=connect_server_url)
+
+
+def test_a_disconnect_segment_inherits_the_flow_logging(
+    connect: Any, instance: str, logs: Any
+) -> None:
+    """[doc: Flow language, UpdateFlowLoggingBehavior] "this same behavior remains unless it
+    is overridden for the rest of the contact segment. It is also automatically inherited by
+    new segments in the chain": the disconnect flow (a survey with no Set logging behavior
+    block) logs in the DISCONNECT segment the agent's leaving starts; the customer's answer
+    resumes its Wait, and that call's entries are in CloudWatch when it answers."""
+    from moto_connect_persistent import chat_session
+
+    enable_flow_logs(connect, instance)
+    survey = deploy(
+        connect,
+        instance,
+        flow_of(
+            say("ask", "How did we do?", "wait"),
+            action(
+                "wait",
+                "Wait",
+                {"Events": ["CustomerReturned"], "TimeoutSeconds": "300"},
+                Conditions=[
+                    {
+                        "NextAction": "bye",
+                        "Condition": {"Operator": "Equals", "Operands": [result]},
+                    }
+                    for result in ("CustomerReturned", "WaitCompleted")
+                ],
+            ),
+            action("bye", "DisconnectParticipant", {}),
+        ),
+        name="Survey",
+    )
+    survey_arn = connect.describe_contact_flow(InstanceId=instance, ContactFlowId=survey)[
+        "ContactFlow"
+    ]["Arn"]
+    inbound = flow_of(
+        logging_block("on", "Enabled", "hooks"),
+        action(
+            "hooks",
+            "UpdateContactEventHooks",
+            {"EventHooks": {"CustomerRemaining": survey_arn}},
+            NextAction="queue",
+        ),
+        action("queue", "UpdateContactTargetQueue", {"QueueId": "q-1"}, NextAction="go"),
+        action("go", "TransferContactToQueue", {}),
+    )
+    started = connect.start_chat_contact(
+        InstanceId=instance,
+        ContactFlowId=deploy(connect, instance, inbound),
+        ParticipantDetails={"DisplayName": "Ann"},
+    )
+    contact_id = started["ContactId"]
+    instance_arn = connect.describe_instance(InstanceId=instance)["Instance"]["Arn"]
+    by_block = {e["Identifier"]: e for e in entries(logs, contact_id)}
+    assert by_block["queue"]["Parameters"] == {"Queue": f"{instance_arn}/queue/q-1"}
+    assert by_block["go"]["ContactFlowModuleType"] == "Transfer"
+
+    session = chat_session(instance, contact_id)
+    session.connect_agent("a1")
+    session.disconnect_agent()
+    segment = session.current_contact_id
+    assert [(e["ContactFlowName"], e["Identifier"]) for e in entries(logs, segment)] == [
+        ("Survey", "ask"),
+        ("Survey", "wait"),
+    ]
+
+    participant = boto3.client("connectparticipant", region_name=REGION)
+    connection = participant.create_participant_connection(
+        ParticipantToken=started["ParticipantToken"], Type=["CONNECTION_CREDENTIALS"]
+    )["ConnectionCredentials"]["ConnectionToken"]
+    participant.send_message(ConnectionToken=connection, ContentType="text/plain", Content="5")
+    assert [e["Identifier"] for e in entries(logs, segment)][-2:] == ["wait", "bye"]
