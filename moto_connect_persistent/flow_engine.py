@@ -382,20 +382,21 @@ class FlowEngine:
                 self._record(run, action, f"stopped after {MAX_STEPS} steps", "end", None)
                 return False
             step = STEPS[action["Type"]]
+            flow_id = run.flow_id  # the block's flow: a TransferToFlow moves the run on
             outcome = self._attempt(run, action, partial(step, self, run, action))
             if not isinstance(outcome, CallOut):
-                return self._advance(run, action, outcome)
+                return self._advance(run, action, outcome, flow_id)
         while True:
             call_out = outcome
             answer = call_out.make()  # outside every lock
             with self.lock:
                 if run.ended or run.contact.session.ended:
                     detail = f"{call_out.what}: the chat ended meanwhile, its answer is dropped"
-                    self._record(run, action, detail, "end", None)
+                    self._record(run, action, detail, "end", None, flow_id)
                     return False
                 outcome = self._attempt(run, action, partial(call_out.resume, answer))
                 if not isinstance(outcome, CallOut):
-                    return self._advance(run, action, outcome)
+                    return self._advance(run, action, outcome, flow_id)
 
     def _attempt(
         self, run: FlowRun, action: dict[str, Any], attempt: Callable[[], Outcome]
@@ -413,12 +414,15 @@ class FlowEngine:
         except CallOut as call_out:
             return call_out
 
-    def _advance(self, run: FlowRun, action: dict[str, Any], outcome: Outcome | None) -> bool:
-        """Record the step and move the run on; False once the run ended or waits."""
+    def _advance(
+        self, run: FlowRun, action: dict[str, Any], outcome: Outcome | None, flow_id: str
+    ) -> bool:
+        """Record the step (a block of ``flow_id``) and move the run on; False once the run
+        ended or waits."""
         if outcome is None:
             return False
         detail, branch, following = outcome
-        self._record(run, action, detail, branch, following)
+        self._record(run, action, detail, branch, following, flow_id)
         if following is None:
             self._flow_ended(run)
             return False
@@ -426,10 +430,18 @@ class FlowEngine:
         return True
 
     def _record(
-        self, run: FlowRun, action: dict[str, Any], detail: str, branch: str, following: str | None
+        self,
+        run: FlowRun,
+        action: dict[str, Any],
+        detail: str,
+        branch: str,
+        following: str | None,
+        flow_id: str | None = None,
     ) -> None:
+        """Log one step of ``run``: ``flow_id`` is the flow of the block (the run's, unless the
+        block moved the run to another flow)."""
         step = FlowStep(
-            run.flow_id, action["Identifier"], action["Type"], detail, branch, following
+            flow_id or run.flow_id, action["Identifier"], action["Type"], detail, branch, following
         )
         run.steps.append(step)
         for listener in self.step_listeners:

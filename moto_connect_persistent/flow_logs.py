@@ -91,6 +91,16 @@ def _logging(engine: FlowEngine, run: FlowRun, action: dict[str, Any]) -> list[d
     return [{"LoggingBehavior": "Enable" if behavior == ENABLED else "Disable"}]
 
 
+def _hooks(engine: FlowEngine, run: FlowRun, action: dict[str, Any]) -> list[dict[str, Any]]:
+    """Set event flow (Set disconnect flow, ...): one entry per hook, its ``Type`` and the
+    ``ContactFlowId`` it names."""
+    hooks = action["Parameters"]["EventHooks"]
+    return [
+        {"Type": hook, "ContactFlowId": engine.value(run, reference) or ""}
+        for hook, reference in hooks.items()
+    ]
+
+
 #: Each action type the engine runs -> the ``ContactFlowModuleType`` its entries show (the
 #: console block's name, as in the entries Connect writes) and how its ``Parameters`` read.
 MODULES: dict[str, tuple[str, Parameters]] = {
@@ -107,7 +117,7 @@ MODULES: dict[str, tuple[str, Parameters]] = {
     "Wait": ("Wait", _resolved),
     "GetParticipantInput": ("GetUserInput", _resolved),
     "ConnectParticipantWithLexBot": ("GetUserInput", _resolved),
-    "UpdateContactEventHooks": ("SetEventHook", _resolved),
+    "UpdateContactEventHooks": ("SetEventHook", _hooks),
 }
 
 

@@ -1,14 +1,15 @@
 """Instance attributes: the on/off settings of an instance (UpdateInstanceAttribute,
-DescribeInstanceAttribute).
+DescribeInstanceAttribute, ListInstanceAttributes).
 
 :class:`InstanceAttributes` is owned by
 :class:`~moto_connect_persistent.models.ConnectPersistentBackend`, so the settings live and
-reset with the instance's contacts. Every ``AttributeType`` of the model can be set and
-described; ``CONTACTFLOW_LOGS`` ("Enable flow logs" on the console) drives behaviour: the flow
-logs (:mod:`.flow_logs`) are written only while it is ``true``, and turning it on creates the
-instance's log group, ``/aws/connect/<instance alias>``, in moto's CloudWatch Logs [doc: Admin
-Guide, "Flow logs stored in an Amazon CloudWatch log group": "This log group is created
-automatically when Enable flow logging is enabled for your instance"].
+reset with the instance's contacts. Every ``AttributeType`` of the model can be set,
+described and listed; ``CONTACTFLOW_LOGS`` ("Enable flow logs" on the console) drives
+behaviour: the flow logs (:mod:`.flow_logs`) are written only while it is ``true``, and
+turning it on creates the instance's log group, ``/aws/connect/<instance alias>``, in moto's
+CloudWatch Logs [doc: Admin Guide, "Flow logs stored in an Amazon CloudWatch log group":
+"This log group is created automatically when Enable flow logging is enabled for your
+instance"].
 
 ``INBOUND_CALLS`` and ``OUTBOUND_CALLS`` are moto's own instance's ``InboundCallsEnabled`` and
 ``OutboundCallsEnabled`` (CreateInstance sets them; DescribeInstance shows them), read and
@@ -26,6 +27,7 @@ from moto.connect.models import connect_backends
 from .chat.happenings import Origin
 from .exceptions import InvalidParameterException
 from .instances import check_instance
+from .validation import offset_page, operation_model
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +37,8 @@ MOTO_FIELDS = {
     "INBOUND_CALLS": "inbound_calls_enabled",
     "OUTBOUND_CALLS": "outbound_calls_enabled",
 }
+#: ListInstanceAttributes' page size when MaxResults is not given (its model's maximum).
+DEFAULT_PAGE_SIZE = 7
 #: Every attribute is a switch: "true" or "false".
 VALUES = ("true", "false")
 #: The value of an attribute never set.
@@ -51,6 +55,14 @@ def flow_log_group(origin: Origin, instance_id: str) -> str:
     instance = instances.get(instance_id)
     alias = instance.instance_alias if instance is not None else None
     return LOG_GROUP_PREFIX + (alias or instance_id)
+
+
+def attribute_types() -> list[str]:
+    """Every ``AttributeType`` of the installed botocore model, in its order: what
+    ListInstanceAttributes lists (a newer model's new types included)."""
+    shape = operation_model("connect", "DescribeInstanceAttribute").input_shape
+    types: list[str] = shape.members["AttributeType"].enum
+    return types
 
 
 class InstanceAttributes:
@@ -106,6 +118,25 @@ class InstanceAttributes:
             check_instance(self.origin, instance_id)
             value = self.value(instance_id, attribute_type)
         return {"Attribute": {"AttributeType": attribute_type, "Value": value}}
+
+    def list_instance_attributes(
+        self, instance_id: str, max_results: int | None, next_token: str | None
+    ) -> dict[str, Any]:
+        """ListInstanceAttributes: "Returns a paginated list of all attribute types for the
+        given instance" [doc], in the model's order."""
+        with self.lock:
+            check_instance(self.origin, instance_id)
+            page, following = offset_page(
+                attribute_types(), max_results or DEFAULT_PAGE_SIZE, next_token
+            )
+            response: dict[str, Any] = {
+                "Attributes": [
+                    {"AttributeType": kind, "Value": self.value(instance_id, kind)} for kind in page
+                ]
+            }
+        if following is not None:
+            response["NextToken"] = following
+        return response
 
 
 def create_log_group(origin: Origin, group: str) -> None:

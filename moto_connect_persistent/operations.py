@@ -74,6 +74,10 @@ OPERATIONS: dict[str, dict[str, tuple[str, str]]] = {
             "GET",
             "/contact-flows-summary/{InstanceId}",
         ),
+        "ListInstanceAttributes": (
+            "GET",
+            "/instance/{InstanceId}/attributes",
+        ),
         "ListInstanceStorageConfigs": (
             "GET",
             "/instance/{InstanceId}/storage-configs",

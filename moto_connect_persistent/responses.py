@@ -303,6 +303,14 @@ class ConnectPersistentResponse(PluginResponse, ConnectResponse):
             )
         )
 
+    def list_instance_attributes(self) -> str:
+        params = self._input()
+        return self._json(
+            self.persistent_backend.instance_attributes.list_instance_attributes(
+                params["InstanceId"], params.get("MaxResults"), params.get("NextToken")
+            )
+        )
+
     # -- contact flows ----------------------------------------------------------------
 
     def create_contact_flow(self) -> str:

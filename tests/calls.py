@@ -164,4 +164,5 @@ def calls(client: Any, iid: str) -> dict[str, Callable[[], Any]]:
         "DescribeInstanceAttribute": lambda: client.describe_instance_attribute(
             InstanceId=iid, AttributeType="CONTACTFLOW_LOGS"
         ),
+        "ListInstanceAttributes": lambda: client.list_instance_attributes(InstanceId=iid),
     }

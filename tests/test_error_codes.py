@@ -166,6 +166,7 @@ def connect_inputs(iid: str) -> dict[str, dict[str, Any]]:
             "Value": "true",
         },
         "DescribeInstanceAttribute": {"InstanceId": iid, "AttributeType": "CONTACTFLOW_LOGS"},
+        "ListInstanceAttributes": {"InstanceId": iid, "MaxResults": 7},
     }
 
 

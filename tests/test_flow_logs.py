@@ -317,11 +317,21 @@ def test_logging_carries_into_the_flow_transferred_to(
         logging_block("on", "Enabled", "go"),
         action("go", "TransferToFlow", {"ContactFlowId": second}),
     )
-    contact_id = start(connect, instance, deploy(connect, instance, first, name="Main"))
-    found = entries(logs, contact_id)
-    billing = [(e["ContactFlowName"], e["Identifier"]) for e in found if e["Identifier"] != "on"]
-    assert ("Billing", "second-hi") in billing and ("Billing", "bye") in billing
-    assert found[0]["ContactFlowName"] == "Main"
+    main = deploy(connect, instance, first, name="Main")
+    contact_id = start(connect, instance, main)
+    assert [(e["ContactFlowName"], e["Identifier"]) for e in entries(logs, contact_id)] == [
+        ("Main", "on"),
+        ("Main", "go"),
+        ("Billing", "second-hi"),
+        ("Billing", "bye"),
+    ]
+    # The run log says the same: the TransferToFlow block is Main's, the next ones Billing's.
+    assert [(s.flow_id, s.action) for s in flow_log(contact_id)] == [
+        (main, "on"),
+        (main, "go"),
+        (second, "second-hi"),
+        (second, "bye"),
+    ]
 
 
 def test_an_error_branch_shows_as_results_error(connect: Any, instance: str, logs: Any) -> None:
@@ -501,6 +511,11 @@ def test_a_disconnect_segment_inherits_the_flow_logging(
     by_block = {e["Identifier"]: e for e in entries(logs, contact_id)}
     assert by_block["queue"]["Parameters"] == {"Queue": f"{instance_arn}/queue/q-1"}
     assert by_block["go"]["ContactFlowModuleType"] == "Transfer"
+    assert by_block["hooks"]["ContactFlowModuleType"] == "SetEventHook"
+    assert by_block["hooks"]["Parameters"] == {
+        "Type": "CustomerRemaining",
+        "ContactFlowId": survey_arn,
+    }
 
     session = chat_session(instance, contact_id)
     session.connect_agent("a1")
@@ -517,3 +532,33 @@ def test_a_disconnect_segment_inherits_the_flow_logging(
     )["ConnectionCredentials"]["ConnectionToken"]
     participant.send_message(ConnectionToken=connection, ContentType="text/plain", Content="5")
     assert [e["Identifier"] for e in entries(logs, segment)][-2:] == ["wait", "bye"]
+
+
+def test_list_instance_attributes_pages_every_type(connect: Any, instance: str) -> None:
+    """[doc: ListInstanceAttributes] "Returns a paginated list of all attribute types for the
+    given instance" (MaxResults 1 to 7): every AttributeType of the model, with its value."""
+    enable_flow_logs(connect, instance)
+    listed: list[dict[str, str]] = []
+    paginator = connect.get_paginator("list_instance_attributes")
+    for page in paginator.paginate(InstanceId=instance, PaginationConfig={"PageSize": 3}):
+        assert len(page["Attributes"]) <= 3
+        listed += page["Attributes"]
+    kinds = connect.meta.service_model.shape_for("InstanceAttributeType").enum
+    assert [a["AttributeType"] for a in listed] == kinds
+    values = {a["AttributeType"]: a["Value"] for a in listed}
+    assert values["CONTACTFLOW_LOGS"] == "true" and values["INBOUND_CALLS"] == "true"
+    assert values["CONTACT_LENS"] == "false"
+
+
+def test_an_instance_without_an_alias_logs_under_its_id(connect: Any, logs: Any) -> None:
+    """moto makes instances without an InstanceAlias; their flow log group is named by the
+    instance id in the alias's place (docs/fidelity.md)."""
+    bare: str = connect.create_instance(
+        IdentityManagementType="CONNECT_MANAGED",
+        InboundCallsEnabled=True,
+        OutboundCallsEnabled=True,
+    )["Id"]
+    enable_flow_logs(connect, bare)
+    contact_id = start(connect, bare, deploy(connect, bare, logged_flow()))
+    events = logs.filter_log_events(logGroupName=f"/aws/connect/{bare}")["events"]
+    assert {json.loads(e["message"])["ContactId"] for e in events} == {contact_id}
