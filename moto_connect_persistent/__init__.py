@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     )
     from .exceptions import SeedingError
     from .flow_engine import FlowStep
+    from .lex_bots import register_lex_bot
     from .mock import mock_connect_persistent
     from .models import ConnectPersistentBackend, connect_persistent_backends
     from .seeding import ChatSession, chat_session, flow_log, seed_chat_session, seed_contact
@@ -51,6 +52,7 @@ _EXPORTS = {
     "connect_persistent_backends": ".models",
     "mock_connect_persistent": ".mock",
     "read_transcript": ".transcript_reader",
+    "register_lex_bot": ".lex_bots",
     "seed_chat_session": ".seeding",
     "seed_contact": ".seeding",
 }
@@ -72,6 +74,7 @@ __all__ = [
     "flow_log",
     "mock_connect_persistent",
     "read_transcript",
+    "register_lex_bot",
     "seed_chat_session",
     "seed_contact",
 ]

@@ -65,10 +65,21 @@ from .flow_lambda import (
     external_value,
     function_name,
     lambda_event,
-    read_answer,
     response_type,
     time_limit,
     unqualified,
+)
+from .flow_lambda import read_answer as lambda_answer
+from .lex_bots import (
+    BadAnswer,
+    LexResult,
+    LexTurn,
+    alias_parts,
+    read_answer,
+    recognize_text_request,
+)
+from .lex_bots import (
+    handler_of as lex_handler_of,
 )
 
 log = logging.getLogger(__name__)
@@ -123,6 +134,8 @@ class FlowRun:
     target_queue: str | None = None
     #: The block the run waits in (a Wait), until one of its events or its time limit.
     waiting: Waiting | None = None
+    #: What the last Lex conversation left: ``$.Lex``.
+    lex: LexResult = field(default_factory=LexResult)
     ended: bool = False
 
     def action(self, identifier: str) -> dict[str, Any]:
@@ -142,6 +155,21 @@ class Waiting:
     #: The Wait's Events that interrupt it ("CustomerReturned", "BotParticipantDisconnected").
     events: frozenset[str]
     timer: Timer | None = None
+    #: A Lex bot the customer talks to (ConnectParticipantWithLexBot) instead of a Wait.
+    conversation: Conversation | None = None
+
+
+@dataclass(eq=False)
+class Conversation:
+    """The customer talking to a Lex bot: what they said and the bot has not heard yet."""
+
+    bot_alias_arn: str
+    session_attributes: dict[str, str]
+    #: The customer's time to answer each prompt (LexTimeoutSeconds.Text), if any.
+    timeout_seconds: int | None
+    inbox: list[str] = field(default_factory=list)
+    #: A turn is with the bot (outside the lock): a second thread leaves the inbox to it.
+    busy: bool = False
 
 
 class Paused(Exception):
@@ -294,6 +322,8 @@ class FlowEngine:
                 and parameters.get("InvocationType") == "ASYNCHRONOUS"
             ):
                 missing.add("InvokeLambdaFunction with InvocationType ASYNCHRONOUS")
+            elif kind == "ConnectParticipantWithLexBot" and "LexV2Bot" not in parameters:
+                missing.add("ConnectParticipantWithLexBot without LexV2Bot (Lex classic bots)")
             elif kind == "UpdateContactEventHooks":
                 missing |= {
                     f"UpdateContactEventHooks with {hook}"
@@ -340,6 +370,10 @@ class FlowEngine:
             return
         if item.type in ("MESSAGE", "ATTACHMENT"):
             self._interrupt(waiting, "CustomerReturned")
+        if item.type == "MESSAGE":
+            for run in list(waiting):
+                if run.waiting is not None and run.waiting.conversation is not None:
+                    self._heard(run.waiting, item.content or "")
 
     def participant_left(self, happening: ParticipantLeft) -> None:
         """Listener: a custom bot leaving resumes a Wait on ``BotParticipantDisconnected``
@@ -452,23 +486,27 @@ class FlowEngine:
         if following is None:
             run.ended = True
 
-    def _resume(self, run: FlowRun, result: str) -> None:
-        """A Wait ends with ``result`` (an event, or "WaitCompleted" when its time is up): the
-        block's condition on that result is the branch taken [doc: Flow language, Wait,
-        "Conditions are supported, but only the "Equals" operator is supported"]; the run goes
-        on once the lock is left."""
+    def _resume(
+        self, run: FlowRun, result: str | None, detail: str = "", error: str | None = None
+    ) -> None:
+        """A waiting block ends with ``result`` (a Wait's event, "WaitCompleted" when its time
+        is up, a Lex bot's intent) or ``error`` (an ErrorType): the block's condition on that
+        result is the branch taken [doc: Flow language, Wait and ConnectParticipantWithLexBot,
+        "Conditions are supported, but only the "Equals" operator is supported"], else its
+        error branch; the run goes on once the lock is left."""
         waiting = run.waiting
         assert waiting is not None
         self._stop_waiting(run)
         action = waiting.action
         branch, following = "NoMatchingCondition", None
-        for index, condition in enumerate(action["Transitions"].get("Conditions", [])):
+        conditions = action["Transitions"].get("Conditions", []) if error is None else []
+        for index, condition in enumerate(conditions):
             if condition["Condition"]["Operands"][0] == result:
                 branch, following = f"Condition[{index}] Equals {result!r}", condition["NextAction"]
                 break
         else:
-            branch, following = error_branch(action, "NoMatchingCondition")
-        self._record(run, action, f"the wait ended: {result}", branch, following)
+            branch, following = error_branch(action, error or "NoMatchingCondition")
+        self._record(run, action, detail or f"the wait ended: {result}", branch, following)
         if following is None:
             self._flow_ended(run)
             return
@@ -509,6 +547,8 @@ class FlowEngine:
             return contact.session.attributes.get(rest[0])
         if head == "External" and rest:
             return external_value(run.external, rest)
+        if head == "Lex":
+            return run.lex.value(rest)
         system = {
             "ContactId": contact.id,
             "InitialContactId": contact.session.segments[0].id,
@@ -778,7 +818,7 @@ class FlowEngine:
                 error = answer.error
                 raise Branch("NoMatchingError", f"{name} raised {type(error).__name__}: {error}")
             try:
-                run.external = read_answer(answer.value, response_type(parameters))
+                run.external = lambda_answer(answer.value, response_type(parameters))
             except AnswerRefused as refused:
                 raise Branch(
                     "NoMatchingError", f"{name} answered what a flow cannot take: {refused}"
@@ -788,12 +828,131 @@ class FlowEngine:
 
         raise CallOut(call, resume, seconds, f"invoke {function_name(arn)}")
 
+    def connect_participant_with_lex_bot(
+        self, run: FlowRun, action: dict[str, Any]
+    ) -> tuple[str, str, str | None]:
+        """[doc: Flow language, ConnectParticipantWithLexBot] "Connects the participant with
+        the specified Amazon Lex bot. When the interaction is over, the Intent and Slots of the
+        bot are available to the flow during its run"; "If the Amazon Lex interaction
+        succeeds, the result is the Intent of the bot". On a chat its Text is sent, then each
+        customer message goes to the bot (:mod:`.lex_bots`), its messages to the chat, until
+        the bot closes the conversation."""
+        parameters = action["Parameters"]
+        arn = self.value(run, parameters.get("LexV2Bot", {}).get("AliasArn", ""))
+        if not arn:
+            raise Branch("NoMatchingError", "no Lex V2 bot alias ARN")
+        try:
+            alias_parts(arn)
+        except ConnectError:
+            raise Branch("NoMatchingError", f"{arn!r} is not a Lex V2 bot alias ARN") from None
+        attributes = {
+            self.text(run, key): self.text(run, value)
+            for key, value in parameters.get("LexSessionAttributes", {}).items()
+        }
+        timeout = None
+        raw = parameters.get("LexTimeoutSeconds", {}).get("Text")
+        if raw is not None:
+            value = self.value(run, str(raw))
+            timeout = int(value) if value is not None and value.isdigit() else None
+            if timeout is None or timeout < 1:
+                raise Branch("NoMatchingError", f"LexTimeoutSeconds.Text {raw!r} is {value!r}")
+        if "Text" in parameters:
+            self.core.write(
+                run.contact, "MESSAGE", "text/plain", None, self.text(run, parameters["Text"])
+            )
+        conversation = Conversation(arn, attributes, timeout)
+        waiting = Waiting(self, run, action, frozenset(), conversation=conversation)
+        run.waiting = waiting
+        self.waiting.setdefault(run.contact.id, []).append(run)
+        self._arm_answer_timer(waiting)
+        initial = parameters.get("LexInitilizationData", parameters.get("LexInitializationData"))
+        if initial and initial.get("InitialMessage"):
+            self._heard(waiting, self.text(run, initial["InitialMessage"]))
+        raise Paused(f"talking to Lex bot {arn}")
+
+    def _arm_answer_timer(self, waiting: Waiting) -> None:
+        conversation = waiting.conversation
+        assert conversation is not None
+        if waiting.timer is not None:
+            waiting.timer.cancel()
+            waiting.timer = None
+        if conversation.timeout_seconds is not None:
+            due = utcnow() + timedelta(seconds=conversation.timeout_seconds)
+            waiting.timer = self.core.arm(due, _wait_over, waiting)
+
+    def _heard(self, waiting: Waiting, text: str) -> None:
+        """Under the lock: the customer said ``text`` to the bot; the bot hears it once the
+        lock is left (:meth:`_converse`)."""
+        conversation = waiting.conversation
+        assert conversation is not None
+        conversation.inbox.append(text)
+        if waiting.timer is not None:
+            waiting.timer.cancel()
+            waiting.timer = None
+        defer(lambda: self._converse(waiting))
+
+    def _converse(self, waiting: Waiting) -> None:
+        """Outside every lock: hand the customer's words to the bot, one turn at a time, and
+        apply each answer under the lock: its messages to the chat, and, once the bot closes
+        the conversation, the intent's branch. A handler that raises, none registered, or an
+        answer RecognizeText could not give takes the Error branch (NoMatchingError)."""
+        run, conversation = waiting.run, waiting.conversation
+        assert conversation is not None
+        while True:
+            with self.lock:
+                if run.waiting is not waiting or run.ended or conversation.busy:
+                    return
+                if not conversation.inbox:
+                    self._arm_answer_timer(waiting)
+                    return
+                text = conversation.inbox.pop(0)
+                conversation.busy = True
+                request = recognize_text_request(
+                    conversation.bot_alias_arn,
+                    run.contact.id,
+                    text,
+                    conversation.session_attributes,
+                )
+            handler = lex_handler_of(conversation.bot_alias_arn)
+            turn: LexTurn | None = None
+            failure = ""
+            try:
+                if handler is None:
+                    failure = f"no bot registered for {conversation.bot_alias_arn}"
+                else:
+                    turn = read_answer(handler(request))
+            except BadAnswer as bad:
+                failure = f"the bot's answer is not a RecognizeText response: {bad}"
+            except Exception as raised:  # noqa: BLE001 - the bot's failure is the flow's Error
+                failure = f"the bot raised {type(raised).__name__}: {raised}"
+            with self.lock:
+                conversation.busy = False
+                if run.waiting is not waiting or run.ended or run.contact.session.ended:
+                    return
+                if turn is None:
+                    self._resume(run, None, failure, error="NoMatchingError")
+                    return
+                for content_type, content in turn.messages:
+                    bot = self.core.participant(run.contact.session, "SYSTEM", display_name="BOT")
+                    self.core.write(run.contact, "MESSAGE", content_type, bot, content)
+                conversation.session_attributes = dict(turn.result.session_attributes)
+                if turn.over:
+                    run.lex = turn.result
+                    intent = turn.result.intent_name
+                    self._resume(run, intent, f"the bot closed with intent {intent!r}")
+                    return
+
 
 def _wait_over(core: ChatCore, waiting: Waiting, due: datetime) -> None:
     """Timer: a Wait's time is up (under the core's lock)."""
     run = waiting.run
-    if run.waiting is waiting and not run.ended:
+    if run.waiting is not waiting or run.ended:
+        return
+    if waiting.conversation is None:
         waiting.engine._resume(run, "WaitCompleted")
+    else:
+        detail = "the customer did not answer the bot in time"
+        waiting.engine._resume(run, None, detail, error="InputTimeLimitExceeded")
 
 
 def normalized(action: dict[str, Any]) -> dict[str, Any]:
@@ -862,6 +1021,7 @@ STEPS: dict[str, Step] = {
     "Wait": FlowEngine.wait,
     "GetParticipantInput": FlowEngine.get_participant_input,
     "UpdateContactEventHooks": FlowEngine.update_contact_event_hooks,
+    "ConnectParticipantWithLexBot": FlowEngine.connect_participant_with_lex_bot,
     "UpdateFlowLoggingBehavior": FlowEngine.update_flow_logging_behavior,
     "InvokeLambdaFunction": FlowEngine.invoke_lambda_function,
 }

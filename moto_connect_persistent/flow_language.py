@@ -218,6 +218,7 @@ _ROWS = (
         operators=("Equals",),
         errors=("InputTimeLimitExceeded",),
         exclusive=(("Text", "PromptId"), ("Text", "SSML"), ("PromptId", "SSML")),
+        runs=True,
     ),
     ActionType(
         "GetParticipantInput",

@@ -562,3 +562,46 @@ def test_an_instance_without_an_alias_logs_under_its_id(connect: Any, logs: Any)
     contact_id = start(connect, bare, deploy(connect, bare, logged_flow()))
     events = logs.filter_log_events(logGroupName=f"/aws/connect/{bare}")["events"]
     assert {json.loads(e["message"])["ContactId"] for e in events} == {contact_id}
+
+
+def test_a_slow_log_write_holds_up_no_other_call(
+    connect: Any, instance: str, logs: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A subscription filter that is slow (a Lambda) slows only the call whose flow wrote the
+    entry: another chat's StartChatContact, meanwhile, runs its flow and answers with its own
+    entries already in CloudWatch. Forced: the first chat's first write waits until the
+    second chat's call has answered and been checked."""
+    from moto.logs.models import LogsBackend
+
+    enable_flow_logs(connect, instance)
+    flow_id = deploy(connect, instance, logged_flow())
+    original = LogsBackend.put_log_events
+    first_writer = threading.Event()
+    release = threading.Event()
+    slow_thread: list[int] = []
+
+    def slow(self: Any, *args: Any, **kwargs: Any) -> Any:
+        if not slow_thread:
+            slow_thread.append(threading.get_ident())
+        if threading.get_ident() == slow_thread[0]:
+            first_writer.set()
+            assert release.wait(30), "the other call never answered"
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(LogsBackend, "put_log_events", slow)
+    slow_contact: list[str] = []
+
+    def slow_chat() -> None:
+        client = boto3.client("connect", region_name=REGION)
+        slow_contact.append(start(client, instance, flow_id))
+
+    other = threading.Thread(target=slow_chat)
+    other.start()
+    try:
+        assert first_writer.wait(30)
+        contact_id = start(connect, instance, flow_id)
+        assert len(entries(logs, contact_id)) == 5  # written before its call answered
+    finally:
+        release.set()
+        other.join(30)
+    assert len(entries(logs, slow_contact[0])) == 5
