@@ -200,9 +200,9 @@ class FlowLogs:
         defer(partial(self.write, group, stream, millis, messages))
 
     def write(self, group: str, stream: str, millis: int, messages: list[str]) -> None:
-        """Put one step's entries into moto's CloudWatch Logs, in order; deferred work, run
-        with no lock held. The stream is made when first needed; a group that is not there
-        gets nothing."""
+        """Put one step's entries into moto's CloudWatch Logs, in order, in one PutLogEvents;
+        deferred work, run with no lock held. The stream is made when first needed; a group
+        that is not there gets nothing."""
         from moto.logs.exceptions import ResourceAlreadyExistsException
         from moto.logs.models import logs_backends
 
@@ -215,7 +215,10 @@ class FlowLogs:
                     logs.create_log_stream(group, stream)
                 except ResourceAlreadyExistsException:
                     pass  # another thread's entry made it first
-            for message in messages:
-                logs.put_log_events(group, stream, [{"timestamp": millis, "message": message}])
+            events = [{"timestamp": millis, "message": message} for message in messages]
+            answer = logs.put_log_events(group, stream, events)
+            rejected = answer[1] if isinstance(answer, tuple) else None  # (token, rejected)
+            if rejected:  # more than 2 hours ahead of CloudWatch's clock (advance_clock)
+                log.warning("flow logs: %s refused entries at %d: %s", group, millis, rejected)
         except Exception:  # noqa: BLE001 - best effort: a flow log fails no call
             log.warning("flow logs: writing to %s failed", group, exc_info=True)
