@@ -21,6 +21,7 @@ if TYPE_CHECKING:
         advance_clock,
         clear_faults,
         inject_fault,
+        register_lambda,
         require_stored_transcripts,
         set_settle_time,
     )
@@ -45,6 +46,7 @@ _EXPORTS = {
     "chat_session": ".seeding",
     "clear_faults": ".controls",
     "inject_fault": ".controls",
+    "register_lambda": ".controls",
     "set_settle_time": ".controls",
     "require_stored_transcripts": ".controls",
     "connect_persistent_backends": ".models",
@@ -65,6 +67,7 @@ __all__ = [
     "chat_session",
     "clear_faults",
     "inject_fault",
+    "register_lambda",
     "set_settle_time",
     "require_stored_transcripts",
     "connect_persistent_backends",

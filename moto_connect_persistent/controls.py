@@ -3,7 +3,14 @@ settle time, the mock's clock."""
 
 from __future__ import annotations
 
-from .seeding import seeder_for
+from collections.abc import Callable
+from typing import Any
+
+from . import flow_callbacks
+from .flow_handlers import LAMBDA
+from .flow_lambda import FUNCTION_ARN
+from .mock import test_server_endpoint
+from .seeding import LocalSeeder, RemoteSeeder, seeder_for
 
 
 def inject_fault(
@@ -88,3 +95,35 @@ def advance_clock(
         "advance_clock", seconds=seconds
     )
     return now
+
+
+def register_lambda(
+    function_arn: str,
+    handler: Callable[[dict[str, Any], Any], Any],
+    *,
+    endpoint_url: str | None = None,
+) -> None:
+    """Make a flow's ``InvokeLambdaFunction`` of ``function_arn`` call ``handler(event,
+    context)`` as Lambda would (docs/contact-flows.md, "Lambda functions").
+
+    The handler belongs to the account and region the ARN names, and moto's reset forgets it:
+    register it inside the mock. A handler registered for an ARN without a version or alias
+    answers every version and alias of the function. With ``endpoint_url`` (or under moto's
+    ``TEST_SERVER_MODE``) the handler stays in this process, served on a loopback port, and
+    the server calls it back there (:mod:`.flow_callbacks`).
+    """
+    match = FUNCTION_ARN.fullmatch(function_arn)
+    if match is None:
+        raise ValueError(
+            f"{function_arn!r} is not a Lambda function ARN "
+            "(arn:aws:lambda:<region>:<account>:function:<name>[:<version or alias>])."
+        )
+    region, account = match.group("region"), match.group("account")
+    remote = endpoint_url or test_server_endpoint()
+    if remote:
+        url = flow_callbacks.serve(remote, function_arn, handler)
+        RemoteSeeder(remote, region, account).call(
+            "register_lambda_callback", function_arn=function_arn, callback_url=url
+        )
+        return
+    LocalSeeder(region, account).backend.handlers.register(LAMBDA, function_arn, handler)

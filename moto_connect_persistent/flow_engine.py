@@ -15,6 +15,17 @@ where it went), so a failing test says which block went where: :meth:`FlowEngine
 
 Only the action types whose row in :mod:`.flow_language` says ``runs`` are run; a flow holding
 any other is refused by name when a chat would start it (:meth:`FlowEngine.check_runnable`).
+
+Calling out. A step that calls code outside the engine (a Lambda handler; a bot) never calls it
+under the lock: the code may take as long as it likes, or call the mock back through boto3.
+Such a step raises :class:`CallOut` instead of answering: ``call`` is what to run, and
+``resume`` is the continuation. :meth:`FlowEngine._step` releases the lock, runs ``call`` on a
+worker thread it starts there (outside every lock) and joins it for ``time_limit`` seconds (an
+answer later than that is dropped: the :class:`Answer` says ``timed_out``); then, back under the
+lock, it checks that the chat has not ended meanwhile (if it has, the step is recorded with its
+answer dropped and the run ends) and calls ``resume(answer)``, which gives the step's (detail,
+branch, next action) like any step, raises :class:`Branch` or :class:`Paused`, or calls out
+again.
 """
 
 from __future__ import annotations
@@ -26,6 +37,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 from types import MappingProxyType
 from typing import Any
 
@@ -45,6 +57,19 @@ from .chat.session import Contact
 from .contact_attributes import check_attribute_keys, check_attribute_size
 from .contact_flows import ContactFlows, StoredFlow
 from .exceptions import ConnectError, InvalidRequestException
+from .flow_handlers import LAMBDA, Handler
+from .flow_lambda import (
+    AnswerRefused,
+    LambdaContext,
+    NoHandler,
+    external_value,
+    function_name,
+    lambda_event,
+    response_type,
+    time_limit,
+    unqualified,
+)
+from .flow_lambda import read_answer as lambda_answer
 from .lex_bots import (
     BadAnswer,
     LexResult,
@@ -102,8 +127,9 @@ class FlowRun:
     document: dict[str, Any]
     current: str | None
     steps: list[FlowStep] = field(default_factory=list)
-    #: Results of the actions so far, for ``$.External`` (the last Lambda's) and others.
-    external: dict[str, str] = field(default_factory=dict)
+    #: Results of the actions so far, for ``$.External`` (the last Lambda's answer: a flat
+    #: string map, or any JSON object under ``JSON`` response validation) and others.
+    external: dict[str, Any] = field(default_factory=dict)
     #: The contact's working queue (UpdateContactTargetQueue), for TransferContactToQueue.
     target_queue: str | None = None
     #: The block the run waits in (a Wait), until one of its events or its time limit.
@@ -167,14 +193,80 @@ class Branch(Exception):
 #: ``branch`` of "end" ends the flow.
 Step = Callable[["FlowEngine", FlowRun, dict[str, Any]], tuple[str, str, str | None]]
 
+#: What a step decided: (detail, branch, next action); a ``branch`` of "end" ends the flow.
+Outcome = tuple[str, str, str | None]
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What a call out of the engine gave: a value, the exception it raised, or nothing in
+    time."""
+
+    value: Any = None
+    error: BaseException | None = None
+    timed_out: bool = False
+
+
+class CallOut(Exception):
+    """A step that calls out of the engine (see the module's "Calling out"): ``call`` runs
+    outside the lock for at most ``time_limit`` seconds; ``resume`` turns its :class:`Answer`,
+    back under the lock, into the step's outcome."""
+
+    def __init__(
+        self,
+        call: Callable[[], Any],
+        resume: Callable[[Answer], Outcome],
+        time_limit: float,
+        what: str,
+    ) -> None:
+        super().__init__(what)
+        self.call = call
+        self.resume = resume
+        self.time_limit = time_limit
+        #: What is called, for the log when its answer is dropped ("invoke my-function").
+        self.what = what
+
+    def make(self) -> Answer:
+        """Run ``call`` on a worker thread, started here (never under a lock), and wait for it
+        at most ``time_limit`` seconds; a late answer is dropped."""
+        answers: list[Answer] = []
+
+        def work() -> None:
+            try:
+                answers.append(Answer(value=self.call()))
+            except BaseException as err:  # whatever the code raised is its answer
+                answers.append(Answer(error=err))
+
+        worker = threading.Thread(target=work, name=f"flow call: {self.what}", daemon=True)
+        worker.start()
+        worker.join(self.time_limit)
+        return answers[0] if answers else Answer(timed_out=True)
+
+
+#: Finds the handler registered for a kind and ARNs (``flow_handlers``): the first ARN's,
+#: else the next's.
+FindHandler = Callable[..., Handler | None]
+
+
+def no_handlers(kind: str, *arns: str) -> Handler | None:
+    return None
+
 
 class FlowEngine:
     """The flow runs of one account and region."""
 
-    def __init__(self, lock: threading.RLock, core: ChatCore, flows: ContactFlows) -> None:
+    def __init__(
+        self,
+        lock: threading.RLock,
+        core: ChatCore,
+        flows: ContactFlows,
+        find_handler: FindHandler = no_handlers,
+    ) -> None:
         self.lock = lock
         self.core = core
         self.flows = flows
+        #: The handlers a step calls out to (Lambda functions), of any account and region.
+        self.find_handler = find_handler
         #: Every run, by contact id, in the order they started.
         self.runs: dict[str, list[FlowRun]] = {}
         #: The runs paused in a Wait, by contact id: what a customer's message or a bot
@@ -225,6 +317,11 @@ class FlowEngine:
                 missing.add(kind)
             elif kind == "UpdateContactTargetQueue" and "AgentId" in parameters:
                 missing.add("UpdateContactTargetQueue with AgentId (agent queues)")
+            elif (
+                kind == "InvokeLambdaFunction"
+                and parameters.get("InvocationType") == "ASYNCHRONOUS"
+            ):
+                missing.add("InvokeLambdaFunction with InvocationType ASYNCHRONOUS")
             elif kind == "ConnectParticipantWithLexBot" and "LexV2Bot" not in parameters:
                 missing.add("ConnectParticipantWithLexBot without LexV2Bot (Lex classic bots)")
             elif kind == "UpdateContactEventHooks":
@@ -305,7 +402,8 @@ class FlowEngine:
     # ------------------------------------------------------------------ stepping
 
     def _step(self, run: FlowRun) -> bool:
-        """Run the current block of ``run``; False once the run ended."""
+        """Run the current block of ``run``; False once the run ended or waits. A step that
+        calls out (:class:`CallOut`) is called outside the lock and resumed under it."""
         with self.lock:
             if run.ended or run.current is None:
                 run.ended = True
@@ -319,20 +417,51 @@ class FlowEngine:
                 return False
             step = STEPS[action["Type"]]
             flow_id = run.flow_id  # the block's flow: a TransferToFlow moves the run on
-            try:
-                detail, branch, following = step(self, run, action)
-            except Branch as outcome:
-                detail = outcome.detail
-                branch, following = error_branch(action, outcome.error_type)
-            except Paused as pause:
-                self._record(run, action, pause.detail, "waiting", run.current)
-                return False
-            self._record(run, action, detail, branch, following, flow_id)
-            if following is None:
-                self._flow_ended(run)
-                return False
-            run.current = following
-            return True
+            outcome = self._attempt(run, action, partial(step, self, run, action))
+            if not isinstance(outcome, CallOut):
+                return self._advance(run, action, outcome, flow_id)
+        while True:
+            call_out = outcome
+            answer = call_out.make()  # outside every lock
+            with self.lock:
+                if run.ended or run.contact.session.ended:
+                    detail = f"{call_out.what}: the chat ended meanwhile, its answer is dropped"
+                    self._record(run, action, detail, "end", None, flow_id)
+                    return False
+                outcome = self._attempt(run, action, partial(call_out.resume, answer))
+                if not isinstance(outcome, CallOut):
+                    return self._advance(run, action, outcome, flow_id)
+
+    def _attempt(
+        self, run: FlowRun, action: dict[str, Any], attempt: Callable[[], Outcome]
+    ) -> Outcome | CallOut | None:
+        """A step's outcome, its error branch taken; the call it makes out of the engine; or
+        None: it waits (recorded)."""
+        try:
+            return attempt()
+        except Branch as error:
+            branch, following = error_branch(action, error.error_type)
+            return error.detail, branch, following
+        except Paused as pause:
+            self._record(run, action, pause.detail, "waiting", run.current)
+            return None
+        except CallOut as call_out:
+            return call_out
+
+    def _advance(
+        self, run: FlowRun, action: dict[str, Any], outcome: Outcome | None, flow_id: str
+    ) -> bool:
+        """Record the step (a block of ``flow_id``) and move the run on; False once the run
+        ended or waits."""
+        if outcome is None:
+            return False
+        detail, branch, following = outcome
+        self._record(run, action, detail, branch, following, flow_id)
+        if following is None:
+            self._flow_ended(run)
+            return False
+        run.current = following
+        return True
 
     def _record(
         self,
@@ -416,8 +545,8 @@ class FlowEngine:
         head, rest = parts[0], parts[1:]
         if head == "Attributes" and len(rest) == 1:
             return contact.session.attributes.get(rest[0])
-        if head == "External" and len(rest) == 1:
-            return run.external.get(rest[0])
+        if head == "External" and rest:
+            return external_value(run.external, rest)
         if head == "Lex":
             return run.lex.value(rest)
         system = {
@@ -652,6 +781,53 @@ class FlowEngine:
         shown = [f"{hook}={flow_id}" for hook, flow_id in chosen.items()]
         return f"set {', '.join(shown)}", "NextAction", next_action(action)
 
+    def invoke_lambda_function(self, run: FlowRun, action: dict[str, Any]) -> Outcome:
+        """[doc: InvokeLambdaFunction] "Invokes an AWS Lambda function with a collection of
+        optional parameters. This AWS Lambda function is also given a copy of the flow run
+        data"; "If an error does not occur, the response's attributes are available
+        dynamically under the $.External path." The handler registered for the function's ARN
+        (:mod:`.flow_handlers`) is called outside the lock (:class:`CallOut`); the rules of
+        the event and the answer are :mod:`.flow_lambda`'s."""
+        parameters = action["Parameters"]
+        arn = self.text(run, parameters["LambdaFunctionARN"])
+        if not arn:
+            raise Branch("NoMatchingError", "no function: LambdaFunctionARN names none")
+        attributes = {
+            self.text(run, key): self.text(run, value)
+            for key, value in parameters.get("LambdaInvocationAttributes", {}).items()
+        }
+        event = lambda_event(run.contact, attributes, run.target_queue or run.contact.queue_id)
+        seconds = time_limit(parameters)
+        find = self.find_handler
+
+        def call() -> Any:
+            handler = find(LAMBDA, arn, unqualified(arn))
+            if handler is None:
+                raise NoHandler(f"no handler is registered for {arn} (register_lambda)")
+            return handler(event, LambdaContext.for_call(arn, seconds))
+
+        def resume(answer: Answer) -> Outcome:
+            name = function_name(arn)
+            # The last function's answer is $.External: a failed one leaves none.
+            run.external = {}
+            if answer.timed_out:
+                raise Branch("NoMatchingError", f"{name} did not answer within {seconds} s")
+            if isinstance(answer.error, NoHandler):
+                raise Branch("NoMatchingError", f"{name} failed: {answer.error}")
+            if answer.error is not None:
+                error = answer.error
+                raise Branch("NoMatchingError", f"{name} raised {type(error).__name__}: {error}")
+            try:
+                run.external = lambda_answer(answer.value, response_type(parameters))
+            except AnswerRefused as refused:
+                raise Branch(
+                    "NoMatchingError", f"{name} answered what a flow cannot take: {refused}"
+                ) from None
+            keys = ", ".join(run.external) or "nothing"
+            return f"invoked {name}: $.External holds {keys}", "NextAction", next_action(action)
+
+        raise CallOut(call, resume, seconds, f"invoke {function_name(arn)}")
+
     def connect_participant_with_lex_bot(
         self, run: FlowRun, action: dict[str, Any]
     ) -> tuple[str, str, str | None]:
@@ -847,4 +1023,5 @@ STEPS: dict[str, Step] = {
     "UpdateContactEventHooks": FlowEngine.update_contact_event_hooks,
     "ConnectParticipantWithLexBot": FlowEngine.connect_participant_with_lex_bot,
     "UpdateFlowLoggingBehavior": FlowEngine.update_flow_logging_behavior,
+    "InvokeLambdaFunction": FlowEngine.invoke_lambda_function,
 }

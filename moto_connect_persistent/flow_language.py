@@ -329,6 +329,8 @@ _ROWS = (
                 members={"ResponseType": Parameter(STATIC, values=("STRING_MAP", "JSON"))},
             ),
         },
+        chat="Yes (SYNCHRONOUS; ASYNCHRONOUS is refused by name: its result is loaded by a Wait)",
+        runs=True,
     ),
     ActionType("AssociateContactToCustomerProfile", "interaction", "Customer profiles", None),
     ActionType(

@@ -42,6 +42,15 @@ from .exceptions import (
 )
 from .faults import Faults
 from .flow_engine import CUSTOMER_REMAINING, FlowEngine
+from .flow_handlers import (
+    LAMBDA,
+    FlowHandlers,
+    Handler,
+    LoopbackHandler,
+    arn_account_region,
+    check_loopback_url,
+)
+from .flow_lambda import FUNCTION_ARN
 from .flow_logs import FlowLogs
 from .idempotency import Replies
 from .instance_attributes import InstanceAttributes
@@ -143,7 +152,9 @@ class ConnectPersistentBackend(BaseBackend):
         self.core.listeners.on(SegmentEnded, self.records.segment_ended)
         self.core.listeners.on(AttributesUpdated, self.records.attributes_updated)
         self.flows = ContactFlows(origin, self.lock, self.partition)
-        self.engine = FlowEngine(self.lock, self.core, self.flows)
+        #: The flow handlers (Lambda functions) whose ARNs name this account and region.
+        self.handlers = FlowHandlers()
+        self.engine = FlowEngine(self.lock, self.core, self.flows, find_flow_handler)
         self.instance_attributes = InstanceAttributes(origin, self.lock)
         self.flow_logs = FlowLogs(origin, self.engine, self.flows, self.instance_attributes)
 
@@ -236,6 +247,24 @@ class ConnectPersistentBackend(BaseBackend):
 
     def set_transcript_storage_strict(self, strict: bool) -> None:
         self.archive.set_strict(strict)
+
+    def register_lambda_callback(self, function_arn: str, callback_url: str) -> None:
+        """Server mode's ``register_lambda`` (flow_handlers.py): the function's handler lives
+        behind ``callback_url``, a loopback URL the flow engine POSTs each call to. The ARN
+        must name this backend's account and region."""
+        match = FUNCTION_ARN.fullmatch(function_arn)
+        if match is None or (match.group("account"), match.group("region")) != (
+            self.account_id,
+            self.region_name,
+        ):
+            raise InvalidParameterException(
+                f"function_arn {function_arn!r} must be a Lambda function ARN of account "
+                f"{self.account_id} and region {self.region_name}."
+            )
+        refused = check_loopback_url(callback_url)
+        if refused is not None:
+            raise InvalidParameterException(refused)
+        self.handlers.register(LAMBDA, function_arn, LoopbackHandler(callback_url))
 
     def flow_log(self, contact_id: str) -> list[dict[str, Any]]:
         """The steps the flows of ``contact_id`` took, oldest first, as JSON objects (the
@@ -1000,6 +1029,20 @@ def check_initial_message(message: dict[str, str], declared: tuple[str, ...] | N
 
 
 connect_persistent_backends = BackendDict(ConnectPersistentBackend, "connect")
+
+
+def find_flow_handler(kind: str, *arns: str) -> Handler | None:
+    """The handler registered for the first of ``arns`` that has one, in the backend of the
+    account and region the ARN names (flow_handlers.py); a backend not made yet has none, and
+    none is made here."""
+    parts = arn_account_region(arns[0]) if arns else None
+    if parts is None:
+        return None
+    account, region = parts
+    accounts = dict.get(connect_persistent_backends, account)
+    backend = dict.get(accounts, region) if accounts is not None else None
+    return backend.handlers.find(kind, *arns) if backend is not None else None
+
 
 B = TypeVar("B", bound=BaseBackend)
 

@@ -58,6 +58,7 @@ SEEDING_METHODS = frozenset(
         "disconnect_agent",
         "advance_clock",
         "flow_log",
+        "register_lambda_callback",
     }
 )
 

@@ -84,6 +84,37 @@ def test_a_whole_transcript_through_the_fixtures(
     assert [i["Content"] for i in items if i["Type"] == "MESSAGE"] == ["my order is late"]
 
 
+def test_a_lambda_handler_of_this_process_answers_the_servers_flow(
+    connect_client, connect_instance_id
+):
+    import json
+
+    from moto_connect_persistent import register_lambda
+
+    arn = "arn:aws:lambda:us-east-1:123456789012:function:tagger"
+    register_lambda(arn, lambda event, context: {"tag": event["Details"]["Parameters"]["t"]})
+    flow = {"Version": "2019-10-30", "StartAction": "call", "Actions": [
+        {"Identifier": "call", "Type": "InvokeLambdaFunction",
+         "Parameters": {"LambdaFunctionARN": arn, "LambdaInvocationAttributes": {"t": "vip"}},
+         "Transitions": {"NextAction": "keep"}},
+        {"Identifier": "keep", "Type": "UpdateContactAttributes",
+         "Parameters": {"Attributes": {"tag": "$.External.tag"}},
+         "Transitions": {"NextAction": "end"}},
+        {"Identifier": "end", "Type": "EndFlowExecution"},
+    ]}
+    flow_id = connect_client.create_contact_flow(
+        InstanceId=connect_instance_id, Name="Tagger", Type="CONTACT_FLOW",
+        Content=json.dumps(flow),
+    )["ContactFlowId"]
+    chat = connect_client.start_chat_contact(
+        InstanceId=connect_instance_id, ContactFlowId=flow_id,
+        ParticipantDetails={"DisplayName": "Ann"},
+    )
+    assert connect_client.get_contact_attributes(
+        InstanceId=connect_instance_id, InitialContactId=chat["ContactId"]
+    )["Attributes"] == {"tag": "vip"}
+
+
 @pytest.mark.connect_persistent(account_id="111122223333")
 def test_an_account_the_server_does_not_use_fails_clearly(request):
     with pytest.raises(pytest.fail.Exception, match="MOTO_ACCOUNT_ID for both"):
@@ -143,7 +174,7 @@ def test_the_examples_pass_against_the_server(
     assert results["test_example_use_cases::test_with_your_own_mock_aws_fixture"] == "passed"
     assert results["test_example_retries::test_two_throttles_are_retried"] == "passed"
     checks = re.findall(r"^def (test_\w+)", SERVER_MODE_CHECKS, re.MULTILINE)
-    assert len(checks) == 6
+    assert len(checks) == 7
     assert {name: results[f"::{name}"] for name in checks} == dict.fromkeys(checks, "passed")
 
 
@@ -157,6 +188,7 @@ def test_seeds_controls_and_resets_went_to_the_server(
     for path in (
         "/moto-api/connect-persistent/seed_chat_session",
         "/moto-api/connect-persistent/inject_fault",
+        "/moto-api/connect-persistent/register_lambda_callback",
         "/moto-api/reset",
     ):
         assert f'"POST {path} HTTP/1.1" 200' in log, path
