@@ -1,24 +1,21 @@
-"""Amazon Lex V2 bots as Python: what a flow's ConnectParticipantWithLexBot talks to.
+"""Amazon Lex V2 bots as Python: the rules of what a flow's ConnectParticipantWithLexBot
+says to one and reads back.
 
-``register_lex_bot(bot_alias_arn, handler)`` makes the flow engine call
-``handler(request) -> answer`` for each thing the customer says to that bot alias, where
-``request`` and ``answer`` have the shapes of Lex V2's ``RecognizeText`` (botocore's
-``lexv2-runtime`` model: its request's members, its response's ``messages``,
-``sessionState`` and ``interpretations``), so a team's bot logic, or a stand-in for it,
-answers as the real bot would. The engine calls a handler outside every lock.
-
-Handlers are the process's, keyed by the alias ARN (which names the bot's account and
-region); moto's reset forgets them, as it forgets every other state of the mock.
+``register_lex_bot(bot_alias_arn, handler)`` (:mod:`.controls`; kept as the other flow
+handlers are, :mod:`.flow_handlers`) makes the flow engine call ``handler(request) -> answer``
+for each thing the customer says to that bot alias, where ``request`` and ``answer`` have the
+shapes of Lex V2's ``RecognizeText`` (botocore's ``lexv2-runtime`` model: its request's
+members, its response's ``messages``, ``sessionState`` and ``interpretations``), so a team's
+bot logic, or a stand-in for it, answers as the real bot would. The engine calls a handler
+outside every lock.
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .chat.happenings import EVERY_CHAT, BackendReset
 from .exceptions import InvalidParameterException
 
 #: A bot: ``handler(request) -> answer``, shaped as Lex V2 RecognizeText's.
@@ -39,31 +36,6 @@ MESSAGE_CONTENT_TYPES = {
 CONVERSATION_OVER = frozenset({"Fulfilled", "ReadyForFulfillment", "Failed"})
 #: The dialog action that ends it the same way [doc: Lex V2 DialogAction, type "Close"].
 CLOSE = "Close"
-
-_lock = threading.Lock()
-_handlers: dict[str, LexBotHandler] = {}
-
-
-def register_lex_bot(bot_alias_arn: str, handler: LexBotHandler) -> None:
-    """Answer a flow's ConnectParticipantWithLexBot for ``bot_alias_arn`` with ``handler``:
-    ``handler(request) -> answer``, both shaped as Lex V2 ``RecognizeText``'s request and
-    response. Registering the same ARN again replaces its handler; moto's reset forgets it."""
-    alias_parts(bot_alias_arn)
-    with _lock:
-        _handlers[bot_alias_arn] = handler
-
-
-def handler_of(bot_alias_arn: str) -> LexBotHandler | None:
-    with _lock:
-        return _handlers.get(bot_alias_arn)
-
-
-def _forget(happening: BackendReset) -> None:
-    with _lock:
-        _handlers.clear()
-
-
-EVERY_CHAT.on(BackendReset, _forget)
 
 
 def alias_parts(bot_alias_arn: str) -> tuple[str, str]:

@@ -15,6 +15,7 @@ from typing import Any
 
 import boto3
 import pytest
+import requests
 from support import ACCOUNT, REGION, expect_error
 
 from moto_connect_persistent import (
@@ -341,8 +342,8 @@ def test_register_lex_bot_refuses_what_is_no_bot_alias_arn() -> None:
 
 
 def test_a_bot_answers_over_a_real_server(connect_server_url: str) -> None:
-    """Server mode with the plugin's server fixture (it shares this process): the bot
-    registered here answers the chats the server runs."""
+    """Server mode: registered with ``endpoint_url``, the bot stays in the test process,
+    served on a loopback port, and the server calls it back for each turn."""
     connect = boto3.client("connect", region_name=REGION, endpoint_url=connect_server_url)
     iid = connect.create_instance(
         IdentityManagementType="CONNECT_MANAGED",
@@ -350,7 +351,7 @@ def test_a_bot_answers_over_a_real_server(connect_server_url: str) -> None:
         InboundCallsEnabled=True,
         OutboundCallsEnabled=True,
     )["Id"]
-    register_lex_bot(BOT, lambda request: close("CancelOrder"))
+    register_lex_bot(BOT, lambda request: close("CancelOrder"), endpoint_url=connect_server_url)
     flow_id = connect.create_contact_flow(
         InstanceId=iid, Name="Bot chat", Type="CONTACT_FLOW", Content=json.dumps(bot_flow())
     )["ContactFlowId"]
@@ -367,3 +368,23 @@ def test_a_bot_answers_over_a_real_server(connect_server_url: str) -> None:
     contact = connect.describe_contact(InstanceId=iid, ContactId=started["ContactId"])
     assert contact["Contact"]["DisconnectReason"] == "CONTACT_FLOW_DISCONNECT"
     assert [t for r, _, _, _, t in ITEMS.seen if r == started["ContactId"]][-1] == "Cancelled."
+
+
+def test_a_bot_callback_must_be_on_loopback_and_name_the_account(connect_server_url: str) -> None:
+    """Over HTTP the server calls a bot back on this machine only, and the alias ARN must be
+    a Lex V2 bot alias ARN of the account and region the call names."""
+    url = f"{connect_server_url}/moto-api/connect-persistent/register_lex_bot_callback"
+    for arn, callback, words in (
+        (BOT, "http://example.com:80/x", "the server calls back on this machine only"),
+        (BOT.replace(ACCOUNT, "210987654321"), "http://127.0.0.1:9/x", "must name account"),
+        ("arn:aws:lambda:us-east-1:123456789012:function:f", "http://127.0.0.1:9/x", "bot alias"),
+    ):
+        answer = requests.post(
+            url,
+            json={"bot_alias_arn": arn, "callback_url": callback},
+            headers={"x-moto-region": REGION},
+            timeout=30,
+        )
+        assert answer.status_code == 400, answer.text
+        assert answer.json()["error"]["code"] == "InvalidParameterException"
+        assert words in answer.json()["error"]["message"]
