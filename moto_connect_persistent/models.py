@@ -159,9 +159,7 @@ class ConnectPersistentBackend(BaseBackend):
         self.handlers = FlowHandlers()
         self.engine = FlowEngine(self.lock, self.core, self.flows, find_flow_handler)
         self.instance_attributes = InstanceAttributes(origin, self.lock)
-        self.flow_logs = FlowLogs(
-            origin, self.lock, self.engine, self.flows, self.instance_attributes
-        )
+        self.flow_logs = FlowLogs(origin, self.engine, self.flows, self.instance_attributes)
 
     def reset(self) -> None:
         """moto's reset: listeners drop what they hold (sockets), then the state goes."""
