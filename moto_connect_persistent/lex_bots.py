@@ -12,6 +12,7 @@ outside every lock.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -31,6 +32,25 @@ MESSAGE_CONTENT_TYPES = {
     "PlainText": "text/plain",
     "CustomPayload": "application/vnd.amazonaws.connect.message.interactive",
 }
+INTERACTIVE = MESSAGE_CONTENT_TYPES["CustomPayload"]
+
+
+def check_interactive(content: str) -> None:
+    """[doc: Admin Guide, interactive messages] "When an interactive message is sent via chat,
+    the flow validates that the message format follows one of these templates": a JSON
+    object with a ``templateType`` and its ``data`` object (the templates' own fields are
+    the client's to enforce: "The string field limits [...] are expected to be enforced by
+    the client")."""
+    try:
+        payload = json.loads(content)
+    except ValueError:
+        raise BadAnswer("a CustomPayload message is not JSON: no interactive template") from None
+    if not isinstance(payload, dict) or not isinstance(payload.get("templateType"), str):
+        raise BadAnswer("a CustomPayload message has no templateType: no interactive template")
+    if not isinstance(payload.get("data"), dict):
+        raise BadAnswer(f"the {payload['templateType']} template has no data object")
+
+
 #: The intent states that end the bot's conversation and hand the chat back to the flow
 #: [doc: Lex V2 Intent, state]: anything else (InProgress, Waiting) waits for the customer.
 CONVERSATION_OVER = frozenset({"Fulfilled", "ReadyForFulfillment", "Failed"})
@@ -130,6 +150,8 @@ def read_answer(answer: Any) -> LexTurn:
             raise BadAnswer(f"messages holds {message!r}, not a message")
         content_type = MESSAGE_CONTENT_TYPES.get(str(message.get("contentType", "PlainText")))
         if content_type is not None and message.get("content"):
+            if content_type == INTERACTIVE:
+                check_interactive(message["content"])
             messages.append((content_type, message["content"]))
     slots = {}
     for name, slot in _member(intent, "slots", Mapping, {}).items():

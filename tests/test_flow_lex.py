@@ -151,9 +151,11 @@ class OrderBot:
 
 
 class Chat:
-    def __init__(self, connect: Any, iid: str, document: dict[str, Any]) -> None:
+    def __init__(
+        self, connect: Any, iid: str, document: dict[str, Any], name: str = "Bot chat"
+    ) -> None:
         flow_id = connect.create_contact_flow(
-            InstanceId=iid, Name="Bot chat", Type="CONTACT_FLOW", Content=json.dumps(document)
+            InstanceId=iid, Name=name, Type="CONTACT_FLOW", Content=json.dumps(document)
         )["ContactFlowId"]
         started = connect.start_chat_contact(
             InstanceId=iid,
@@ -388,3 +390,38 @@ def test_a_bot_callback_must_be_on_loopback_and_name_the_account(connect_server_
         assert answer.status_code == 400, answer.text
         assert answer.json()["error"]["code"] == "InvalidParameterException"
         assert words in answer.json()["error"]["message"]
+
+
+def picker(payload: str) -> dict[str, Any]:
+    return {
+        "messages": [{"contentType": "CustomPayload", "content": payload}],
+        "sessionState": {
+            "dialogAction": {"type": "ElicitIntent"},
+            "intent": {"name": "OrderStatus", "state": "InProgress"},
+        },
+    }
+
+
+def test_a_bots_interactive_message_reaches_the_chat(connect: Any, iid: str) -> None:
+    """[doc: Admin Guide, "Add Amazon Lex interactive messages for customers in chat"]
+    "Interactive messages are rich messages [...] powered by Amazon Lex": a bot's
+    CustomPayload is written as an interactive message; "the flow validates that the message
+    format follows one of these templates": one that is no template takes the Error branch."""
+    template = json.dumps(
+        {
+            "templateType": "ListPicker",
+            "version": "1.0",
+            "data": {"content": {"title": "Which order?", "elements": [{"title": "1234"}]}},
+        }
+    )
+    register_lex_bot(BOT, lambda request: picker(template))
+    chat = Chat(connect, iid, bot_flow())
+    chat.send("my order")
+    assert ITEMS.seen[-1][3:] == ("application/vnd.amazonaws.connect.message.interactive", template)
+    assert chat.log()[-1].branch == "waiting"
+
+    register_lex_bot(BOT, lambda request: picker('{"title": "no template"}'))
+    other = Chat(connect, iid, bot_flow(), name="Bot chat 2")
+    other.send("my order")
+    assert other.messages()[-1] == ("SYSTEM", "The bot is unavailable.")
+    assert "no templateType" in [s for s in other.log() if s.action == "ask"][-1].detail
