@@ -4,11 +4,17 @@
 and is a listener of its chat core: when a chat segment starts (``SegmentStarted``) with a
 ``ContactFlowId`` that names an active, published flow of its instance, the engine queues a
 :class:`FlowRun` of it; it never runs a step inside a happening's delivery (under the lock,
-while the core is still writing the chat's first items). The backend hands the queue over once
-the call that caused it has left the lock (:meth:`FlowEngine.run_pending`): each step then
-takes the lock for itself, so a flow never holds an API call of another thread, and no step
-does I/O or starts a thread under the lock. A ``ContactFlowId`` naming no such flow runs
-nothing (docs/fidelity.md).
+while the core is still writing the chat's first items): the run is work deferred
+(:mod:`.chat.deferred`) for the thread whose call caused it, done once that call has left the
+lock (:meth:`FlowEngine.advance`): each step then takes the lock for itself, so a flow never
+holds an API call of another thread, and no step does I/O or starts a thread under the lock.
+A ``ContactFlowId`` naming no such flow runs nothing (docs/fidelity.md).
+
+A block that waits (a Wait, a Lex bot's conversation) pauses the run (:class:`Paused`,
+:class:`Waiting`); the happening it waits for (the customer's message, a custom bot leaving,
+its timer) resumes it, again as deferred work of the thread that brought it. A Lex bot's turn
+is such work: :meth:`FlowEngine._converse` calls the bot outside the lock
+(:func:`call_within`, :data:`LEX_TURN_SECONDS`), then applies its answer under it.
 
 Each step is recorded (:class:`FlowStep`: which block, what it did, which branch it took and
 where it went), so a failing test says which block went where: :meth:`FlowEngine.log`.
@@ -16,7 +22,7 @@ where it went), so a failing test says which block went where: :meth:`FlowEngine
 Only the action types whose row in :mod:`.flow_language` says ``runs`` are run; a flow holding
 any other is refused by name when a chat would start it (:meth:`FlowEngine.check_runnable`).
 
-Calling out. A step that calls code outside the engine (a Lambda handler; a bot) never calls it
+Calling out. A step that calls code outside the engine (a Lambda handler) never calls it
 under the lock: the code may take as long as it likes, or call the mock back through boto3.
 Such a step raises :class:`CallOut` instead of answering: ``call`` is what to run, and
 ``resume`` is the continuation. :meth:`FlowEngine._step` releases the lock, runs ``call`` on a
@@ -87,6 +93,9 @@ FLOW_DISCONNECT = "CONTACT_FLOW_DISCONNECT"
 #: Steps one run may take before the engine stops it: a flow looping on itself with no
 #: Wait would otherwise never end.
 MAX_STEPS = 1000
+#: How long a Lex bot's handler may take to answer one turn before the block takes its Error
+#: branch (the mock's choice: the Flow language gives the bot no time limit of its own).
+LEX_TURN_SECONDS = 30.0
 #: The longest a Wait may wait [doc: Flow language, Wait: "no greater than 604800 (seven
 #: days)"].
 WAIT_LIMIT_SECONDS = 604800
@@ -224,20 +233,24 @@ class CallOut(Exception):
         self.what = what
 
     def make(self) -> Answer:
-        """Run ``call`` on a worker thread, started here (never under a lock), and wait for it
-        at most ``time_limit`` seconds; a late answer is dropped."""
-        answers: list[Answer] = []
+        return call_within(self.call, self.time_limit, self.what)
 
-        def work() -> None:
-            try:
-                answers.append(Answer(value=self.call()))
-            except BaseException as err:  # whatever the code raised is its answer
-                answers.append(Answer(error=err))
 
-        worker = threading.Thread(target=work, name=f"flow call: {self.what}", daemon=True)
-        worker.start()
-        worker.join(self.time_limit)
-        return answers[0] if answers else Answer(timed_out=True)
+def call_within(call: Callable[[], Any], time_limit: float, what: str) -> Answer:
+    """Run ``call`` on a worker thread, started here (never under a lock), and wait for it at
+    most ``time_limit`` seconds; a late answer is dropped."""
+    answers: list[Answer] = []
+
+    def work() -> None:
+        try:
+            answers.append(Answer(value=call()))
+        except BaseException as err:  # whatever the code raised is its answer
+            answers.append(Answer(error=err))
+
+    worker = threading.Thread(target=work, name=f"flow call: {what}", daemon=True)
+    worker.start()
+    worker.join(time_limit)
+    return answers[0] if answers else Answer(timed_out=True)
 
 
 #: Finds the handler registered for a kind and ARNs (``flow_handlers``): the first ARN's,
@@ -913,15 +926,24 @@ class FlowEngine:
             handler = self.find_handler(LEX_BOT, conversation.bot_alias_arn)
             turn: LexTurn | None = None
             failure = ""
-            try:
-                if handler is None:
-                    failure = f"no bot registered for {conversation.bot_alias_arn}"
+            if handler is None:
+                failure = f"no bot registered for {conversation.bot_alias_arn}"
+            else:
+                answer = call_within(
+                    partial(handler, request),
+                    LEX_TURN_SECONDS,
+                    f"ask {conversation.bot_alias_arn}",
+                )
+                if answer.timed_out:
+                    failure = f"the bot did not answer within {LEX_TURN_SECONDS:.0f} s"
+                elif answer.error is not None:
+                    raised = answer.error
+                    failure = f"the bot raised {type(raised).__name__}: {raised}"
                 else:
-                    turn = read_answer(handler(request))
-            except BadAnswer as bad:
-                failure = f"the bot's answer is not a RecognizeText response: {bad}"
-            except Exception as raised:  # noqa: BLE001 - the bot's failure is the flow's Error
-                failure = f"the bot raised {type(raised).__name__}: {raised}"
+                    try:
+                        turn = read_answer(answer.value)
+                    except BadAnswer as bad:
+                        failure = f"the bot's answer is not a RecognizeText response: {bad}"
             with self.lock:
                 conversation.busy = False
                 if run.waiting is not waiting or run.ended or run.contact.session.ended:

@@ -21,6 +21,7 @@ from support import ACCOUNT, REGION, expect_error
 from moto_connect_persistent import (
     advance_clock,
     connect_persistent_backends,
+    flow_engine,
     register_lex_bot,
 )
 from moto_connect_persistent.chat.happenings import Origin
@@ -425,3 +426,24 @@ def test_a_bots_interactive_message_reaches_the_chat(connect: Any, iid: str) -> 
     other.send("my order")
     assert other.messages()[-1] == ("SYSTEM", "The bot is unavailable.")
     assert "no templateType" in [s for s in other.log() if s.action == "ask"][-1].detail
+
+
+def test_a_bot_that_does_not_answer_in_time_takes_the_error_branch(
+    connect: Any, iid: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A bot turn has a time limit (the mock's, docs/fidelity.md): a handler still busy when
+    it is up takes the Error branch, and the customer's call answers then, not when the bot
+    would have. Forced with an event the handler waits on, released once the branch is taken."""
+    monkeypatch.setattr(flow_engine, "LEX_TURN_SECONDS", 0.5)
+    release = threading.Event()
+
+    def stuck(request: dict[str, Any]) -> dict[str, Any]:
+        release.wait(30)
+        return close("CancelOrder")
+
+    register_lex_bot(BOT, stuck)
+    chat = Chat(connect, iid, bot_flow())
+    chat.send("hello")
+    release.set()
+    assert chat.messages()[-1] == ("SYSTEM", "The bot is unavailable.")
+    assert "did not answer within" in [s for s in chat.log() if s.action == "ask"][-1].detail
