@@ -22,12 +22,12 @@ if TYPE_CHECKING:
         clear_faults,
         inject_fault,
         register_lambda,
+        register_lex_bot,
         require_stored_transcripts,
         set_settle_time,
     )
     from .exceptions import SeedingError
     from .flow_engine import FlowStep
-    from .lex_bots import register_lex_bot
     from .mock import mock_connect_persistent
     from .models import ConnectPersistentBackend, connect_persistent_backends
     from .seeding import ChatSession, chat_session, flow_log, seed_chat_session, seed_contact
@@ -52,7 +52,7 @@ _EXPORTS = {
     "connect_persistent_backends": ".models",
     "mock_connect_persistent": ".mock",
     "read_transcript": ".transcript_reader",
-    "register_lex_bot": ".lex_bots",
+    "register_lex_bot": ".controls",
     "seed_chat_session": ".seeding",
     "seed_contact": ".seeding",
 }

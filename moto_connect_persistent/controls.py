@@ -7,8 +7,9 @@ from collections.abc import Callable
 from typing import Any
 
 from . import flow_callbacks
-from .flow_handlers import LAMBDA
+from .flow_handlers import LAMBDA, LEX_BOT, arn_account_region
 from .flow_lambda import FUNCTION_ARN
+from .lex_bots import LexBotHandler, alias_parts
 from .mock import test_server_endpoint
 from .seeding import LocalSeeder, RemoteSeeder, seeder_for
 
@@ -127,3 +128,29 @@ def register_lambda(
         )
         return
     LocalSeeder(region, account).backend.handlers.register(LAMBDA, function_arn, handler)
+
+
+def register_lex_bot(
+    bot_alias_arn: str, handler: LexBotHandler, *, endpoint_url: str | None = None
+) -> None:
+    """Make a flow's ``ConnectParticipantWithLexBot`` of ``bot_alias_arn`` call
+    ``handler(request) -> answer`` for each customer message, both shaped as Lex V2
+    ``RecognizeText``'s request and response (docs/contact-flows.md, "Lex bots").
+
+    As ``register_lambda``: the handler belongs to the account and region the ARN names, moto's
+    reset forgets it (register inside the mock), and with ``endpoint_url`` (or under moto's
+    ``TEST_SERVER_MODE``) it stays in this process, served on a loopback port the server calls
+    back (:mod:`.flow_callbacks`).
+    """
+    alias_parts(bot_alias_arn)  # a Lex V2 bot alias ARN, or refused here, by name
+    parts = arn_account_region(bot_alias_arn)
+    assert parts is not None  # alias_parts checked its shape
+    account, region = parts
+    remote = endpoint_url or test_server_endpoint()
+    if remote:
+        url = flow_callbacks.serve(remote, bot_alias_arn, handler)
+        RemoteSeeder(remote, region, account).call(
+            "register_lex_bot_callback", bot_alias_arn=bot_alias_arn, callback_url=url
+        )
+        return
+    LocalSeeder(region, account).backend.handlers.register(LEX_BOT, bot_alias_arn, handler)

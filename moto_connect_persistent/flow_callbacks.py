@@ -1,10 +1,12 @@
 """The test process's half of flow handlers in server mode: its handlers, served on loopback.
 
 A server in another process cannot call a Python function of the test's, so
-``register_lambda(..., endpoint_url=...)`` (and any ``register_lambda`` under moto's
-``TEST_SERVER_MODE``) serves the handler here, on ``http://127.0.0.1:<port>/<token>``, and
-registers that URL with the server (``register_lambda_callback``). The server's flow engine
-POSTs ``{"event": ..., "context": {...}}`` to it for each invocation; the handler runs here, on
+``register_lambda(..., endpoint_url=...)`` and ``register_lex_bot(..., endpoint_url=...)``
+(and either under moto's ``TEST_SERVER_MODE``) serve the handler here, on
+``http://127.0.0.1:<port>/<token>``, and register that URL with the server
+(``register_lambda_callback``, ``register_lex_bot_callback``). The server's flow engine
+POSTs ``{"event": ..., "context": {...}}`` to it for each invocation (a bot's turn:
+``{"request": ...}``); the handler runs here, on
 a thread of this server, with a context rebuilt from what was sent (its remaining time counted
 down from the server's), and its answer goes back as ``{"answer": ...}``, an exception it
 raised as ``{"error": {"type", "message"}}``.
@@ -56,11 +58,15 @@ def _reply(handler: Handler, body: bytes) -> dict[str, Any]:
     """Call ``handler`` with the request in ``body``; what to answer the server."""
     try:
         request = json.loads(body)
-        event, sent = request["event"], request["context"]
+        if "request" in request:  # a Lex bot's turn (flow_handlers.LoopbackLexBot)
+            call: Callable[[], Any] = lambda: handler(request["request"])  # noqa: E731
+        else:
+            event, sent = request["event"], request["context"]
+            call = lambda: handler(event, _context(sent))  # noqa: E731
     except (ValueError, KeyError, TypeError) as err:
         return {"error": {"type": "BadCallback", "message": f"not a flow's call: {err}"}}
     try:
-        answer = handler(event, _context(sent))
+        answer = call()
     except Exception as err:  # the handler's failure is its answer, as Lambda reports it
         return {"error": {"type": type(err).__name__, "message": str(err)}}
     try:

@@ -57,7 +57,7 @@ from .chat.session import Contact
 from .contact_attributes import check_attribute_keys, check_attribute_size
 from .contact_flows import ContactFlows, StoredFlow
 from .exceptions import ConnectError, InvalidRequestException
-from .flow_handlers import LAMBDA, Handler
+from .flow_handlers import LAMBDA, LEX_BOT, Handler
 from .flow_lambda import (
     AnswerRefused,
     LambdaContext,
@@ -77,9 +77,6 @@ from .lex_bots import (
     alias_parts,
     read_answer,
     recognize_text_request,
-)
-from .lex_bots import (
-    handler_of as lex_handler_of,
 )
 
 log = logging.getLogger(__name__)
@@ -926,7 +923,7 @@ class FlowEngine:
                     text,
                     conversation.session_attributes,
                 )
-            handler = lex_handler_of(conversation.bot_alias_arn)
+            handler = self.find_handler(LEX_BOT, conversation.bot_alias_arn)
             turn: LexTurn | None = None
             failure = ""
             try:

@@ -1,5 +1,5 @@
-"""The Python stand-ins a flow calls out to: Lambda functions today (a Lex bot alias later, by
-the same mechanics), registered by the test that owns them.
+"""The Python stand-ins a flow calls out to: Lambda functions and Lex V2 bot aliases,
+registered by the test that owns them.
 
 Where they live: a handler is state of the account and region its ARN names, as a function is
 in moto's Lambda backend, so each :class:`~.models.ConnectPersistentBackend` owns one
@@ -31,6 +31,11 @@ import requests
 
 #: Handlers of Lambda functions, keyed by function ARN: ``handler(event, context)``.
 LAMBDA = "lambda"
+#: Handlers of Lex V2 bots, keyed by bot alias ARN: ``handler(request) -> answer``
+#: (:mod:`.lex_bots`).
+LEX_BOT = "lex-bot"
+#: How long a bot behind a callback may take to answer one turn.
+LEX_CALLBACK_SECONDS = 30.0
 
 #: Any AWS ARN: ``arn:<partition>:<service>:<region>:<account>:<resource>``.
 ARN = re.compile(r"arn:[\w-]+:[\w-]+:(?P<region>[a-z0-9-]+):(?P<account>\d{12}):.+")
@@ -117,15 +122,32 @@ class LoopbackHandler:
                 "remaining_time_in_millis": remaining,
             },
         }
-        try:
-            # A little past the block's limit: the engine has stopped waiting by then anyway.
-            response = requests.post(self.url, json=body, timeout=remaining / 1000 + 1)
-            reply = response.json()
-        except (requests.RequestException, ValueError) as err:
-            raise HandlerFailed(f"the callback at {self.url} did not answer: {err}") from None
-        if not isinstance(reply, dict) or not ("answer" in reply or "error" in reply):
-            raise HandlerFailed(f"the callback at {self.url} answered {reply!r}")
-        if "error" in reply:
-            error = reply["error"]
-            raise HandlerFailed(f"{error.get('type')}: {error.get('message')}")
-        return reply["answer"]
+        # A little past the block's limit: the engine has stopped waiting by then anyway.
+        return post_callback(self.url, body, remaining / 1000 + 1)
+
+
+class LoopbackLexBot:
+    """A Lex bot that lives in another process (the test's, in server mode): each turn POSTs
+    ``{"request"}`` to its callback URL and returns the ``answer`` sent back."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+
+    def __call__(self, request: dict[str, Any]) -> Any:
+        return post_callback(self.url, {"request": request}, LEX_CALLBACK_SECONDS)
+
+
+def post_callback(url: str, body: dict[str, Any], timeout: float) -> Any:
+    """POST one call to a handler behind ``url``: the ``answer`` it sent back, or
+    :class:`HandlerFailed` with the ``error`` it raised there (or why it was not reached)."""
+    try:
+        response = requests.post(url, json=body, timeout=timeout)
+        reply = response.json()
+    except (requests.RequestException, ValueError) as err:
+        raise HandlerFailed(f"the callback at {url} did not answer: {err}") from None
+    if not isinstance(reply, dict) or not ("answer" in reply or "error" in reply):
+        raise HandlerFailed(f"the callback at {url} answered {reply!r}")
+    if "error" in reply:
+        error = reply["error"]
+        raise HandlerFailed(f"{error.get('type')}: {error.get('message')}")
+    return reply["answer"]

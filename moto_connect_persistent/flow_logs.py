@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import json
 import logging
-import threading
 from collections.abc import Callable
 from datetime import datetime
 from functools import partial
@@ -134,13 +133,11 @@ class FlowLogs:
     def __init__(
         self,
         origin: Origin,
-        lock: threading.RLock,
         engine: FlowEngine,
         flows: ContactFlows,
         attributes: InstanceAttributes,
     ) -> None:
         self.origin = origin
-        self.lock = lock
         self.engine = engine
         self.flows = flows
         self.attributes = attributes

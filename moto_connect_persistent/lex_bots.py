@@ -1,24 +1,22 @@
-"""Amazon Lex V2 bots as Python: what a flow's ConnectParticipantWithLexBot talks to.
+"""Amazon Lex V2 bots as Python: the rules of what a flow's ConnectParticipantWithLexBot
+says to one and reads back.
 
-``register_lex_bot(bot_alias_arn, handler)`` makes the flow engine call
-``handler(request) -> answer`` for each thing the customer says to that bot alias, where
-``request`` and ``answer`` have the shapes of Lex V2's ``RecognizeText`` (botocore's
-``lexv2-runtime`` model: its request's members, its response's ``messages``,
-``sessionState`` and ``interpretations``), so a team's bot logic, or a stand-in for it,
-answers as the real bot would. The engine calls a handler outside every lock.
-
-Handlers are the process's, keyed by the alias ARN (which names the bot's account and
-region); moto's reset forgets them, as it forgets every other state of the mock.
+``register_lex_bot(bot_alias_arn, handler)`` (:mod:`.controls`; kept as the other flow
+handlers are, :mod:`.flow_handlers`) makes the flow engine call ``handler(request) -> answer``
+for each thing the customer says to that bot alias, where ``request`` and ``answer`` have the
+shapes of Lex V2's ``RecognizeText`` (botocore's ``lexv2-runtime`` model: its request's
+members, its response's ``messages``, ``sessionState`` and ``interpretations``), so a team's
+bot logic, or a stand-in for it, answers as the real bot would. The engine calls a handler
+outside every lock.
 """
 
 from __future__ import annotations
 
-import threading
+import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .chat.happenings import EVERY_CHAT, BackendReset
 from .exceptions import InvalidParameterException
 
 #: A bot: ``handler(request) -> answer``, shaped as Lex V2 RecognizeText's.
@@ -34,36 +32,30 @@ MESSAGE_CONTENT_TYPES = {
     "PlainText": "text/plain",
     "CustomPayload": "application/vnd.amazonaws.connect.message.interactive",
 }
+INTERACTIVE = MESSAGE_CONTENT_TYPES["CustomPayload"]
+
+
+def check_interactive(content: str) -> None:
+    """[doc: Admin Guide, interactive messages] "When an interactive message is sent via chat,
+    the flow validates that the message format follows one of these templates": a JSON
+    object with a ``templateType`` and its ``data`` object (the templates' own fields are
+    the client's to enforce: "The string field limits [...] are expected to be enforced by
+    the client")."""
+    try:
+        payload = json.loads(content)
+    except ValueError:
+        raise BadAnswer("a CustomPayload message is not JSON: no interactive template") from None
+    if not isinstance(payload, dict) or not isinstance(payload.get("templateType"), str):
+        raise BadAnswer("a CustomPayload message has no templateType: no interactive template")
+    if not isinstance(payload.get("data"), dict):
+        raise BadAnswer(f"the {payload['templateType']} template has no data object")
+
+
 #: The intent states that end the bot's conversation and hand the chat back to the flow
 #: [doc: Lex V2 Intent, state]: anything else (InProgress, Waiting) waits for the customer.
 CONVERSATION_OVER = frozenset({"Fulfilled", "ReadyForFulfillment", "Failed"})
 #: The dialog action that ends it the same way [doc: Lex V2 DialogAction, type "Close"].
 CLOSE = "Close"
-
-_lock = threading.Lock()
-_handlers: dict[str, LexBotHandler] = {}
-
-
-def register_lex_bot(bot_alias_arn: str, handler: LexBotHandler) -> None:
-    """Answer a flow's ConnectParticipantWithLexBot for ``bot_alias_arn`` with ``handler``:
-    ``handler(request) -> answer``, both shaped as Lex V2 ``RecognizeText``'s request and
-    response. Registering the same ARN again replaces its handler; moto's reset forgets it."""
-    alias_parts(bot_alias_arn)
-    with _lock:
-        _handlers[bot_alias_arn] = handler
-
-
-def handler_of(bot_alias_arn: str) -> LexBotHandler | None:
-    with _lock:
-        return _handlers.get(bot_alias_arn)
-
-
-def _forget(happening: BackendReset) -> None:
-    with _lock:
-        _handlers.clear()
-
-
-EVERY_CHAT.on(BackendReset, _forget)
 
 
 def alias_parts(bot_alias_arn: str) -> tuple[str, str]:
@@ -158,6 +150,8 @@ def read_answer(answer: Any) -> LexTurn:
             raise BadAnswer(f"messages holds {message!r}, not a message")
         content_type = MESSAGE_CONTENT_TYPES.get(str(message.get("contentType", "PlainText")))
         if content_type is not None and message.get("content"):
+            if content_type == INTERACTIVE:
+                check_interactive(message["content"])
             messages.append((content_type, message["content"]))
     slots = {}
     for name, slot in _member(intent, "slots", Mapping, {}).items():

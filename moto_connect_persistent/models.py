@@ -44,9 +44,11 @@ from .faults import Faults
 from .flow_engine import CUSTOMER_REMAINING, FlowEngine
 from .flow_handlers import (
     LAMBDA,
+    LEX_BOT,
     FlowHandlers,
     Handler,
     LoopbackHandler,
+    LoopbackLexBot,
     arn_account_region,
     check_loopback_url,
 )
@@ -56,6 +58,7 @@ from .idempotency import Replies
 from .instance_attributes import InstanceAttributes
 from .instance_storage import InstanceStorage
 from .instances import check_instance
+from .lex_bots import alias_parts
 from .messages import check_message, write_event
 from .stored_transcripts import TranscriptArchive
 from .streams import check_streamable, check_streaming_endpoint, start_stream, stop_stream
@@ -156,9 +159,7 @@ class ConnectPersistentBackend(BaseBackend):
         self.handlers = FlowHandlers()
         self.engine = FlowEngine(self.lock, self.core, self.flows, find_flow_handler)
         self.instance_attributes = InstanceAttributes(origin, self.lock)
-        self.flow_logs = FlowLogs(
-            origin, self.lock, self.engine, self.flows, self.instance_attributes
-        )
+        self.flow_logs = FlowLogs(origin, self.engine, self.flows, self.instance_attributes)
 
     def reset(self) -> None:
         """moto's reset: listeners drop what they hold (sockets), then the state goes."""
@@ -267,6 +268,21 @@ class ConnectPersistentBackend(BaseBackend):
         if refused is not None:
             raise InvalidParameterException(refused)
         self.handlers.register(LAMBDA, function_arn, LoopbackHandler(callback_url))
+
+    def register_lex_bot_callback(self, bot_alias_arn: str, callback_url: str) -> None:
+        """Server mode's ``register_lex_bot``: the bot's handler lives behind
+        ``callback_url``, a loopback URL the flow engine POSTs each turn to. The ARN must be a
+        Lex V2 bot alias ARN of this backend's account and region."""
+        alias_parts(bot_alias_arn)
+        if arn_account_region(bot_alias_arn) != (self.account_id, self.region_name):
+            raise InvalidParameterException(
+                f"bot_alias_arn {bot_alias_arn!r} must name account {self.account_id} and "
+                f"region {self.region_name}."
+            )
+        refused = check_loopback_url(callback_url)
+        if refused is not None:
+            raise InvalidParameterException(refused)
+        self.handlers.register(LEX_BOT, bot_alias_arn, LoopbackLexBot(callback_url))
 
     def flow_log(self, contact_id: str) -> list[dict[str, Any]]:
         """The steps the flows of ``contact_id`` took, oldest first, as JSON objects (the

@@ -59,6 +59,7 @@ SEEDING_METHODS = frozenset(
         "advance_clock",
         "flow_log",
         "register_lambda_callback",
+        "register_lex_bot_callback",
     }
 )
 

@@ -15,6 +15,7 @@ from typing import Any
 
 import boto3
 import pytest
+import requests
 from support import ACCOUNT, REGION, expect_error
 
 from moto_connect_persistent import (
@@ -150,9 +151,11 @@ class OrderBot:
 
 
 class Chat:
-    def __init__(self, connect: Any, iid: str, document: dict[str, Any]) -> None:
+    def __init__(
+        self, connect: Any, iid: str, document: dict[str, Any], name: str = "Bot chat"
+    ) -> None:
         flow_id = connect.create_contact_flow(
-            InstanceId=iid, Name="Bot chat", Type="CONTACT_FLOW", Content=json.dumps(document)
+            InstanceId=iid, Name=name, Type="CONTACT_FLOW", Content=json.dumps(document)
         )["ContactFlowId"]
         started = connect.start_chat_contact(
             InstanceId=iid,
@@ -341,8 +344,8 @@ def test_register_lex_bot_refuses_what_is_no_bot_alias_arn() -> None:
 
 
 def test_a_bot_answers_over_a_real_server(connect_server_url: str) -> None:
-    """Server mode with the plugin's server fixture (it shares this process): the bot
-    registered here answers the chats the server runs."""
+    """Server mode: registered with ``endpoint_url``, the bot stays in the test process,
+    served on a loopback port, and the server calls it back for each turn."""
     connect = boto3.client("connect", region_name=REGION, endpoint_url=connect_server_url)
     iid = connect.create_instance(
         IdentityManagementType="CONNECT_MANAGED",
@@ -350,7 +353,7 @@ def test_a_bot_answers_over_a_real_server(connect_server_url: str) -> None:
         InboundCallsEnabled=True,
         OutboundCallsEnabled=True,
     )["Id"]
-    register_lex_bot(BOT, lambda request: close("CancelOrder"))
+    register_lex_bot(BOT, lambda request: close("CancelOrder"), endpoint_url=connect_server_url)
     flow_id = connect.create_contact_flow(
         InstanceId=iid, Name="Bot chat", Type="CONTACT_FLOW", Content=json.dumps(bot_flow())
     )["ContactFlowId"]
@@ -367,3 +370,58 @@ def test_a_bot_answers_over_a_real_server(connect_server_url: str) -> None:
     contact = connect.describe_contact(InstanceId=iid, ContactId=started["ContactId"])
     assert contact["Contact"]["DisconnectReason"] == "CONTACT_FLOW_DISCONNECT"
     assert [t for r, _, _, _, t in ITEMS.seen if r == started["ContactId"]][-1] == "Cancelled."
+
+
+def test_a_bot_callback_must_be_on_loopback_and_name_the_account(connect_server_url: str) -> None:
+    """Over HTTP the server calls a bot back on this machine only, and the alias ARN must be
+    a Lex V2 bot alias ARN of the account and region the call names."""
+    url = f"{connect_server_url}/moto-api/connect-persistent/register_lex_bot_callback"
+    for arn, callback, words in (
+        (BOT, "http://example.com:80/x", "the server calls back on this machine only"),
+        (BOT.replace(ACCOUNT, "210987654321"), "http://127.0.0.1:9/x", "must name account"),
+        ("arn:aws:lambda:us-east-1:123456789012:function:f", "http://127.0.0.1:9/x", "bot alias"),
+    ):
+        answer = requests.post(
+            url,
+            json={"bot_alias_arn": arn, "callback_url": callback},
+            headers={"x-moto-region": REGION},
+            timeout=30,
+        )
+        assert answer.status_code == 400, answer.text
+        assert answer.json()["error"]["code"] == "InvalidParameterException"
+        assert words in answer.json()["error"]["message"]
+
+
+def picker(payload: str) -> dict[str, Any]:
+    return {
+        "messages": [{"contentType": "CustomPayload", "content": payload}],
+        "sessionState": {
+            "dialogAction": {"type": "ElicitIntent"},
+            "intent": {"name": "OrderStatus", "state": "InProgress"},
+        },
+    }
+
+
+def test_a_bots_interactive_message_reaches_the_chat(connect: Any, iid: str) -> None:
+    """[doc: Admin Guide, "Add Amazon Lex interactive messages for customers in chat"]
+    "Interactive messages are rich messages [...] powered by Amazon Lex": a bot's
+    CustomPayload is written as an interactive message; "the flow validates that the message
+    format follows one of these templates": one that is no template takes the Error branch."""
+    template = json.dumps(
+        {
+            "templateType": "ListPicker",
+            "version": "1.0",
+            "data": {"content": {"title": "Which order?", "elements": [{"title": "1234"}]}},
+        }
+    )
+    register_lex_bot(BOT, lambda request: picker(template))
+    chat = Chat(connect, iid, bot_flow())
+    chat.send("my order")
+    assert ITEMS.seen[-1][3:] == ("application/vnd.amazonaws.connect.message.interactive", template)
+    assert chat.log()[-1].branch == "waiting"
+
+    register_lex_bot(BOT, lambda request: picker('{"title": "no template"}'))
+    other = Chat(connect, iid, bot_flow(), name="Bot chat 2")
+    other.send("my order")
+    assert other.messages()[-1] == ("SYSTEM", "The bot is unavailable.")
+    assert "no templateType" in [s for s in other.log() if s.action == "ask"][-1].detail

@@ -638,3 +638,34 @@ def test_entries_past_cloudwatchs_window_are_refused_loudly(
     assert [s.action for s in flow_log(contact_id)][-2:] == ["wait", "bye"]
     assert [e["Identifier"] for e in entries(logs, contact_id)] == ["on", "wait"]
     assert any(GROUP in record.getMessage() for record in caplog.records)
+
+
+def test_a_lambda_block_logs_its_external_results(connect: Any, instance: str, logs: Any) -> None:
+    """[doc: Admin Guide, flow logs] "If you use Amazon Lex or AWS Lambda in your contact
+    flows, the logs show the entry and exit of the contact flow going to them, and include any
+    information about the interaction that is sent or received": the InvokeLambdaFunction
+    block's entry (``InvokeExternalResource``) holds what the function answered, as
+    ``ExternalResults``."""
+    from moto_connect_persistent import register_lambda
+
+    function = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:lookup-customer"
+    register_lambda(function, lambda event, context: {"tier": "gold"})
+    enable_flow_logs(connect, instance)
+    flow = flow_of(
+        logging_block("on", "Enabled", "lookup"),
+        action(
+            "lookup",
+            "InvokeLambdaFunction",
+            {"LambdaFunctionARN": function, "InvocationTimeLimitSeconds": "3"},
+            NextAction="bye",
+            Errors=[{"ErrorType": "NoMatchingError", "NextAction": "bye"}],
+        ),
+        action("bye", "DisconnectParticipant", {}),
+    )
+    contact_id = start(connect, instance, deploy(connect, instance, flow))
+    by_block = {e["Identifier"]: e for e in entries(logs, contact_id)}
+    lookup = by_block["lookup"]
+    assert lookup["ContactFlowModuleType"] == "InvokeExternalResource"
+    assert lookup["ExternalResults"] == {"tier": "gold"}
+    assert lookup["Parameters"]["LambdaFunctionARN"] == function
+    assert "Results" not in lookup
