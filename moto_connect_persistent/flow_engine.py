@@ -142,6 +142,10 @@ class FlowRun:
     waiting: Waiting | None = None
     #: What the last Lex conversation left: ``$.Lex``.
     lex: LexResult = field(default_factory=LexResult)
+    #: How many times each Loop block (flow id, Identifier) has run since it last reset.
+    loops: dict[tuple[str, str], int] = field(default_factory=dict)
+    #: The current flow's attributes (UpdateFlowAttributes): ``$.FlowAttributes``.
+    flow_attributes: dict[str, str] = field(default_factory=dict)
     ended: bool = False
 
     def action(self, identifier: str) -> dict[str, Any]:
@@ -332,6 +336,11 @@ class FlowEngine:
                 and parameters.get("InvocationType") == "ASYNCHRONOUS"
             ):
                 missing.add("InvokeLambdaFunction with InvocationType ASYNCHRONOUS")
+            elif kind == "UpdateContactRecordingAndAnalyticsBehavior" and _redacts_chat(parameters):
+                missing.add(
+                    "UpdateContactRecordingAndAnalyticsBehavior with "
+                    "InFlightChatRedactionConfiguration (in-flight chat redaction)"
+                )
             elif kind == "ConnectParticipantWithLexBot" and "LexV2Bot" not in parameters:
                 missing.add("ConnectParticipantWithLexBot without LexV2Bot (Lex classic bots)")
             elif kind == "UpdateContactEventHooks":
@@ -559,6 +568,8 @@ class FlowEngine:
             return external_value(run.external, rest)
         if head == "Lex":
             return run.lex.value(rest)
+        if head == "FlowAttributes" and len(rest) == 1:
+            return run.flow_attributes.get(rest[0])
         system = {
             "ContactId": contact.id,
             "InitialContactId": contact.session.segments[0].id,
@@ -714,6 +725,8 @@ class FlowEngine:
             )
         document = json.loads(target.published)
         run.flow_id, run.document = target.flow_id, document
+        # UpdateFlowAttributes: "These attributes are not carried over to the subsequent flows."
+        run.flow_attributes = {}
         start: str = document["StartAction"]
         return f"transferred to flow '{target.name}'", "NextAction", start
 
@@ -961,6 +974,113 @@ class FlowEngine:
                     self._resume(run, intent, f"the bot closed with intent {intent!r}")
                     return
 
+    # ------------------------------------------------------------------ more actions (issue 26)
+
+    def loop(self, run: FlowRun, action: dict[str, Any]) -> Outcome:
+        """[doc: Flow language, Loop] "When the same action (the same Action Identifier) is run
+        multiple times, this block returns a result of "NotDone" a number of times equal to the
+        specified loop count, then "Done" once, then reset." The results are named
+        "ContinueLooping" and "DoneLooping" (its conditions); the count is kept per block of
+        the run, and a LoopCount that is not a whole number from 0 to 100 takes the Error
+        branch [doc: block "Loop": "If the provided input is not a valid number, error branch
+        is taken"]."""
+        raw = action["Parameters"].get("LoopCount")
+        value = self.value(run, str(raw)) if raw is not None else None
+        count = int(value) if value is not None and value.strip().isdigit() else None
+        if count is None or not 0 <= count <= LOOP_LIMIT:
+            raise Branch(
+                "NoMatchingError",
+                f"LoopCount {raw!r} is {value!r}: not a whole number from 0 to {LOOP_LIMIT}",
+            )
+        key = (run.flow_id, action["Identifier"])
+        done = run.loops.get(key, 0) + 1
+        if done <= count:
+            run.loops[key] = done
+            result, detail = "ContinueLooping", f"loop {done} of {count}"
+        else:
+            run.loops.pop(key, None)
+            result, detail = "DoneLooping", f"done after {count} loops: the count is reset"
+        for index, condition in enumerate(action["Transitions"].get("Conditions", [])):
+            test = condition["Condition"]
+            if test["Operator"] == "Equals" and test["Operands"][0] == result:
+                return detail, f"Condition[{index}] Equals {result!r}", condition["NextAction"]
+        raise Branch("NoMatchingCondition", f"{detail}: no condition for {result}")
+
+    def update_flow_attributes(self, run: FlowRun, action: dict[str, Any]) -> Outcome:
+        """[doc: Flow language, UpdateFlowAttributes] "Sets a collection of attributes on the
+        current flow. These attributes are not carried over to the subsequent flows. With this
+        type of operation, either all attributes are set or none are set." Each value is a
+        FlowAttribute (``{"Value": ...}``, as the console exports it) or a plain string,
+        static or dynamic; later blocks read it as ``$.FlowAttributes.<key>``."""
+        given = action["Parameters"].get("FlowAttributes", {})
+        if not isinstance(given, dict):
+            raise Branch("NoMatchingError", "not set: FlowAttributes is not an object")
+        values: dict[str, str] = {}
+        for key, attribute in given.items():
+            raw = attribute.get("Value") if isinstance(attribute, dict) else attribute
+            if not isinstance(raw, str):
+                raise Branch("NoMatchingError", f"not set: {key!r} has no string Value")
+            values[self.text(run, key)] = self.text(run, raw)
+        run.flow_attributes.update(values)
+        shown = ", ".join(f"{key}={value}" for key, value in values.items())
+        return f"set flow attributes {shown}", "NextAction", next_action(action)
+
+    def no_op(self, run: FlowRun, action: dict[str, Any]) -> Outcome:
+        """An action whose effect the mock cannot observe (:data:`NO_OPS`): NextAction."""
+        why = NO_OPS[action["Type"]]
+        return f"a no-op in the mock: {why}", "NextAction", next_action(action)
+
+    def error_on_chat(self, run: FlowRun, action: dict[str, Any]) -> Outcome:
+        """An action whose page says it takes the Error branch on the chat channel
+        (:data:`ERROR_ON_CHAT`)."""
+        why = ERROR_ON_CHAT[action["Type"]]
+        raise Branch("NoMatchingError", f"the Error branch on chat: {why}")
+
+
+#: The largest LoopCount [doc: Flow language, Loop: "must be between 0 and 100 (inclusive)"].
+LOOP_LIMIT = 100
+
+#: Actions the mock runs as no-ops: what they change (recording, speech) a chat in the mock
+#: never shows. Each takes NextAction; the log's detail says why.
+NO_OPS: dict[str, str] = {
+    "UpdateContactRecordingBehavior": "the mock records and analyses nothing",
+    "UpdateContactRecordingAndAnalyticsBehavior": "the mock records and analyses nothing",
+    "UpdateContactTextToSpeechVoice": (
+        "the voice is for text-to-speech on voice contacts; a chat speaks no text"
+    ),
+}
+
+#: Actions whose documented chat behaviour is the Error branch, with the sentence saying so.
+ERROR_ON_CHAT: dict[str, str] = {
+    "MessageParticipantIteratively": (
+        '"it immediately takes the error branch on the chat channel" [doc: Flow language, '
+        "MessageParticipantIteratively]"
+    ),
+    "StartVoiceIdStream": (
+        '"If used with the chat or task channels, the action takes the Error branch" [doc: '
+        "Flow language, StartVoiceIdStream]"
+    ),
+    "CompleteOutboundCall": (
+        '"Call phone number": Chat "No - Error branch" [doc: Supported channels for flow blocks]'
+    ),
+    "UpdateContactMediaStreamingBehavior": (
+        '"If this block is triggered during a chat conversation, the contact is routed down '
+        'the Error branch" [doc: block "Start media streaming"]'
+    ),
+}
+
+
+def _redacts_chat(value: Any) -> bool:
+    """Whether recording parameters turn on in-flight chat redaction [doc: Flow language,
+    UpdateContactRecordingAndAnalyticsBehavior: "In-flight redaction for chat messages as they
+    are sent"], which changes what a chat shows and the mock does not emulate."""
+    if isinstance(value, dict):
+        redaction = value.get("InFlightChatRedactionConfiguration")
+        if isinstance(redaction, dict) and str(redaction.get("Enabled")).lower() == "true":
+            return True
+        return any(_redacts_chat(member) for member in value.values())
+    return False
+
 
 def _wait_over(core: ChatCore, waiting: Waiting, due: datetime) -> None:
     """Timer: a Wait's time is up (under the core's lock)."""
@@ -1043,4 +1163,8 @@ STEPS: dict[str, Step] = {
     "ConnectParticipantWithLexBot": FlowEngine.connect_participant_with_lex_bot,
     "UpdateFlowLoggingBehavior": FlowEngine.update_flow_logging_behavior,
     "InvokeLambdaFunction": FlowEngine.invoke_lambda_function,
+    "Loop": FlowEngine.loop,
+    "UpdateFlowAttributes": FlowEngine.update_flow_attributes,
+    **{name: FlowEngine.no_op for name in NO_OPS},
+    **{name: FlowEngine.error_on_chat for name in ERROR_ON_CHAT},
 }

@@ -250,6 +250,7 @@ _ROWS = (
         "Loop prompts",
         None,
         chat="No: it immediately takes the error branch on the chat channel",
+        runs=True,
     ),
     ActionType("ShowView", "participant", "Show view", None),
     # ---------------------------------------------------------------- flow control actions
@@ -310,9 +311,16 @@ _ROWS = (
     ActionType("CheckVoiceId", "flow control", "Check Voice ID", None, chat="No"),
     ActionType("DistributeByPercentage", "flow control", "Distribute by percentage", None),
     ActionType("GetMetricData", "flow control", "Get queue metrics", None),
-    ActionType("Loop", "flow control", "Loop", None),
-    ActionType("StartVoiceIdStream", "flow control", "Set Voice ID", None, chat="No"),
-    ActionType("UpdateFlowAttributes", "flow control", "Set flow attributes", None),
+    ActionType("Loop", "flow control", "Loop", None, runs=True),
+    ActionType(
+        "StartVoiceIdStream",
+        "flow control",
+        "Set Voice ID",
+        None,
+        chat="No: the Error branch on chat",
+        runs=True,
+    ),
+    ActionType("UpdateFlowAttributes", "flow control", "Set flow attributes", None, runs=True),
     ActionType("UpdateRoutingCriteria", "flow control", "Set routing criteria", None),
     # ---------------------------------------------------------------- interactions
     ActionType(
@@ -398,15 +406,27 @@ _ROWS = (
         runs=True,
     ),
     ActionType(
-        "UpdateContactRecordingBehavior", "contact", "Set recording and analytics behavior", None
+        "UpdateContactRecordingBehavior",
+        "contact",
+        "Set recording and analytics behavior",
+        None,
+        runs=True,
     ),
     ActionType(
         "UpdateContactRecordingAndAnalyticsBehavior",
         "contact",
         "Set recording and analytics behavior",
         None,
+        runs=True,
     ),
-    ActionType("CompleteOutboundCall", "contact", "Call phone number", None, chat="No"),
+    ActionType(
+        "CompleteOutboundCall",
+        "contact",
+        "Call phone number",
+        None,
+        chat="No: the Error branch on chat",
+        runs=True,
+    ),
     ActionType("CreateCase", "contact", "Cases", None),
     ActionType("CreateTask", "contact", "Create task", None),
     ActionType("CreateWisdomSession", "contact", "Amazon Q in Connect", None),
@@ -430,10 +450,11 @@ _ROWS = (
         "contact",
         "Start / Stop media streaming",
         None,
-        chat="No",
+        chat="No: the Error branch on chat",
+        runs=True,
     ),
     ActionType("UpdateContactRoutingBehavior", "contact", "Change routing priority / age", None),
-    ActionType("UpdateContactTextToSpeechVoice", "contact", "Set voice", None),
+    ActionType("UpdateContactTextToSpeechVoice", "contact", "Set voice", None, runs=True),
     ActionType("UpdatePreviousContactParticipantState", "contact", "Previous contact state", None),
 )
 

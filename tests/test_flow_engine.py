@@ -296,7 +296,7 @@ def test_a_flow_with_actions_the_engine_does_not_run_is_refused_by_name(
     skipped silently: StartChatContact answers InvalidRequestException naming the types, and no
     chat is started."""
     flow = greeting_flow()
-    flow["Actions"][0] = action("greet", "Loop", {"LoopCount": "3"}, NextAction="tier")
+    flow["Actions"][0] = action("greet", "CheckHoursOfOperation", {}, NextAction="tier")
     flow["Actions"].append(action("split", "DistributeByPercentage", {}, NextAction="bye"))
     flow_id = deploy(connect, iid, flow)
     before = set(connect_persistent_backends[ACCOUNT][REGION].contacts)
@@ -304,7 +304,7 @@ def test_a_flow_with_actions_the_engine_does_not_run_is_refused_by_name(
         lambda: start(connect, iid, flow_id),
         "InvalidRequestException",
         400,
-        "DistributeByPercentage, Loop",
+        "CheckHoursOfOperation, DistributeByPercentage",
     )
     assert set(connect_persistent_backends[ACCOUNT][REGION].contacts) == before
 
@@ -463,16 +463,16 @@ def test_transfer_to_flow_continues_at_the_other_flows_start(connect: Any, iid: 
         {
             "Version": "2019-10-30",
             "StartAction": "w",
-            "Actions": [action("w", "Loop", {"LoopCount": "2"})],
+            "Actions": [action("w", "CheckHoursOfOperation", {})],
         },
-        name="Loops",
+        name="Hours",
     )
     first["Actions"][1]["Parameters"]["ContactFlowId"] = loops
     expect_error(
         lambda: start(connect, iid, deploy(connect, iid, first, name="Entry 2")),
         "InvalidRequestException",
         400,
-        "Loop",
+        "CheckHoursOfOperation",
     )
 
 
