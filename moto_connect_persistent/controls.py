@@ -1,5 +1,5 @@
 """Test-only controls with no AWS equivalent (docs/failure-paths.md): faults,
-settle time, the mock's clock."""
+settle time, the mock's clock, the Python stand-ins (Lambda functions, Lex bots) flows call."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from . import flow_callbacks
+from .exceptions import ConnectError
 from .flow_handlers import LAMBDA, LEX_BOT, arn_account_region
 from .flow_lambda import FUNCTION_ARN
 from .lex_bots import LexBotHandler, alias_parts
@@ -120,14 +121,7 @@ def register_lambda(
             "(arn:aws:lambda:<region>:<account>:function:<name>[:<version or alias>])."
         )
     region, account = match.group("region"), match.group("account")
-    remote = endpoint_url or test_server_endpoint()
-    if remote:
-        url = flow_callbacks.serve(remote, function_arn, handler)
-        RemoteSeeder(remote, region, account).call(
-            "register_lambda_callback", function_arn=function_arn, callback_url=url
-        )
-        return
-    LocalSeeder(region, account).backend.handlers.register(LAMBDA, function_arn, handler)
+    _register(LAMBDA, "function_arn", function_arn, account, region, handler, endpoint_url)
 
 
 def register_lex_bot(
@@ -142,15 +136,32 @@ def register_lex_bot(
     ``TEST_SERVER_MODE``) it stays in this process, served on a loopback port the server calls
     back (:mod:`.flow_callbacks`).
     """
-    alias_parts(bot_alias_arn)  # a Lex V2 bot alias ARN, or refused here, by name
+    try:
+        alias_parts(bot_alias_arn)
+    except ConnectError as refused:
+        raise ValueError(refused.message) from None
     parts = arn_account_region(bot_alias_arn)
     assert parts is not None  # alias_parts checked its shape
     account, region = parts
+    _register(LEX_BOT, "bot_alias_arn", bot_alias_arn, account, region, handler, endpoint_url)
+
+
+def _register(
+    kind: str,
+    arn_name: str,
+    arn: str,
+    account: str,
+    region: str,
+    handler: Callable[..., Any],
+    endpoint_url: str | None,
+) -> None:
+    """A flow handler of ``kind`` for ``arn``: in the backend of its account and region, or,
+    against a server, served here on loopback and registered there by URL
+    (``register_<kind>_callback``, whose ARN argument is ``arn_name``)."""
     remote = endpoint_url or test_server_endpoint()
     if remote:
-        url = flow_callbacks.serve(remote, bot_alias_arn, handler)
-        RemoteSeeder(remote, region, account).call(
-            "register_lex_bot_callback", bot_alias_arn=bot_alias_arn, callback_url=url
-        )
+        url = flow_callbacks.serve(remote, arn, handler)
+        method = f"register_{kind.replace('-', '_')}_callback"
+        RemoteSeeder(remote, region, account).call(method, **{arn_name: arn, "callback_url": url})
         return
-    LocalSeeder(region, account).backend.handlers.register(LEX_BOT, bot_alias_arn, handler)
+    LocalSeeder(region, account).backend.handlers.register(kind, arn, handler)

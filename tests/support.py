@@ -233,3 +233,14 @@ def drain_queue(sqs: Any, queue_url: str, **receive: Any) -> list[dict[str, Any]
             sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
         messages.extend(batch)
     return messages
+
+
+def action(identifier: str, kind: str, parameters: dict[str, Any], **transitions: Any) -> Any:
+    """One block of a flow in the console's export shape: ``transitions`` are its
+    ``NextAction``, ``Conditions`` and ``Errors``."""
+    return {
+        "Identifier": identifier,
+        "Type": kind,
+        "Parameters": parameters,
+        "Transitions": transitions,
+    }

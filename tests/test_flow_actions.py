@@ -9,8 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from support import expect_error
-from test_flow_engine import action, condition, deploy, log, on_error, start
+from support import action, expect_error
+from test_flow_engine import condition, deploy, log, on_error, start
 
 from moto_connect_persistent.flow_engine import ERROR_ON_CHAT, NO_OPS
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import boto3
 import pytest
-from support import ACCOUNT, REGION, expect_error, make_instance
+from support import ACCOUNT, REGION, action, expect_error, make_instance
 
 from moto_connect_persistent import connect_persistent_backends
 from moto_connect_persistent.chat.deferred import run_deferred
@@ -21,15 +21,6 @@ from moto_connect_persistent.chat.happenings import SegmentStarted
 from moto_connect_persistent.flow_engine import STEPS, FlowStep
 from moto_connect_persistent.flow_language import ACTIONS
 from moto_connect_persistent.sinks import add_sink, remove_sink
-
-
-def action(identifier: str, kind: str, parameters: dict[str, Any], **transitions: Any) -> Any:
-    return {
-        "Identifier": identifier,
-        "Type": kind,
-        "Parameters": parameters,
-        "Transitions": transitions,
-    }
 
 
 def on_error(target: str, kind: str = "NoMatchingError") -> list[dict[str, str]]:

@@ -13,7 +13,7 @@ from typing import Any
 
 import boto3
 import pytest
-from support import ACCOUNT, REGION, expect_error, make_instance
+from support import ACCOUNT, REGION, action, expect_error, make_instance
 
 from moto_connect_persistent import (
     connect_persistent_backends,
@@ -23,15 +23,6 @@ from moto_connect_persistent import (
 from moto_connect_persistent.flow_engine import FlowStep
 
 FUNCTION = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:lookup-customer"
-
-
-def action(identifier: str, kind: str, parameters: dict[str, Any], **transitions: Any) -> Any:
-    return {
-        "Identifier": identifier,
-        "Type": kind,
-        "Parameters": parameters,
-        "Transitions": transitions,
-    }
 
 
 def on_error(target: str) -> list[dict[str, str]]:

@@ -16,7 +16,7 @@ from typing import Any
 import boto3
 import pytest
 import requests
-from support import ACCOUNT, REGION, expect_error
+from support import ACCOUNT, REGION, action, expect_error
 
 from moto_connect_persistent import (
     advance_clock,
@@ -61,15 +61,6 @@ def items() -> Iterator[None]:
     yield
     remove_sink(ITEMS)
     ITEMS.seen.clear()
-
-
-def action(identifier: str, kind: str, parameters: dict[str, Any], **transitions: Any) -> Any:
-    return {
-        "Identifier": identifier,
-        "Type": kind,
-        "Parameters": parameters,
-        "Transitions": transitions,
-    }
 
 
 def when(target: str, result: str) -> dict[str, Any]:
@@ -340,7 +331,7 @@ def test_register_lex_bot_refuses_what_is_no_bot_alias_arn() -> None:
     """A Lex V2 bot alias ARN is arn:aws:lex:<region>:<account>:bot-alias/<bot>/<alias>;
     anything else is refused at once, naming the argument, not found missing later."""
     for wrong in ("ORDERBOT01", "arn:aws:lex:us-east-1:123456789012:bot/ORDERBOT01"):
-        with pytest.raises(Exception, match="bot_alias_arn"):
+        with pytest.raises(ValueError, match="bot_alias_arn"):
             register_lex_bot(wrong, OrderBot())
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import boto3
 import pytest
-from support import ACCOUNT, REGION, expect_error
+from support import ACCOUNT, REGION, action, expect_error
 
 from moto_connect_persistent import (
     FlowStep,
@@ -23,15 +23,6 @@ from moto_connect_persistent import (
 
 ALIAS = "acme-support"
 GROUP = f"/aws/connect/{ALIAS}"
-
-
-def action(identifier: str, kind: str, parameters: dict[str, Any], **transitions: Any) -> Any:
-    return {
-        "Identifier": identifier,
-        "Type": kind,
-        "Parameters": parameters,
-        "Transitions": transitions,
-    }
 
 
 def logging_block(identifier: str, behavior: str, following: str) -> Any:

@@ -13,7 +13,7 @@ from typing import Any
 
 import boto3
 import pytest
-from support import ACCOUNT, REGION, expect_error
+from support import ACCOUNT, REGION, action, expect_error
 
 from moto_connect_persistent import advance_clock, chat_session, connect_persistent_backends
 from moto_connect_persistent.chat import clock
@@ -23,15 +23,6 @@ from moto_connect_persistent.chat.scheduler import SCHEDULER
 from moto_connect_persistent.chat.session import Contact
 from moto_connect_persistent.flow_engine import FlowStep
 from moto_connect_persistent.sinks import add_sink, remove_sink
-
-
-def action(identifier: str, kind: str, parameters: dict[str, Any], **transitions: Any) -> Any:
-    return {
-        "Identifier": identifier,
-        "Type": kind,
-        "Parameters": parameters,
-        "Transitions": transitions,
-    }
 
 
 def when(target: str, result: str) -> dict[str, Any]:
