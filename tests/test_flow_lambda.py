@@ -7,20 +7,19 @@ Flows here are written for these tests in the console's export shape; none is co
 
 from __future__ import annotations
 
-import json
 import threading
 from typing import Any
 
 import boto3
 import pytest
 from support import ACCOUNT, REGION, action, expect_error, make_instance
+from test_flow_engine import deploy, log, start
 
 from moto_connect_persistent import (
     connect_persistent_backends,
     mock_connect_persistent,
     register_lambda,
 )
-from moto_connect_persistent.flow_engine import FlowStep
 
 FUNCTION = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:lookup-customer"
 
@@ -94,25 +93,6 @@ def lambda_flow(**invoke: Any) -> dict[str, Any]:
             action("bye", "DisconnectParticipant", {}),
         ],
     }
-
-
-def deploy(connect: Any, iid: str, flow: dict[str, Any], name: str = "Lambda chat") -> str:
-    flow_id: str = connect.create_contact_flow(
-        InstanceId=iid, Name=name, Type="CONTACT_FLOW", Content=json.dumps(flow)
-    )["ContactFlowId"]
-    return flow_id
-
-
-def start(connect: Any, iid: str, flow_id: str, **extra: Any) -> dict[str, Any]:
-    started: dict[str, Any] = connect.start_chat_contact(
-        InstanceId=iid, ContactFlowId=flow_id, ParticipantDetails={"DisplayName": "Ann"}, **extra
-    )
-    return started
-
-
-def log(contact_id: str) -> list[FlowStep]:
-    steps: list[FlowStep] = connect_persistent_backends[ACCOUNT][REGION].engine.log(contact_id)
-    return steps
 
 
 def messages(started: dict[str, Any], region: str = REGION, **client: Any) -> list[str]:

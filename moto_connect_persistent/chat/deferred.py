@@ -42,8 +42,3 @@ def run_deferred() -> None:
             piece()
         except Exception:  # noqa: BLE001 - deferred work fails no call
             log.exception("deferred chat work %r failed", piece)
-
-
-def pending() -> int:
-    """How much work this thread has deferred and not yet done."""
-    return len(_QUEUE.work)
