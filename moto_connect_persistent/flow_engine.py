@@ -33,8 +33,9 @@ Such a step raises :class:`CallOut` instead of answering: ``call`` is what to ru
 ``resume`` is the continuation. :meth:`FlowEngine._step` releases the lock, runs ``call`` on a
 worker thread it starts there (outside every lock) and joins it for ``time_limit`` seconds (an
 answer later than that is dropped: the :class:`Answer` says ``timed_out``); then, back under the
-lock, it checks that the chat has not ended meanwhile (if it has, the step is recorded with its
-answer dropped and the run ends) and calls ``resume(answer)``, which gives the step's (detail,
+lock, it checks that the run may go on: the chat has not ended meanwhile, nor (for a customer
+queue flow) an agent taken the chat (if either, the step is recorded with its answer dropped and
+the run ends) and calls ``resume(answer)``, which gives the step's (detail,
 branch, next action) like any step, raises :class:`Branch` or :class:`Paused`, or calls out
 again.
 """
@@ -565,7 +566,12 @@ class FlowEngine:
             answer = call_out.make()  # outside every lock
             with self.lock:
                 if run.ended or run.contact.session.ended:
-                    detail = f"{call_out.what}: the chat ended meanwhile, its answer is dropped"
+                    why = (
+                        "the chat ended"
+                        if run.contact.session.ended
+                        else "an agent took the chat from its queue flow"
+                    )
+                    detail = f"{call_out.what}: {why} meanwhile, its answer is dropped"
                     self._record(run, action, detail, "end", None, flow_id)
                     return False
                 outcome = self._attempt(run, action, partial(call_out.resume, answer))

@@ -15,7 +15,12 @@ import pytest
 from support import ACCOUNT, REGION, action, expect_error
 from test_flow_engine import deploy, log, on_error
 
-from moto_connect_persistent import advance_clock, chat_session, connect_persistent_backends
+from moto_connect_persistent import (
+    advance_clock,
+    chat_session,
+    connect_persistent_backends,
+    register_lambda,
+)
 from moto_connect_persistent.chat.deferred import defer
 from moto_connect_persistent.chat.scheduler import SCHEDULER
 from moto_connect_persistent.flow_engine import FlowRun, FlowStep
@@ -218,6 +223,42 @@ def test_an_agent_accepting_between_the_wait_and_its_next_block(connect: Any, ii
         ("wait", "still"),
     ]
     assert ("SYSTEM", STILL) not in chat.messages()
+
+
+def test_an_agent_accepting_while_the_queue_flow_calls_a_lambda(connect: Any, iid: str) -> None:
+    """The agent accepts while the queue flow's Lambda runs (outside every lock): the answer
+    comes back to a chat no longer in queue, so it is dropped and no further block runs (the
+    "Sample interruptible queue flow": the queue flow manages "what the customer experiences
+    while in queue")."""
+    function = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:queue-position"
+
+    def position(event: dict[str, Any], context: Any) -> dict[str, str]:
+        contact_id = event["Details"]["ContactData"]["ContactId"]
+        chat_session(iid, contact_id).connect_agent("agent-1")  # the agent's call, meanwhile
+        return {"position": "3"}
+
+    register_lambda(function, position)
+    document = flow(
+        "ask",
+        action(
+            "ask",
+            "InvokeLambdaFunction",
+            {"LambdaFunctionARN": function, "InvocationTimeLimitSeconds": "3"},
+            NextAction="tell",
+            Errors=on_error("rest"),
+        ),
+        say("tell", "You are number $.External.position in the queue.", "rest"),
+        action("rest", "EndFlowExecution", {}),
+    )
+    chat = queued_chat(connect, iid, document)
+    asked = chat.log()[-1]
+    assert (asked.action, asked.branch, asked.next_action) == ("ask", "end", None)
+    assert asked.detail == (
+        "invoke queue-position: an agent took the chat from its queue flow meanwhile, its "
+        "answer is dropped"
+    )
+    assert chat.describe()["AgentInfo"]["Id"] == "agent-1"
+    assert all("number 3" not in text for _, text in chat.messages())
 
 
 @pytest.mark.parametrize("last", ["EndFlowExecution", "a block with no branch to take"])
