@@ -412,7 +412,7 @@ class FlowEngine:
             problems.add(f"its type is {flow.flow_type}, not {CUSTOMER_QUEUE_FLOW_TYPE}")
         problems |= self.unsupported(instance_id, flow, seen)
         problems |= {
-            f"{kind}, which a customer queue flow cannot hold"
+            f"{kind}, which a customer queue flow cannot hold ({NOT_IN_CUSTOMER_QUEUE_FLOWS[kind]})"
             for kind in self._not_in_queue_flows(instance_id, flow, set())
         }
         return problems
@@ -549,7 +549,9 @@ class FlowEngine:
             if run.ended or run.current is None:
                 run.ended = True
                 return False
-            if run.contact.session.ended or (run.hook is not None and not _in_queue(run.contact)):
+            if run.contact.session.ended or (
+                run.hook == CUSTOMER_QUEUE and not _in_queue(run.contact)
+            ):
                 run.ended = True
                 return False
             action = run.action(run.current)
@@ -569,7 +571,7 @@ class FlowEngine:
                     why = (
                         "the chat ended"
                         if run.contact.session.ended
-                        else "an agent took the chat from its queue flow"
+                        else "the queue flow stopped (an agent took the chat, or it moved queue)"
                     )
                     detail = f"{call_out.what}: {why} meanwhile, its answer is dropped"
                     self._record(run, action, detail, "end", None, flow_id)
@@ -855,7 +857,9 @@ class FlowEngine:
                 + ", ".join(sorted(missing)),
             )
         misplaced = (
-            self._not_in_queue_flows(contact.instance_id, target, set()) if run.hook else set()
+            self._not_in_queue_flows(contact.instance_id, target, set())
+            if run.hook == CUSTOMER_QUEUE
+            else set()
         )
         if misplaced:
             raise Branch(

@@ -254,8 +254,8 @@ def test_an_agent_accepting_while_the_queue_flow_calls_a_lambda(connect: Any, ii
     asked = chat.log()[-1]
     assert (asked.action, asked.branch, asked.next_action) == ("ask", "end", None)
     assert asked.detail == (
-        "invoke queue-position: an agent took the chat from its queue flow meanwhile, its "
-        "answer is dropped"
+        "invoke queue-position: the queue flow stopped (an agent took the chat, or it moved "
+        "queue) meanwhile, its answer is dropped"
     )
     assert chat.describe()["AgentInfo"]["Id"] == "agent-1"
     assert all("number 3" not in text for _, text in chat.messages())
