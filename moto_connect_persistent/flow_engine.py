@@ -49,6 +49,7 @@ from typing import Any
 
 from . import flow_language
 from .chat.clock import utcnow
+from .chat.content import CUSTOMER_REMAINING
 from .chat.core import ChatCore
 from .chat.deferred import defer
 from .chat.happenings import (
@@ -99,8 +100,6 @@ LEX_TURN_SECONDS = 30.0
 #: The longest a Wait may wait [doc: Flow language, Wait: "no greater than 604800 (seven
 #: days)"].
 WAIT_LIMIT_SECONDS = 604800
-#: The event hook of the disconnect flow [doc: block "Set disconnect flow"].
-CUSTOMER_REMAINING = "CustomerRemaining"
 #: The event hooks whose flows the engine runs: the disconnect flow.
 RUN_HOOKS = frozenset({CUSTOMER_REMAINING})
 #: A JSONPath reference inside a text ("Hello $.Attributes.name").
