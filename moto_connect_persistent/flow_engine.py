@@ -55,6 +55,7 @@ from typing import Any
 
 from . import flow_language
 from .chat.clock import utcnow
+from .chat.content import CUSTOMER_REMAINING
 from .chat.core import ChatCore
 from .chat.deferred import defer
 from .chat.happenings import (
@@ -107,8 +108,6 @@ LEX_TURN_SECONDS = 30.0
 #: The longest a Wait may wait [doc: Flow language, Wait: "no greater than 604800 (seven
 #: days)"].
 WAIT_LIMIT_SECONDS = 604800
-#: The event hook of the disconnect flow [doc: block "Set disconnect flow"].
-CUSTOMER_REMAINING = "CustomerRemaining"
 #: The event hook of the customer queue flow [doc: block "Set customer queue flow":
 #: "Specifies the flow to invoke when a customer is transferred to a queue"].
 CUSTOMER_QUEUE = "CustomerQueue"

@@ -100,9 +100,35 @@ def _hooks(engine: FlowEngine, run: FlowRun, action: dict[str, Any]) -> list[dic
     ]
 
 
+def _flow_attributes(
+    engine: FlowEngine, run: FlowRun, action: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """Set flow attributes: one entry per attribute, ``Key`` and ``Value``, as Set contact
+    attributes writes them (a value exported as ``{"Value": ...}`` shows its string)."""
+    given = action["Parameters"].get("FlowAttributes")
+    if not isinstance(given, dict):
+        return [{}]
+    entries: list[dict[str, Any]] = []
+    for key, attribute in given.items():
+        raw = attribute.get("Value") if isinstance(attribute, dict) else attribute
+        value = engine.text(run, raw) if isinstance(raw, str) else raw
+        entries.append({"Key": engine.text(run, key), "Value": value})
+    return entries or [{}]
+
+
+def _media_streaming(parameters: dict[str, Any]) -> str:
+    """Start media streaming or Stop media streaming: one action type, two console blocks."""
+    stops = parameters.get("MediaStreamingState") == "Disabled"
+    return "StopMediaStreaming" if stops else "StartMediaStreaming"
+
+
+#: An entry's ``ContactFlowModuleType``: a name, or the name chosen by the block's Parameters.
+ModuleType = str | Callable[[dict[str, Any]], str]
+
 #: Each action type the engine runs -> the ``ContactFlowModuleType`` its entries show (the
 #: console block's name, as in the entries Connect writes) and how its ``Parameters`` read.
-MODULES: dict[str, tuple[str, Parameters]] = {
+#: Names no entry Connect wrote shows publicly are guesses, listed in docs/fidelity.md.
+MODULES: dict[str, tuple[ModuleType, Parameters]] = {
     "MessageParticipant": ("PlayPrompt", _resolved),
     "UpdateContactAttributes": ("SetAttributes", _attributes),
     "Compare": ("CheckAttribute", _resolved),
@@ -117,6 +143,17 @@ MODULES: dict[str, tuple[str, Parameters]] = {
     "GetParticipantInput": ("GetUserInput", _resolved),
     "ConnectParticipantWithLexBot": ("GetUserInput", _resolved),
     "UpdateContactEventHooks": ("SetEventHook", _hooks),
+    "Loop": ("Loop", _resolved),
+    "UpdateFlowAttributes": ("SetFlowAttributes", _flow_attributes),
+    # NO_OPS of the engine
+    "UpdateContactRecordingBehavior": ("SetRecordingBehavior", _resolved),
+    "UpdateContactRecordingAndAnalyticsBehavior": ("SetRecordingAndAnalyticsBehavior", _resolved),
+    "UpdateContactTextToSpeechVoice": ("SetVoice", _resolved),
+    # ERROR_ON_CHAT of the engine
+    "MessageParticipantIteratively": ("LoopPrompts", _resolved),
+    "StartVoiceIdStream": ("SetVoiceId", _resolved),
+    "CompleteOutboundCall": ("Dial", _resolved),
+    "UpdateContactMediaStreamingBehavior": (_media_streaming, _resolved),
 }
 
 
@@ -171,7 +208,8 @@ class FlowLogs:
         module = MODULES.get(step.action_type)
         if module is None:
             return
-        module_type, parameters = module
+        named, parameters = module
+        module_type = named if isinstance(named, str) else named(action["Parameters"])
         flow = self.flows.flows.get(contact.instance_id, {}).get(step.flow_id)
         at = utcnow()
         entry: dict[str, Any] = {

@@ -660,3 +660,62 @@ def test_a_lambda_block_logs_its_external_results(connect: Any, instance: str, l
     assert lookup["ExternalResults"] == {"tier": "gold"}
     assert lookup["Parameters"]["LambdaFunctionARN"] == function
     assert "Results" not in lookup
+
+
+def test_every_action_the_engine_runs_has_a_flow_log_module() -> None:
+    """[doc: Admin Guide, flow logs] "A log entry added as each block in your contact flow is
+    triggered": every action type the engine runs (its flow_language row says ``runs``) has
+    its ``ContactFlowModuleType`` in ``flow_logs.MODULES``, so no block it runs goes
+    unlogged; no entry is kept for a type it does not run."""
+    from moto_connect_persistent.flow_language import ACTIONS
+    from moto_connect_persistent.flow_logs import MODULES
+
+    running = {name for name, row in ACTIONS.items() if row.runs}
+    assert set(MODULES) == running, (running - set(MODULES), set(MODULES) - running)
+
+
+def test_a_loop_block_logs_its_count_as_it_ran(connect: Any, instance: str, logs: Any) -> None:
+    """[doc: Admin Guide, flow logs] entries hold "details about the block associated with the
+    log entry": a Loop block (``Loop``) writes an entry each time it runs, its ``LoopCount``
+    read from the flow's data as the block ran; a Set flow attributes block
+    (``SetFlowAttributes``) writes one entry per attribute, as Set contact attributes does."""
+    enable_flow_logs(connect, instance)
+    flow = flow_of(
+        logging_block("on", "Enabled", "note"),
+        action(
+            "note",
+            "UpdateFlowAttributes",
+            {"FlowAttributes": {"greeting": {"Value": "Hi $.Attributes.name"}}},
+            NextAction="tries",
+        ),
+        action(
+            "tries",
+            "Loop",
+            {"LoopCount": "$.Attributes.tries"},
+            Conditions=[
+                {
+                    "NextAction": "again",
+                    "Condition": {"Operator": "Equals", "Operands": ["ContinueLooping"]},
+                },
+                {
+                    "NextAction": "bye",
+                    "Condition": {"Operator": "Equals", "Operands": ["DoneLooping"]},
+                },
+            ],
+            Errors=[{"ErrorType": "NoMatchingError", "NextAction": "bye"}],
+        ),
+        say("again", "again", "tries"),
+        action("bye", "DisconnectParticipant", {}),
+    )
+    contact_id = start(
+        connect, instance, deploy(connect, instance, flow), Attributes={"tries": "2", "name": "Bo"}
+    )
+    found = entries(logs, contact_id)
+    loops = [e for e in found if e["Identifier"] == "tries"]
+    assert [e["ContactFlowModuleType"] for e in loops] == ["Loop"] * 3
+    assert all(e["Parameters"] == {"LoopCount": "2"} for e in loops)
+    assert all("Results" not in e for e in loops)
+    noted = [e for e in found if e["Identifier"] == "note"]
+    assert [(e["ContactFlowModuleType"], e["Parameters"]) for e in noted] == [
+        ("SetFlowAttributes", {"Key": "greeting", "Value": "Hi Bo"})
+    ]
