@@ -16,6 +16,11 @@ its timer) resumes it, again as deferred work of the thread that brought it. A L
 is such work: :meth:`FlowEngine._converse` calls the bot outside the lock
 (:func:`call_within`, :data:`LEX_TURN_SECONDS`), then applies its answer under it.
 
+The customer queue flow (UpdateContactEventHooks ``CustomerQueue``) is a run of its own on the
+queued contact (``FlowRun.hook``), started when the contact is queued (``ContactQueued``) and
+stepped like any run; an agent joining (``ParticipantJoined``) ends it between two steps, its
+Wait's timer cancelled.
+
 Each step is recorded (:class:`FlowStep`: which block, what it did, which branch it took and
 where it went), so a failing test says which block went where: :meth:`FlowEngine.log`.
 
@@ -28,8 +33,9 @@ Such a step raises :class:`CallOut` instead of answering: ``call`` is what to ru
 ``resume`` is the continuation. :meth:`FlowEngine._step` releases the lock, runs ``call`` on a
 worker thread it starts there (outside every lock) and joins it for ``time_limit`` seconds (an
 answer later than that is dropped: the :class:`Answer` says ``timed_out``); then, back under the
-lock, it checks that the chat has not ended meanwhile (if it has, the step is recorded with its
-answer dropped and the run ends) and calls ``resume(answer)``, which gives the step's (detail,
+lock, it checks that the run may go on: the chat has not ended meanwhile, nor (for a customer
+queue flow) an agent taken the chat (if either, the step is recorded with its answer dropped and
+the run ends) and calls ``resume(answer)``, which gives the step's (detail,
 branch, next action) like any step, raises :class:`Branch` or :class:`Paused`, or calls out
 again.
 """
@@ -51,12 +57,15 @@ from moto.moto_api._internal import mock_random
 
 from . import flow_language
 from .chat.clock import utcnow
+from .chat.content import CUSTOMER_REMAINING
 from .chat.core import ChatCore
 from .chat.deferred import defer
 from .chat.happenings import (
     AttributesUpdated,
     ChatEnded,
+    ContactQueued,
     ItemWritten,
+    ParticipantJoined,
     ParticipantLeft,
     SegmentStarted,
 )
@@ -102,10 +111,26 @@ LEX_TURN_SECONDS = 30.0
 #: The longest a Wait may wait [doc: Flow language, Wait: "no greater than 604800 (seven
 #: days)"].
 WAIT_LIMIT_SECONDS = 604800
-#: The event hook of the disconnect flow [doc: block "Set disconnect flow"].
-CUSTOMER_REMAINING = "CustomerRemaining"
-#: The event hooks whose flows the engine runs: the disconnect flow.
-RUN_HOOKS = frozenset({CUSTOMER_REMAINING})
+#: The event hook of the customer queue flow [doc: block "Set customer queue flow":
+#: "Specifies the flow to invoke when a customer is transferred to a queue"].
+CUSTOMER_QUEUE = "CustomerQueue"
+#: The event hooks whose flows the engine runs: the disconnect flow, the customer queue flow.
+RUN_HOOKS = frozenset({CUSTOMER_REMAINING, CUSTOMER_QUEUE})
+#: The flow type (CreateContactFlow's ``Type``) of a flow a CustomerQueue hook may name: the
+#: console's Set customer queue flow block offers flows of that type only (docs/fidelity.md).
+CUSTOMER_QUEUE_FLOW_TYPE = "CUSTOMER_QUEUE"
+#: Actions the engine runs that a customer queue flow cannot hold, with the reference's
+#: sentence saying so.
+NOT_IN_CUSTOMER_QUEUE_FLOWS: dict[str, str] = {
+    "TransferContactToQueue": (
+        '"It is not supported in whisper flows, customer queue flows, or hold flows" [doc: '
+        "Flow language, TransferContactToQueue]"
+    ),
+    "UpdateContactTargetQueue": (
+        '"It is not supported in whisper flows, hold flows, or customer queue flows" [doc: '
+        "Flow language, UpdateContactTargetQueue]"
+    ),
+}
 #: A JSONPath reference inside a text ("Hello $.Attributes.name").
 REFERENCE_IN_TEXT = re.compile(r"\$\.(?:[A-Za-z_][\w-]*)(?:\.[A-Za-z_][\w-]*)*")
 
@@ -149,6 +174,9 @@ class FlowRun:
     loops: dict[tuple[str, str], int] = field(default_factory=dict)
     #: The current flow's attributes (UpdateFlowAttributes): ``$.FlowAttributes``.
     flow_attributes: dict[str, str] = field(default_factory=dict)
+    #: The event hook this run is the flow of (``CustomerQueue``: the customer queue flow,
+    #: run while the contact waits in queue); None for the flow the segment started with.
+    hook: str | None = None
     ended: bool = False
 
     def action(self, identifier: str) -> dict[str, Any]:
@@ -296,6 +324,8 @@ class FlowEngine:
         core.listeners.on(ChatEnded, self.chat_ended)
         core.listeners.on(ItemWritten, self.item_written)
         core.listeners.on(ParticipantLeft, self.participant_left)
+        core.listeners.on(ContactQueued, self.contact_queued)
+        core.listeners.on(ParticipantJoined, self.participant_joined)
 
     # ------------------------------------------------------------------ when a flow runs
 
@@ -347,11 +377,7 @@ class FlowEngine:
             elif kind == "ConnectParticipantWithLexBot" and "LexV2Bot" not in parameters:
                 missing.add("ConnectParticipantWithLexBot without LexV2Bot (Lex classic bots)")
             elif kind == "UpdateContactEventHooks":
-                missing |= {
-                    f"UpdateContactEventHooks with {hook}"
-                    for hook in parameters["EventHooks"]
-                    if hook not in RUN_HOOKS
-                }
+                missing |= self._hook_problems(instance_id, parameters["EventHooks"], seen)
             elif kind == "TransferToFlow" and not flow_language.JSONPATH.fullmatch(
                 parameters["ContactFlowId"]
             ):
@@ -359,6 +385,57 @@ class FlowEngine:
                 if target is not None and target.flow_id not in seen:
                     missing |= self.unsupported(instance_id, target, seen)
         return missing
+
+    def _hook_problems(self, instance_id: str, hooks: dict[str, str], seen: set[str]) -> set[str]:
+        """What of an UpdateContactEventHooks block the engine cannot run: a hook whose flow it
+        does not run, and a customer queue flow, named by a static id, that it cannot run as
+        one (:meth:`queue_flow_problems`). A hook from the flow's data is checked when the
+        block runs."""
+        missing = {
+            f"UpdateContactEventHooks with {hook}" for hook in hooks if hook not in RUN_HOOKS
+        }
+        reference = hooks.get(CUSTOMER_QUEUE)
+        if isinstance(reference, str) and not flow_language.JSONPATH.fullmatch(reference):
+            queue_flow = self.runnable_flow(instance_id, reference)
+            if queue_flow is not None and queue_flow.flow_id not in seen:
+                missing |= {
+                    f"UpdateContactEventHooks with {CUSTOMER_QUEUE} naming flow "
+                    f"'{queue_flow.name}': {problem}"
+                    for problem in self.queue_flow_problems(instance_id, queue_flow, seen)
+                }
+        return missing
+
+    def queue_flow_problems(self, instance_id: str, flow: StoredFlow, seen: set[str]) -> set[str]:
+        """Why ``flow`` cannot run as a customer queue flow: its type is not CUSTOMER_QUEUE,
+        it (or a flow it transfers to statically) holds what the engine does not run, or an
+        action a customer queue flow cannot hold (:data:`NOT_IN_CUSTOMER_QUEUE_FLOWS`)."""
+        problems = set()
+        if flow.flow_type != CUSTOMER_QUEUE_FLOW_TYPE:
+            problems.add(f"its type is {flow.flow_type}, not {CUSTOMER_QUEUE_FLOW_TYPE}")
+        problems |= self.unsupported(instance_id, flow, seen)
+        problems |= {
+            f"{kind}, which a customer queue flow cannot hold ({NOT_IN_CUSTOMER_QUEUE_FLOWS[kind]})"
+            for kind in self._not_in_queue_flows(instance_id, flow, set())
+        }
+        return problems
+
+    def _not_in_queue_flows(self, instance_id: str, flow: StoredFlow, seen: set[str]) -> set[str]:
+        """The action types of ``flow`` (and of the flows it transfers to statically) that a
+        customer queue flow cannot hold."""
+        seen.add(flow.flow_id)
+        assert flow.published is not None
+        found: set[str] = set()
+        for action in map(normalized, json.loads(flow.published)["Actions"]):
+            kind, parameters = action["Type"], action["Parameters"]
+            if kind in NOT_IN_CUSTOMER_QUEUE_FLOWS:
+                found.add(kind)
+            elif kind == "TransferToFlow" and not flow_language.JSONPATH.fullmatch(
+                parameters["ContactFlowId"]
+            ):
+                target = self.runnable_flow(instance_id, parameters["ContactFlowId"])
+                if target is not None and target.flow_id not in seen:
+                    found |= self._not_in_queue_flows(instance_id, target, seen)
+        return found
 
     def segment_started(self, happening: SegmentStarted) -> None:
         """Listener: a chat that starts with a stored flow queues a run of it."""
@@ -404,6 +481,50 @@ class FlowEngine:
         if waiting and happening.participant.role == "CUSTOM_BOT":
             self._interrupt(waiting, "BotParticipantDisconnected")
 
+    def contact_queued(self, happening: ContactQueued) -> None:
+        """Listener: a chat put in a queue, with a customer queue flow set (UpdateContactEventHooks
+        ``CustomerQueue``), runs that flow while it waits [doc: block "Set customer queue flow"]
+        "Specifies the flow to invoke when a customer is transferred to a queue". A queue flow
+        still running for the chat stops first: it was the flow of the queue the chat left."""
+        contact = happening.contact
+        hook = contact.session.event_hooks.get(CUSTOMER_QUEUE)
+        if contact.channel != "CHAT" or hook is None or contact.agent_id is not None:
+            return
+        self._stop_queue_flows(contact)
+        flow = self.runnable_flow(contact.instance_id, hook)
+        if flow is None or flow.published is None:
+            return
+        problems = self.queue_flow_problems(contact.instance_id, flow, set())
+        if problems:  # changed since the hook was set: run none of it, rather than some
+            log.warning(
+                "customer queue flow %r of contact %s not run: %s",
+                flow.name,
+                contact.id,
+                ", ".join(sorted(problems)),
+            )
+            return
+        document = json.loads(flow.published)
+        run = FlowRun(contact, flow.flow_id, document, document["StartAction"], hook=CUSTOMER_QUEUE)
+        run.target_queue = contact.queue_id
+        self.runs.setdefault(contact.id, []).append(run)
+        defer(lambda: self.advance(run))
+
+    def participant_joined(self, happening: ParticipantJoined) -> None:
+        """Listener: an agent joining (accepting the chat) ends its customer queue flow, which
+        is the customer's time in queue [doc: sample "interruptible queue flow": "This flow
+        shows you how to manage what the customer experiences while in queue"]: no block of it
+        runs again, and its Wait's timer is cancelled."""
+        if happening.participant.role == "AGENT":
+            self._stop_queue_flows(happening.contact)
+
+    def _stop_queue_flows(self, contact: Contact) -> None:
+        """Under the lock: the customer queue flows of ``contact``'s chat stop where they are."""
+        for segment in contact.session.segments:
+            for run in self.runs.get(segment.id, ()):
+                if run.hook == CUSTOMER_QUEUE and not run.ended:
+                    run.ended = True
+                    self._stop_waiting(run)
+
     def _interrupt(self, runs: list[FlowRun], event: str) -> None:
         for run in list(runs):
             if run.waiting is not None and event in run.waiting.events:
@@ -430,7 +551,9 @@ class FlowEngine:
             if run.ended or run.current is None:
                 run.ended = True
                 return False
-            if run.contact.session.ended:
+            if run.contact.session.ended or (
+                run.hook == CUSTOMER_QUEUE and not _in_queue(run.contact)
+            ):
                 run.ended = True
                 return False
             action = run.action(run.current)
@@ -447,7 +570,12 @@ class FlowEngine:
             answer = call_out.make()  # outside every lock
             with self.lock:
                 if run.ended or run.contact.session.ended:
-                    detail = f"{call_out.what}: the chat ended meanwhile, its answer is dropped"
+                    why = (
+                        "the chat ended"
+                        if run.contact.session.ended
+                        else "the queue flow stopped (an agent took the chat, or it moved queue)"
+                    )
+                    detail = f"{call_out.what}: {why} meanwhile, its answer is dropped"
                     self._record(run, action, detail, "end", None, flow_id)
                     return False
                 outcome = self._attempt(run, action, partial(call_out.resume, answer))
@@ -551,7 +679,9 @@ class FlowEngine:
     def _flow_ended(self, run: FlowRun) -> None:
         """A flow that ends before the contact was queued ends the contact [doc: EndFlowExecution,
         "if a flow ends before the contact is put into queue, ending the flow results in the
-        contact being ended"]."""
+        contact being ended"]. A customer queue flow ending leaves the chat in its queue [doc:
+        sample "interruptible queue flow": "Press 2 ends the flow, and the customer remains in
+        the queue"]."""
         contact = run.contact
         if not contact.session.ended and contact.queue_id is None and contact.agent_id is None:
             self.core.end(contact, utcnow(), FLOW_DISCONNECT)
@@ -702,7 +832,9 @@ class FlowEngine:
         """[doc: TransferContactToQueue] "This action places a contact that is not already in a
         queue into the contact's TargetQueue. If the contact has already been put into a queue
         [...] the action fails." The chat then waits in the queue for an agent; this flow ends
-        there."""
+        there [doc: block "Transfer to queue": "places the current contact in a queue and ends
+        current flow"], and the customer queue flow, if one is set, starts
+        (:meth:`contact_queued`)."""
         contact = run.contact
         if run.target_queue is None:
             raise Branch(
@@ -735,6 +867,17 @@ class FlowEngine:
                 "NoMatchingError",
                 f"flow '{target.name}' holds what the engine does not run yet: "
                 + ", ".join(sorted(missing)),
+            )
+        misplaced = (
+            self._not_in_queue_flows(contact.instance_id, target, set())
+            if run.hook == CUSTOMER_QUEUE
+            else set()
+        )
+        if misplaced:
+            raise Branch(
+                "NoMatchingError",
+                f"flow '{target.name}' holds what a customer queue flow cannot: "
+                + ", ".join(sorted(misplaced)),
             )
         document = json.loads(target.published)
         run.flow_id, run.document = target.flow_id, document
@@ -802,7 +945,10 @@ class FlowEngine:
         """[doc: Flow language, UpdateContactEventHooks] sets the flows that run on the
         contact's events; "CustomerRemaining" is the block "Set disconnect flow": the flow
         that runs when the agent leaves and the customer remains [doc: block "Set disconnect
-        flow"]. The other hooks are refused when the flow starts (:meth:`unsupported`)."""
+        flow"]; "CustomerQueue" the block "Set customer queue flow", run while the contact
+        waits in queue (:meth:`contact_queued`), which must name a flow the engine can run as
+        one (:meth:`queue_flow_problems`), else the Error branch. The other hooks are refused
+        when the flow starts (:meth:`unsupported`)."""
         hooks = action["Parameters"]["EventHooks"]
         contact = run.contact
         chosen: dict[str, str] = {}
@@ -811,6 +957,17 @@ class FlowEngine:
             target = self.runnable_flow(contact.instance_id, flow_id) if flow_id else None
             if target is None:
                 raise Branch("NoMatchingError", f"{hook}: no published flow {flow_id!r}")
+            problems = (
+                self.queue_flow_problems(contact.instance_id, target, set())
+                if hook == CUSTOMER_QUEUE
+                else set()
+            )
+            if problems:
+                raise Branch(
+                    "NoMatchingError",
+                    f"{hook}: flow '{target.name}' cannot run as a customer queue flow: "
+                    + ", ".join(sorted(problems)),
+                )
             chosen[hook] = target.flow_id
         session = contact.session
         session.event_hooks = MappingProxyType({**session.event_hooks, **chosen})
@@ -1249,6 +1406,11 @@ def _redacts_chat(value: Any) -> bool:
             return True
         return any(_redacts_chat(member) for member in value.values())
     return False
+
+
+def _in_queue(contact: Contact) -> bool:
+    """Whether ``contact`` still waits in its queue: not ended, no agent has accepted it."""
+    return not contact.ended and contact.agent_id is None
 
 
 def _wait_over(core: ChatCore, waiting: Waiting, due: datetime) -> None:

@@ -18,7 +18,7 @@ from moto.moto_api._internal import mock_random
 
 from .attachments import Attachments, check_seeded_file
 from .chat.clock import iso8601, utcnow
-from .chat.content import DEPARTURES_ENDING_THE_CHAT, EVENT_PREFIX, PARTICIPANT_ROLES
+from .chat.content import EVENT_PREFIX, PARTICIPANT_ROLES
 from .chat.core import ChatCore
 from .chat.deferred import run_deferred
 from .chat.happenings import AttributesUpdated, Origin, SegmentEnded
@@ -41,7 +41,7 @@ from .exceptions import (
     ValidationException,
 )
 from .faults import Faults
-from .flow_engine import CUSTOMER_REMAINING, FlowEngine
+from .flow_engine import FlowEngine
 from .flow_handlers import (
     LAMBDA,
     LEX_BOT,
@@ -141,7 +141,7 @@ class ConnectPersistentBackend(BaseBackend):
         super().__init__(region_name, account_id)
         origin = Origin(account_id, region_name)
         self.origin = origin
-        self.core = ChatCore(origin, lambda: str(mock_random.uuid4()))
+        self.core = ChatCore(origin, lambda: str(mock_random.uuid4()), self.partition)
         #: The one lock of the account and region's state, shared by both services.
         self.lock = self.core.lock
         self.contacts = self.core.contacts
@@ -188,37 +188,6 @@ class ConnectPersistentBackend(BaseBackend):
                 f"ContactId '{contact_id}' already exists in instance '{instance_id}'."
             )
         return contact_id
-
-    def _add_segment(
-        self,
-        instance_id: str,
-        session: ChatSession,
-        *,
-        channel: str,
-        initiation_method: str,
-        contact_id: str | None,
-        agent_id: str | None = None,
-        queue_id: str | None = None,
-    ) -> Contact:
-        """Append a segment; a given ``contact_id`` must already be checked as free."""
-        new_id = contact_id or str(mock_random.uuid4())
-        contact = Contact(
-            contact_id=new_id,
-            arn=(
-                f"arn:{self.partition}:connect:{self.region_name}:{self.account_id}"
-                f":instance/{instance_id}/contact/{new_id}"
-            ),
-            instance_id=instance_id,
-            channel=channel,
-            initiation_method=initiation_method,
-            session=session,
-            previous_contact_id=session.current.id if session.segments else None,
-            agent_id=agent_id,
-            queue_id=queue_id,
-        )
-        session.segments.append(contact)
-        self.contacts[(instance_id, new_id)] = contact
-        return contact
 
     def _running_chat(self, instance_id: str, contact_id: str, what: str) -> ChatSession:
         """The running session of the contact, for a seeder adding ``what``."""
@@ -304,7 +273,7 @@ class ConnectPersistentBackend(BaseBackend):
         if channel not in CHANNELS:
             raise InvalidParameterException(f"Channel must be one of {', '.join(CHANNELS)}.")
         check_instance(self.origin, instance_id)
-        return self._add_segment(
+        return self.core.add_segment(
             instance_id,
             ChatSession(),
             channel=channel,
@@ -359,33 +328,9 @@ class ConnectPersistentBackend(BaseBackend):
                     f"Contact '{current.id}' has ended: its session cannot be continued."
                 )
             new_id = self._new_contact_id(instance_id, new_contact_id)
-            return self._next_segment(session, initiation_method, new_id, agent_id, queue_id).id
-
-    def _next_segment(
-        self,
-        session: ChatSession,
-        initiation_method: str,
-        new_id: str,
-        agent_id: str | None = None,
-        queue_id: str | None = None,
-        contact_flow_id: str | None = None,
-    ) -> Contact:
-        """Under the lock: the running segment ends and the next one begins (``new_id``
-        checked as free), running ``contact_flow_id`` if that names a stored flow."""
-        current = session.current
-        current.end(utcnow())
-        new = self._add_segment(
-            current.instance_id,
-            session,
-            channel=current.channel,
-            initiation_method=initiation_method,
-            contact_id=new_id,
-            agent_id=agent_id,
-            queue_id=queue_id,
-        )
-        new.contact_flow_id = contact_flow_id
-        self.core.segment_continued(new)
-        return new
+            return self.core.continue_session(
+                session, initiation_method, new_id, agent_id=agent_id, queue_id=queue_id
+            ).id
 
     def enqueue(self, instance_id: str, contact_id: str, queue_id: str) -> str:
         """The running segment of the contact's chat waits in ``queue_id``'s queue, as a
@@ -440,28 +385,23 @@ class ConnectPersistentBackend(BaseBackend):
                 raise InvalidRequestException(
                     f"Contact '{current.id}' has no agent: connect_agent first."
                 )
-            hook = current.session.event_hooks.get(CUSTOMER_REMAINING)
-            goes_on = hook is not None if disconnect_flow is None else disconnect_flow
-            new_id = self._new_contact_id(instance_id, new_contact_id) if goes_on else None
+            new_id = None
+            if new_contact_id is not None:
+                new_id = self._new_contact_id(instance_id, new_contact_id)
             self.core.agent_leaves(current, current.agent_id)
-            if new_id is None:
-                self.core.end(current, utcnow(), DEPARTURES_ENDING_THE_CHAT["AGENT"])
-                return current.id
-            return self._next_segment(current.session, "DISCONNECT", new_id, None, None, hook).id
+            gone = self.core.agent_gone
+            return gone(current.session, disconnect_flow=disconnect_flow, contact_id=new_id).id
 
     def participant_left(self, session: ChatSession, participant: Participant) -> None:
         """Under the lock, for the Participant Service's DisconnectParticipant: the participant
-        leaves (:meth:`ChatCore.disconnect`), except an agent of a chat whose flow set a
-        disconnect flow: the customer remains, in a DISCONNECT segment running that flow
-        [doc: block "Set disconnect flow"]."""
-        hook = session.event_hooks.get(CUSTOMER_REMAINING)
+        leaves (:meth:`ChatCore.disconnect`), and an agent's departure is any agent's
+        (:meth:`ChatCore.agent_gone`): the disconnect flow, when the chat's flow set one."""
         current = session.current
-        if participant.role != "AGENT" or hook is None or current.agent_id is None:
+        if participant.role != "AGENT" or current.agent_id is None:
             self.core.disconnect(session, participant)
             return
         self.core.agent_leaves(current, current.agent_id)
-        new_id = self._new_contact_id(current.instance_id, None)
-        self._next_segment(session, "DISCONNECT", new_id, None, None, hook)
+        self.core.agent_gone(session)
 
     def advance_clock(self, seconds: float) -> str:
         """Move the mock's clock ``seconds`` ahead (the whole process's, every account and
@@ -708,7 +648,7 @@ class ConnectPersistentBackend(BaseBackend):
         check_attribute_size(merged, "Attributes (with those carried forward)")
         if request.streaming_endpoint_arn is not None:
             check_streaming_endpoint(self.origin, self.partition, request.streaming_endpoint_arn)
-        contact = self._add_segment(
+        contact = self.core.add_segment(
             instance_id,
             ChatSession(attributes=merged),
             channel="CHAT",

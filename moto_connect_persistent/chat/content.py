@@ -69,6 +69,10 @@ DEPARTURES_ENDING_THE_CHAT: dict[str, str] = {
     "AGENT": "AGENT_DISCONNECT",
 }
 
+#: The event hook of the disconnect flow: the flow that runs when the agent leaves and the
+#: customer remains [doc: block "Set disconnect flow"]; set by a flow's UpdateContactEventHooks.
+CUSTOMER_REMAINING = "CustomerRemaining"
+
 #: The event written into a new segment, by its InitiationMethod (None: no event); then the
 #: previous segment's agent (if any) leaves and the new segment's agent (if named) joins.
 SEGMENT_START_EVENTS: dict[str, str | None] = {

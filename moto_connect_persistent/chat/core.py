@@ -21,6 +21,7 @@ from .content import (
     AUTO_DISCONNECTION,
     CHAT_ENDED,
     CHAT_REHYDRATED,
+    CUSTOMER_REMAINING,
     DEFAULT_DISPLAY_NAMES,
     DEPARTURES_ENDING_THE_CHAT,
     DISCONNECT_NONCUSTOMER,
@@ -96,9 +97,11 @@ class TranscriptIndex:
 class ChatCore:
     """Every chat of one account and region, and the one way out of what happens in them."""
 
-    def __init__(self, origin: Origin, new_id: Callable[[], str]) -> None:
+    def __init__(self, origin: Origin, new_id: Callable[[], str], partition: str = "aws") -> None:
         self.origin = origin
         self.new_id = new_id
+        #: The ARN partition of the contacts' ARNs.
+        self.partition = partition
         # Server mode serves requests on many threads; every multi-step change holds this.
         self.lock = threading.RLock()
         self.listeners = Listeners()
@@ -246,6 +249,93 @@ class ChatCore:
         self.departed.add(agent.participant_id)
         self.leave(on or contact, agent, at)
 
+    # ------------------------------------------------------------------ segments
+
+    def add_segment(
+        self,
+        instance_id: str,
+        session: ChatSession,
+        *,
+        channel: str,
+        initiation_method: str,
+        contact_id: str | None = None,
+        agent_id: str | None = None,
+        queue_id: str | None = None,
+    ) -> Contact:
+        """Append a segment to ``session`` (a new one's first: its root); a given
+        ``contact_id`` must already be checked as free in the instance."""
+        new_id = contact_id or self.new_id()
+        contact = Contact(
+            contact_id=new_id,
+            arn=(
+                f"arn:{self.partition}:connect:{self.origin.region_name}:"
+                f"{self.origin.account_id}:instance/{instance_id}/contact/{new_id}"
+            ),
+            instance_id=instance_id,
+            channel=channel,
+            initiation_method=initiation_method,
+            session=session,
+            previous_contact_id=session.current.id if session.segments else None,
+            agent_id=agent_id,
+            queue_id=queue_id,
+        )
+        session.segments.append(contact)
+        self.contacts[(instance_id, new_id)] = contact
+        return contact
+
+    def continue_session(
+        self,
+        session: ChatSession,
+        initiation_method: str,
+        contact_id: str | None = None,
+        *,
+        agent_id: str | None = None,
+        queue_id: str | None = None,
+        contact_flow_id: str | None = None,
+        at: datetime | None = None,
+    ) -> Contact:
+        """The running segment ends (at ``at``, now if None) and the next one begins
+        (``contact_id`` checked as free), running ``contact_flow_id``: a transfer, or the
+        customer remaining in a disconnect flow."""
+        current = session.current
+        current.end(at or utcnow())
+        new = self.add_segment(
+            current.instance_id,
+            session,
+            channel=current.channel,
+            initiation_method=initiation_method,
+            contact_id=contact_id,
+            agent_id=agent_id,
+            queue_id=queue_id,
+        )
+        new.contact_flow_id = contact_flow_id
+        self.segment_continued(new)
+        return new
+
+    def agent_gone(
+        self,
+        session: ChatSession,
+        at: datetime | None = None,
+        *,
+        disconnect_flow: bool | None = None,
+        contact_id: str | None = None,
+    ) -> Contact:
+        """The agent of the running segment has left (its ``participant.left`` written);
+        what follows, whoever made it leave (the agent itself, a seeder, an auto-disconnect
+        timer). With the chat's disconnect flow set (the ``CustomerRemaining`` hook) the
+        customer remains, in a DISCONNECT segment (``contact_id``) running it [doc: block
+        "Set disconnect flow"; Admin Guide, chat timeouts: an agent auto-disconnected goes
+        to it too]; without, the chat ends with AGENT_DISCONNECT. ``disconnect_flow``
+        True/False forces either (a seeder's choice). Returns the segment running after,
+        or the ended one."""
+        hook = session.event_hooks.get(CUSTOMER_REMAINING)
+        remains = hook is not None if disconnect_flow is None else disconnect_flow
+        current = session.current
+        if not remains:
+            self.end(current, at or utcnow(), DEPARTURES_ENDING_THE_CHAT["AGENT"])
+            return current
+        return self.continue_session(session, "DISCONNECT", contact_id, contact_flow_id=hook, at=at)
+
     # ------------------------------------------------------------------ timers
 
     def arm(
@@ -318,7 +408,8 @@ class ChatCore:
 
     def _auto_disconnect(self, session: ChatSession, at: datetime) -> None:
         """The agent is disconnected for idleness (the customer's or its own) [doc]: the
-        event, the agent leaves, and the chat ends as when an agent leaves."""
+        event, the agent leaves, and what follows is what follows any agent's departure
+        (:meth:`agent_gone`): the disconnect flow, or the chat's end."""
         if not self._has_agent(session):
             return
         contact = session.current
@@ -327,7 +418,7 @@ class ChatCore:
         agent = self.participant(session, "AGENT", agent_id=agent_id)
         self.write(contact, "EVENT", AUTO_DISCONNECTION, agent, stored=False, at=at)
         self.agent_leaves(contact, agent_id, at=at)
-        self.end(contact, at, DEPARTURES_ENDING_THE_CHAT["AGENT"])
+        self.agent_gone(session, at)
 
     def _participant_active(self, contact: Contact, participant: Participant) -> None:
         """A participant of a timed role wrote: its timers start over, and an idle one has
