@@ -53,6 +53,8 @@ from functools import partial
 from types import MappingProxyType
 from typing import Any
 
+from moto.moto_api._internal import mock_random
+
 from . import flow_language
 from .chat.clock import utcnow
 from .chat.content import CUSTOMER_REMAINING
@@ -71,7 +73,7 @@ from .chat.scheduler import Timer
 from .chat.session import Contact
 from .contact_attributes import check_attribute_keys, check_attribute_size
 from .contact_flows import ContactFlows, StoredFlow
-from .exceptions import ConnectError, InvalidRequestException
+from .exceptions import ConnectError, InvalidParameterException, InvalidRequestException
 from .flow_handlers import LAMBDA, LEX_BOT, Handler
 from .flow_lambda import (
     AnswerRefused,
@@ -93,6 +95,7 @@ from .lex_bots import (
     read_answer,
     recognize_text_request,
 )
+from .validation import service_model, validate
 
 log = logging.getLogger(__name__)
 
@@ -722,7 +725,12 @@ class FlowEngine:
             "InstanceARN": contact.arn.split("/contact/")[0],
             "InitiationMethod": contact.initiation_method,
             "CustomerId": contact.customer_id,
+            "Name": contact.name,
+            "Description": contact.description,
+            "LanguageCode": contact.language_code,
         }
+        if head == "Tags" and len(rest) == 1:
+            return contact.tags.get(rest[0])
         if not rest:
             return system.get(head)
         return None
@@ -758,15 +766,7 @@ class FlowEngine:
         the current contact or the related contact. With this type of operation, either all
         attributes are set or none are set.\""""
         parameters = action["Parameters"]
-        contact = run.contact
-        if parameters.get("TargetContact") == "Related":
-            if contact.related_contact_id is None:
-                raise Branch("NoMatchingError", "the contact has no related contact")
-            target = self.core.contacts.get((contact.instance_id, contact.related_contact_id))
-            if target is None:
-                raise Branch("NoMatchingError", "the related contact is not found")
-        else:
-            target = contact
+        target = self._target_contact(run, parameters)
         values = {
             self.text(run, key): self.text(run, value)
             for key, value in parameters["Attributes"].items()
@@ -782,6 +782,19 @@ class FlowEngine:
         self.core.record(AttributesUpdated, target)
         shown = ", ".join(f"{key}={value}" for key, value in values.items())
         return f"set {shown}", "NextAction", next_action(action)
+
+    def _target_contact(self, run: FlowRun, parameters: Mapping[str, Any]) -> Contact:
+        """The contact a block changes: the current one, or with ``TargetContact`` "Related"
+        the contact's related contact (the NoMatchingError branch without one)."""
+        contact = run.contact
+        if parameters.get("TargetContact") != "Related":
+            return contact
+        if contact.related_contact_id is None:
+            raise Branch("NoMatchingError", "the contact has no related contact")
+        target = self.core.contacts.get((contact.instance_id, contact.related_contact_id))
+        if target is None:
+            raise Branch("NoMatchingError", "the related contact is not found")
+        return target
 
     def compare(self, run: FlowRun, action: dict[str, Any]) -> tuple[str, str, str | None]:
         """[doc: Compare] "Allows comparisons against the specified value"; "Conditions are
@@ -1232,6 +1245,162 @@ class FlowEngine:
         why = ERROR_ON_CHAT[action["Type"]]
         raise Branch("NoMatchingError", f"the Error branch on chat: {why}")
 
+    def tag_contact(self, run: FlowRun, action: dict[str, Any]) -> Outcome:
+        """[doc: Flow language, TagContact] "Sets a collection of tag to the current contact.
+        With this type of operation, either all tags are set or none are set"; "The TagContact
+        action parameters correspond to user-defined tags that are applied on a contact": the
+        tags DescribeContact's ``Tags`` shows. A tag the TagContact API would refuse (its
+        model's ``ContactTagKey``: 1 to 128 characters of its pattern, never ``aws:``; a value
+        up to 256), or more than its 6 on the contact, sets none: the NoMatchingError branch."""
+        contact = run.contact
+        given = action["Parameters"]["Tags"]
+        tags = {self.text(run, key): self.text(run, value) for key, value in given.items()}
+        merged = {**contact.tags, **tags}
+        try:
+            check_contact_tags(tags, "Tags")
+            check_contact_tags(merged, "the contact's tags")
+        except ConnectError as refused:
+            raise Branch("NoMatchingError", f"no tag set: {refused.message}") from None
+        contact.tags = merged
+        shown = ", ".join(f"{key}={value}" for key, value in tags.items())
+        return f"tagged {shown}", "NextAction", next_action(action)
+
+    def untag_contact(self, run: FlowRun, action: dict[str, Any]) -> Outcome:
+        """[doc: Flow language, UnTagContact] "Removes a collection of tags on the current
+        contact. With this type of operation, either all tags are set or none are set. You
+        cannot remove system-defined tags. You can only remove already existing user-defined
+        tags from a contact." Keys "can only be set statically": a key the contact has no tag
+        of (a system ``aws:`` key among them) removes none, the NoMatchingError branch."""
+        contact = run.contact
+        keys: list[str] = list(action["Parameters"]["TagKeys"])
+        if not keys:
+            raise Branch("NoMatchingError", "no tag removed: TagKeys names none")
+        missing = [key for key in keys if key not in contact.tags]
+        if missing:
+            raise Branch(
+                "NoMatchingError",
+                f"no tag removed: the contact has no user-defined tag {', '.join(missing)}",
+            )
+        contact.tags = {key: value for key, value in contact.tags.items() if key not in keys}
+        return f"untagged {', '.join(keys)}", "NextAction", next_action(action)
+
+    def update_contact_data(self, run: FlowRun, action: dict[str, Any]) -> Outcome:
+        """[doc: Flow language, UpdateContactData] "Sets a collection of connect defined
+        attributes on specified contact. With this type of operation, either all attributes
+        are set or none are set." ``Name`` and ``Description`` are DescribeContact's (checked
+        as UpdateContact's model checks them); ``LanguageCode``, ``CustomerId`` and
+        ``References`` are what its Lambda functions and ``$.LanguageCode`` read. The Voice ID
+        and Amazon Q settings are accepted and change nothing a chat shows; a threshold or
+        response time out of its documented range sets nothing: the NoMatchingError branch."""
+        parameters = action["Parameters"]
+        target = self._target_contact(run, parameters)
+        values = {
+            name: self.text(run, parameters[name])
+            for name in CONTACT_DATA_TEXTS
+            if isinstance(parameters.get(name), str)
+        }
+        references = {
+            self.text(run, key): self.text(run, value)
+            for key, value in parameters.get("References", {}).items()
+        }
+        update_contact = service_model("connect").operation_model("UpdateContact").input_shape
+        try:
+            for name in ("Name", "Description"):
+                if name in values:
+                    validate(update_contact.members[name], values[name], name)
+        except ConnectError as refused:
+            raise Branch("NoMatchingError", f"nothing set: {refused.message}") from None
+        for name, (low, high) in VOICE_ID_RANGES.items():
+            if name in values:
+                number = values[name].strip()
+                if not number.isdigit() or not low <= int(number) <= high:
+                    raise Branch(
+                        "NoMatchingError",
+                        f"nothing set: {name} {values[name]!r} is not a whole number from "
+                        f"{low} to {high}",
+                    )
+        if "Name" in values:
+            target.name = values["Name"]
+        if "Description" in values:
+            target.description = values["Description"]
+        if "LanguageCode" in values:
+            target.language_code = values["LanguageCode"]
+        if "CustomerId" in values:
+            target.customer_id = values["CustomerId"]
+        target.references = {**target.references, **references}
+        target.last_update_timestamp = utcnow()
+        shown = [f"{name}={values[name]}" for name in CONTACT_DATA_SHOWN if name in values]
+        shown += [f"References.{key}={value}" for key, value in references.items()]
+        return f"set {', '.join(shown) or 'nothing'}", "NextAction", next_action(action)
+
+    def update_contact_routing_behavior(self, run: FlowRun, action: dict[str, Any]) -> Outcome:
+        """[doc: Flow language, UpdateContactRoutingBehavior] "Updates the contact's routing
+        details. This can move the contact forward or backward in queue, or specify a queue
+        priority": ``QueuePriority`` ("lower priorities are routed preferentially") or
+        ``QueueTimeAdjustmentSeconds``, both static, as DescribeContact shows them. "Errors:
+        None."; the mock routes by neither (an agent takes a chat with ``connect_agent``)."""
+        parameters = action["Parameters"]
+        contact = run.contact
+        shown = []
+        if "QueuePriority" in parameters:
+            contact.queue_priority = int(parameters["QueuePriority"])
+            shown.append(f"queue priority {contact.queue_priority}")
+        if "QueueTimeAdjustmentSeconds" in parameters:
+            contact.queue_time_adjustment_seconds = int(parameters["QueueTimeAdjustmentSeconds"])
+            shown.append(f"queue time adjusted by {contact.queue_time_adjustment_seconds} s")
+        contact.last_update_timestamp = utcnow()
+        return ", ".join(shown) or "nothing to change", "NextAction", next_action(action)
+
+    def distribute_by_percentage(self, run: FlowRun, action: dict[str, Any]) -> Outcome:
+        """[doc: Flow language, DistributeByPercentage] "Returns a random number between 1 and
+        100 (inclusive) as its result, allowing comparisons against it"; its conditions are a
+        chain of NumberLessThan comparisons, the first that holds taken; "NoMatchingCondition
+        if no Condition matches". The number is drawn from moto's random source
+        (``mock_random``), which moto's seed (``/moto-api/seed``) makes repeatable."""
+        drawn = mock_random.randint(1, 100)
+        for index, condition in enumerate(action["Transitions"].get("Conditions", [])):
+            test = condition["Condition"]
+            operand = test["Operands"][0]
+            if evaluate(test["Operator"], str(drawn), operand):
+                branch = f"Condition[{index}] {test['Operator']} {operand!r}"
+                return f"drew {drawn}", branch, condition["NextAction"]
+        raise Branch("NoMatchingCondition", f"drew {drawn}: no condition matched")
+
+
+#: UpdateContactData's string parameters the engine reads, and those its log shows.
+CONTACT_DATA_TEXTS = (
+    "Name",
+    "Description",
+    "LanguageCode",
+    "CustomerId",
+    "VoiceAuthenticationThreshold",
+    "VoiceAuthenticationResponseTime",
+    "FraudDetectionThreshold",
+)
+CONTACT_DATA_SHOWN = ("Name", "Description", "LanguageCode", "CustomerId")
+#: [doc: Flow language, UpdateContactData] the thresholds "must be between 0 and 100"; the
+#: response time "must be between 5 and 10".
+VOICE_ID_RANGES: dict[str, tuple[int, int]] = {
+    "VoiceAuthenticationThreshold": (0, 100),
+    "VoiceAuthenticationResponseTime": (5, 10),
+    "FraudDetectionThreshold": (0, 100),
+}
+
+
+def check_contact_tags(tags: dict[str, str], field_name: str) -> None:
+    """Raise InvalidParameterException, naming ``field_name``, for tags the TagContact API's
+    model refuses: at most 6, each key 1 to 128 characters of ``ContactTagKey``'s pattern
+    (never ``aws:``, a system tag), each value up to 256."""
+    model = service_model("connect")
+    if tags:
+        validate(model.shape_for("ContactTagMap"), tags, field_name)
+    pattern = model.shape_for("ContactTagKey").metadata["pattern"]
+    for key in tags:
+        if re.search(pattern, key) is None:
+            raise InvalidParameterException(
+                f"{field_name} key {key!r} must match {pattern} (a user-defined tag key)."
+            )
+
 
 #: The largest LoopCount [doc: Flow language, Loop: "must be between 0 and 100 (inclusive)"].
 LOOP_LIMIT = 100
@@ -1366,6 +1535,11 @@ STEPS: dict[str, Step] = {
     "InvokeLambdaFunction": FlowEngine.invoke_lambda_function,
     "Loop": FlowEngine.loop,
     "UpdateFlowAttributes": FlowEngine.update_flow_attributes,
+    "TagContact": FlowEngine.tag_contact,
+    "UnTagContact": FlowEngine.untag_contact,
+    "UpdateContactData": FlowEngine.update_contact_data,
+    "UpdateContactRoutingBehavior": FlowEngine.update_contact_routing_behavior,
+    "DistributeByPercentage": FlowEngine.distribute_by_percentage,
     "DequeueContactAndTransferToQueue": FlowEngine.dequeue_contact_and_transfer_to_queue,
     **{name: FlowEngine.no_op for name in NO_OPS},
     **{name: FlowEngine.error_on_chat for name in ERROR_ON_CHAT},
