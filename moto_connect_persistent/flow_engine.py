@@ -16,6 +16,11 @@ its timer) resumes it, again as deferred work of the thread that brought it. A L
 is such work: :meth:`FlowEngine._converse` calls the bot outside the lock
 (:func:`call_within`, :data:`LEX_TURN_SECONDS`), then applies its answer under it.
 
+The customer queue flow (UpdateContactEventHooks ``CustomerQueue``) is a run of its own on the
+queued contact (``FlowRun.hook``), started when the contact is queued (``ContactQueued``) and
+stepped like any run; an agent joining (``ParticipantJoined``) ends it between two steps, its
+Wait's timer cancelled.
+
 Each step is recorded (:class:`FlowStep`: which block, what it did, which branch it took and
 where it went), so a failing test says which block went where: :meth:`FlowEngine.log`.
 
@@ -28,8 +33,9 @@ Such a step raises :class:`CallOut` instead of answering: ``call`` is what to ru
 ``resume`` is the continuation. :meth:`FlowEngine._step` releases the lock, runs ``call`` on a
 worker thread it starts there (outside every lock) and joins it for ``time_limit`` seconds (an
 answer later than that is dropped: the :class:`Answer` says ``timed_out``); then, back under the
-lock, it checks that the chat has not ended meanwhile (if it has, the step is recorded with its
-answer dropped and the run ends) and calls ``resume(answer)``, which gives the step's (detail,
+lock, it checks that the run may go on: the chat has not ended meanwhile, nor (for a customer
+queue flow) an agent taken the chat (if either, the step is recorded with its answer dropped and
+the run ends) and calls ``resume(answer)``, which gives the step's (detail,
 branch, next action) like any step, raises :class:`Branch` or :class:`Paused`, or calls out
 again.
 """
@@ -40,12 +46,14 @@ import json
 import logging
 import re
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
 from types import MappingProxyType
 from typing import Any
+
+from moto.moto_api._internal import mock_random
 
 from . import flow_language
 from .chat.clock import utcnow
@@ -55,7 +63,9 @@ from .chat.deferred import defer
 from .chat.happenings import (
     AttributesUpdated,
     ChatEnded,
+    ContactQueued,
     ItemWritten,
+    ParticipantJoined,
     ParticipantLeft,
     SegmentStarted,
 )
@@ -63,7 +73,7 @@ from .chat.scheduler import Timer
 from .chat.session import Contact
 from .contact_attributes import check_attribute_keys, check_attribute_size
 from .contact_flows import ContactFlows, StoredFlow
-from .exceptions import ConnectError, InvalidRequestException
+from .exceptions import ConnectError, InvalidParameterException, InvalidRequestException
 from .flow_handlers import LAMBDA, LEX_BOT, Handler
 from .flow_lambda import (
     AnswerRefused,
@@ -85,6 +95,7 @@ from .lex_bots import (
     read_answer,
     recognize_text_request,
 )
+from .validation import service_model, validate
 
 log = logging.getLogger(__name__)
 
@@ -100,8 +111,26 @@ LEX_TURN_SECONDS = 30.0
 #: The longest a Wait may wait [doc: Flow language, Wait: "no greater than 604800 (seven
 #: days)"].
 WAIT_LIMIT_SECONDS = 604800
-#: The event hooks whose flows the engine runs: the disconnect flow.
-RUN_HOOKS = frozenset({CUSTOMER_REMAINING})
+#: The event hook of the customer queue flow [doc: block "Set customer queue flow":
+#: "Specifies the flow to invoke when a customer is transferred to a queue"].
+CUSTOMER_QUEUE = "CustomerQueue"
+#: The event hooks whose flows the engine runs: the disconnect flow, the customer queue flow.
+RUN_HOOKS = frozenset({CUSTOMER_REMAINING, CUSTOMER_QUEUE})
+#: The flow type (CreateContactFlow's ``Type``) of a flow a CustomerQueue hook may name: the
+#: console's Set customer queue flow block offers flows of that type only (docs/fidelity.md).
+CUSTOMER_QUEUE_FLOW_TYPE = "CUSTOMER_QUEUE"
+#: Actions the engine runs that a customer queue flow cannot hold, with the reference's
+#: sentence saying so.
+NOT_IN_CUSTOMER_QUEUE_FLOWS: dict[str, str] = {
+    "TransferContactToQueue": (
+        '"It is not supported in whisper flows, customer queue flows, or hold flows" [doc: '
+        "Flow language, TransferContactToQueue]"
+    ),
+    "UpdateContactTargetQueue": (
+        '"It is not supported in whisper flows, hold flows, or customer queue flows" [doc: '
+        "Flow language, UpdateContactTargetQueue]"
+    ),
+}
 #: A JSONPath reference inside a text ("Hello $.Attributes.name").
 REFERENCE_IN_TEXT = re.compile(r"\$\.(?:[A-Za-z_][\w-]*)(?:\.[A-Za-z_][\w-]*)*")
 
@@ -145,6 +174,9 @@ class FlowRun:
     loops: dict[tuple[str, str], int] = field(default_factory=dict)
     #: The current flow's attributes (UpdateFlowAttributes): ``$.FlowAttributes``.
     flow_attributes: dict[str, str] = field(default_factory=dict)
+    #: The event hook this run is the flow of (``CustomerQueue``: the customer queue flow,
+    #: run while the contact waits in queue); None for the flow the segment started with.
+    hook: str | None = None
     ended: bool = False
 
     def action(self, identifier: str) -> dict[str, Any]:
@@ -292,6 +324,8 @@ class FlowEngine:
         core.listeners.on(ChatEnded, self.chat_ended)
         core.listeners.on(ItemWritten, self.item_written)
         core.listeners.on(ParticipantLeft, self.participant_left)
+        core.listeners.on(ContactQueued, self.contact_queued)
+        core.listeners.on(ParticipantJoined, self.participant_joined)
 
     # ------------------------------------------------------------------ when a flow runs
 
@@ -343,11 +377,7 @@ class FlowEngine:
             elif kind == "ConnectParticipantWithLexBot" and "LexV2Bot" not in parameters:
                 missing.add("ConnectParticipantWithLexBot without LexV2Bot (Lex classic bots)")
             elif kind == "UpdateContactEventHooks":
-                missing |= {
-                    f"UpdateContactEventHooks with {hook}"
-                    for hook in parameters["EventHooks"]
-                    if hook not in RUN_HOOKS
-                }
+                missing |= self._hook_problems(instance_id, parameters["EventHooks"], seen)
             elif kind == "TransferToFlow" and not flow_language.JSONPATH.fullmatch(
                 parameters["ContactFlowId"]
             ):
@@ -355,6 +385,57 @@ class FlowEngine:
                 if target is not None and target.flow_id not in seen:
                     missing |= self.unsupported(instance_id, target, seen)
         return missing
+
+    def _hook_problems(self, instance_id: str, hooks: dict[str, str], seen: set[str]) -> set[str]:
+        """What of an UpdateContactEventHooks block the engine cannot run: a hook whose flow it
+        does not run, and a customer queue flow, named by a static id, that it cannot run as
+        one (:meth:`queue_flow_problems`). A hook from the flow's data is checked when the
+        block runs."""
+        missing = {
+            f"UpdateContactEventHooks with {hook}" for hook in hooks if hook not in RUN_HOOKS
+        }
+        reference = hooks.get(CUSTOMER_QUEUE)
+        if isinstance(reference, str) and not flow_language.JSONPATH.fullmatch(reference):
+            queue_flow = self.runnable_flow(instance_id, reference)
+            if queue_flow is not None and queue_flow.flow_id not in seen:
+                missing |= {
+                    f"UpdateContactEventHooks with {CUSTOMER_QUEUE} naming flow "
+                    f"'{queue_flow.name}': {problem}"
+                    for problem in self.queue_flow_problems(instance_id, queue_flow, seen)
+                }
+        return missing
+
+    def queue_flow_problems(self, instance_id: str, flow: StoredFlow, seen: set[str]) -> set[str]:
+        """Why ``flow`` cannot run as a customer queue flow: its type is not CUSTOMER_QUEUE,
+        it (or a flow it transfers to statically) holds what the engine does not run, or an
+        action a customer queue flow cannot hold (:data:`NOT_IN_CUSTOMER_QUEUE_FLOWS`)."""
+        problems = set()
+        if flow.flow_type != CUSTOMER_QUEUE_FLOW_TYPE:
+            problems.add(f"its type is {flow.flow_type}, not {CUSTOMER_QUEUE_FLOW_TYPE}")
+        problems |= self.unsupported(instance_id, flow, seen)
+        problems |= {
+            f"{kind}, which a customer queue flow cannot hold ({NOT_IN_CUSTOMER_QUEUE_FLOWS[kind]})"
+            for kind in self._not_in_queue_flows(instance_id, flow, set())
+        }
+        return problems
+
+    def _not_in_queue_flows(self, instance_id: str, flow: StoredFlow, seen: set[str]) -> set[str]:
+        """The action types of ``flow`` (and of the flows it transfers to statically) that a
+        customer queue flow cannot hold."""
+        seen.add(flow.flow_id)
+        assert flow.published is not None
+        found: set[str] = set()
+        for action in map(normalized, json.loads(flow.published)["Actions"]):
+            kind, parameters = action["Type"], action["Parameters"]
+            if kind in NOT_IN_CUSTOMER_QUEUE_FLOWS:
+                found.add(kind)
+            elif kind == "TransferToFlow" and not flow_language.JSONPATH.fullmatch(
+                parameters["ContactFlowId"]
+            ):
+                target = self.runnable_flow(instance_id, parameters["ContactFlowId"])
+                if target is not None and target.flow_id not in seen:
+                    found |= self._not_in_queue_flows(instance_id, target, seen)
+        return found
 
     def segment_started(self, happening: SegmentStarted) -> None:
         """Listener: a chat that starts with a stored flow queues a run of it."""
@@ -400,6 +481,50 @@ class FlowEngine:
         if waiting and happening.participant.role == "CUSTOM_BOT":
             self._interrupt(waiting, "BotParticipantDisconnected")
 
+    def contact_queued(self, happening: ContactQueued) -> None:
+        """Listener: a chat put in a queue, with a customer queue flow set (UpdateContactEventHooks
+        ``CustomerQueue``), runs that flow while it waits [doc: block "Set customer queue flow"]
+        "Specifies the flow to invoke when a customer is transferred to a queue". A queue flow
+        still running for the chat stops first: it was the flow of the queue the chat left."""
+        contact = happening.contact
+        hook = contact.session.event_hooks.get(CUSTOMER_QUEUE)
+        if contact.channel != "CHAT" or hook is None or contact.agent_id is not None:
+            return
+        self._stop_queue_flows(contact)
+        flow = self.runnable_flow(contact.instance_id, hook)
+        if flow is None or flow.published is None:
+            return
+        problems = self.queue_flow_problems(contact.instance_id, flow, set())
+        if problems:  # changed since the hook was set: run none of it, rather than some
+            log.warning(
+                "customer queue flow %r of contact %s not run: %s",
+                flow.name,
+                contact.id,
+                ", ".join(sorted(problems)),
+            )
+            return
+        document = json.loads(flow.published)
+        run = FlowRun(contact, flow.flow_id, document, document["StartAction"], hook=CUSTOMER_QUEUE)
+        run.target_queue = contact.queue_id
+        self.runs.setdefault(contact.id, []).append(run)
+        defer(lambda: self.advance(run))
+
+    def participant_joined(self, happening: ParticipantJoined) -> None:
+        """Listener: an agent joining (accepting the chat) ends its customer queue flow, which
+        is the customer's time in queue [doc: sample "interruptible queue flow": "This flow
+        shows you how to manage what the customer experiences while in queue"]: no block of it
+        runs again, and its Wait's timer is cancelled."""
+        if happening.participant.role == "AGENT":
+            self._stop_queue_flows(happening.contact)
+
+    def _stop_queue_flows(self, contact: Contact) -> None:
+        """Under the lock: the customer queue flows of ``contact``'s chat stop where they are."""
+        for segment in contact.session.segments:
+            for run in self.runs.get(segment.id, ()):
+                if run.hook == CUSTOMER_QUEUE and not run.ended:
+                    run.ended = True
+                    self._stop_waiting(run)
+
     def _interrupt(self, runs: list[FlowRun], event: str) -> None:
         for run in list(runs):
             if run.waiting is not None and event in run.waiting.events:
@@ -426,7 +551,9 @@ class FlowEngine:
             if run.ended or run.current is None:
                 run.ended = True
                 return False
-            if run.contact.session.ended:
+            if run.contact.session.ended or (
+                run.hook == CUSTOMER_QUEUE and not _in_queue(run.contact)
+            ):
                 run.ended = True
                 return False
             action = run.action(run.current)
@@ -443,7 +570,12 @@ class FlowEngine:
             answer = call_out.make()  # outside every lock
             with self.lock:
                 if run.ended or run.contact.session.ended:
-                    detail = f"{call_out.what}: the chat ended meanwhile, its answer is dropped"
+                    why = (
+                        "the chat ended"
+                        if run.contact.session.ended
+                        else "the queue flow stopped (an agent took the chat, or it moved queue)"
+                    )
+                    detail = f"{call_out.what}: {why} meanwhile, its answer is dropped"
                     self._record(run, action, detail, "end", None, flow_id)
                     return False
                 outcome = self._attempt(run, action, partial(call_out.resume, answer))
@@ -547,7 +679,9 @@ class FlowEngine:
     def _flow_ended(self, run: FlowRun) -> None:
         """A flow that ends before the contact was queued ends the contact [doc: EndFlowExecution,
         "if a flow ends before the contact is put into queue, ending the flow results in the
-        contact being ended"]."""
+        contact being ended"]. A customer queue flow ending leaves the chat in its queue [doc:
+        sample "interruptible queue flow": "Press 2 ends the flow, and the customer remains in
+        the queue"]."""
         contact = run.contact
         if not contact.session.ended and contact.queue_id is None and contact.agent_id is None:
             self.core.end(contact, utcnow(), FLOW_DISCONNECT)
@@ -577,7 +711,12 @@ class FlowEngine:
             "InstanceARN": contact.instance_arn,
             "InitiationMethod": contact.initiation_method,
             "CustomerId": contact.customer_id,
+            "Name": contact.name,
+            "Description": contact.description,
+            "LanguageCode": contact.language_code,
         }
+        if head == "Tags" and len(rest) == 1:
+            return contact.tags.get(rest[0])
         if not rest:
             return system.get(head)
         return None
@@ -613,15 +752,7 @@ class FlowEngine:
         the current contact or the related contact. With this type of operation, either all
         attributes are set or none are set.\""""
         parameters = action["Parameters"]
-        contact = run.contact
-        if parameters.get("TargetContact") == "Related":
-            if contact.related_contact_id is None:
-                raise Branch("NoMatchingError", "the contact has no related contact")
-            target = self.core.contacts.get((contact.instance_id, contact.related_contact_id))
-            if target is None:
-                raise Branch("NoMatchingError", "the related contact is not found")
-        else:
-            target = contact
+        target = self._target_contact(run, parameters)
         values = {
             self.text(run, key): self.text(run, value)
             for key, value in parameters["Attributes"].items()
@@ -637,6 +768,19 @@ class FlowEngine:
         self.core.record(AttributesUpdated, target)
         shown = ", ".join(f"{key}={value}" for key, value in values.items())
         return f"set {shown}", "NextAction", next_action(action)
+
+    def _target_contact(self, run: FlowRun, parameters: Mapping[str, Any]) -> Contact:
+        """The contact a block changes: the current one, or with ``TargetContact`` "Related"
+        the contact's related contact (the NoMatchingError branch without one)."""
+        contact = run.contact
+        if parameters.get("TargetContact") != "Related":
+            return contact
+        if contact.related_contact_id is None:
+            raise Branch("NoMatchingError", "the contact has no related contact")
+        target = self.core.contacts.get((contact.instance_id, contact.related_contact_id))
+        if target is None:
+            raise Branch("NoMatchingError", "the related contact is not found")
+        return target
 
     def compare(self, run: FlowRun, action: dict[str, Any]) -> tuple[str, str, str | None]:
         """[doc: Compare] "Allows comparisons against the specified value"; "Conditions are
@@ -688,7 +832,9 @@ class FlowEngine:
         """[doc: TransferContactToQueue] "This action places a contact that is not already in a
         queue into the contact's TargetQueue. If the contact has already been put into a queue
         [...] the action fails." The chat then waits in the queue for an agent; this flow ends
-        there."""
+        there [doc: block "Transfer to queue": "places the current contact in a queue and ends
+        current flow"], and the customer queue flow, if one is set, starts
+        (:meth:`contact_queued`)."""
         contact = run.contact
         if run.target_queue is None:
             raise Branch(
@@ -721,6 +867,17 @@ class FlowEngine:
                 "NoMatchingError",
                 f"flow '{target.name}' holds what the engine does not run yet: "
                 + ", ".join(sorted(missing)),
+            )
+        misplaced = (
+            self._not_in_queue_flows(contact.instance_id, target, set())
+            if run.hook == CUSTOMER_QUEUE
+            else set()
+        )
+        if misplaced:
+            raise Branch(
+                "NoMatchingError",
+                f"flow '{target.name}' holds what a customer queue flow cannot: "
+                + ", ".join(sorted(misplaced)),
             )
         document = json.loads(target.published)
         run.flow_id, run.document = target.flow_id, document
@@ -788,7 +945,10 @@ class FlowEngine:
         """[doc: Flow language, UpdateContactEventHooks] sets the flows that run on the
         contact's events; "CustomerRemaining" is the block "Set disconnect flow": the flow
         that runs when the agent leaves and the customer remains [doc: block "Set disconnect
-        flow"]. The other hooks are refused when the flow starts (:meth:`unsupported`)."""
+        flow"]; "CustomerQueue" the block "Set customer queue flow", run while the contact
+        waits in queue (:meth:`contact_queued`), which must name a flow the engine can run as
+        one (:meth:`queue_flow_problems`), else the Error branch. The other hooks are refused
+        when the flow starts (:meth:`unsupported`)."""
         hooks = action["Parameters"]["EventHooks"]
         contact = run.contact
         chosen: dict[str, str] = {}
@@ -797,6 +957,17 @@ class FlowEngine:
             target = self.runnable_flow(contact.instance_id, flow_id) if flow_id else None
             if target is None:
                 raise Branch("NoMatchingError", f"{hook}: no published flow {flow_id!r}")
+            problems = (
+                self.queue_flow_problems(contact.instance_id, target, set())
+                if hook == CUSTOMER_QUEUE
+                else set()
+            )
+            if problems:
+                raise Branch(
+                    "NoMatchingError",
+                    f"{hook}: flow '{target.name}' cannot run as a customer queue flow: "
+                    + ", ".join(sorted(problems)),
+                )
             chosen[hook] = target.flow_id
         session = contact.session
         session.event_hooks = MappingProxyType({**session.event_hooks, **chosen})
@@ -1035,6 +1206,162 @@ class FlowEngine:
         why = ERROR_ON_CHAT[action["Type"]]
         raise Branch("NoMatchingError", f"the Error branch on chat: {why}")
 
+    def tag_contact(self, run: FlowRun, action: dict[str, Any]) -> Outcome:
+        """[doc: Flow language, TagContact] "Sets a collection of tag to the current contact.
+        With this type of operation, either all tags are set or none are set"; "The TagContact
+        action parameters correspond to user-defined tags that are applied on a contact": the
+        tags DescribeContact's ``Tags`` shows. A tag the TagContact API would refuse (its
+        model's ``ContactTagKey``: 1 to 128 characters of its pattern, never ``aws:``; a value
+        up to 256), or more than its 6 on the contact, sets none: the NoMatchingError branch."""
+        contact = run.contact
+        given = action["Parameters"]["Tags"]
+        tags = {self.text(run, key): self.text(run, value) for key, value in given.items()}
+        merged = {**contact.tags, **tags}
+        try:
+            check_contact_tags(tags, "Tags")
+            check_contact_tags(merged, "the contact's tags")
+        except ConnectError as refused:
+            raise Branch("NoMatchingError", f"no tag set: {refused.message}") from None
+        contact.tags = merged
+        shown = ", ".join(f"{key}={value}" for key, value in tags.items())
+        return f"tagged {shown}", "NextAction", next_action(action)
+
+    def untag_contact(self, run: FlowRun, action: dict[str, Any]) -> Outcome:
+        """[doc: Flow language, UnTagContact] "Removes a collection of tags on the current
+        contact. With this type of operation, either all tags are set or none are set. You
+        cannot remove system-defined tags. You can only remove already existing user-defined
+        tags from a contact." Keys "can only be set statically": a key the contact has no tag
+        of (a system ``aws:`` key among them) removes none, the NoMatchingError branch."""
+        contact = run.contact
+        keys: list[str] = list(action["Parameters"]["TagKeys"])
+        if not keys:
+            raise Branch("NoMatchingError", "no tag removed: TagKeys names none")
+        missing = [key for key in keys if key not in contact.tags]
+        if missing:
+            raise Branch(
+                "NoMatchingError",
+                f"no tag removed: the contact has no user-defined tag {', '.join(missing)}",
+            )
+        contact.tags = {key: value for key, value in contact.tags.items() if key not in keys}
+        return f"untagged {', '.join(keys)}", "NextAction", next_action(action)
+
+    def update_contact_data(self, run: FlowRun, action: dict[str, Any]) -> Outcome:
+        """[doc: Flow language, UpdateContactData] "Sets a collection of connect defined
+        attributes on specified contact. With this type of operation, either all attributes
+        are set or none are set." ``Name`` and ``Description`` are DescribeContact's (checked
+        as UpdateContact's model checks them); ``LanguageCode``, ``CustomerId`` and
+        ``References`` are what its Lambda functions and ``$.LanguageCode`` read. The Voice ID
+        and Amazon Q settings are accepted and change nothing a chat shows; a threshold or
+        response time out of its documented range sets nothing: the NoMatchingError branch."""
+        parameters = action["Parameters"]
+        target = self._target_contact(run, parameters)
+        values = {
+            name: self.text(run, parameters[name])
+            for name in CONTACT_DATA_TEXTS
+            if isinstance(parameters.get(name), str)
+        }
+        references = {
+            self.text(run, key): self.text(run, value)
+            for key, value in parameters.get("References", {}).items()
+        }
+        update_contact = service_model("connect").operation_model("UpdateContact").input_shape
+        try:
+            for name in ("Name", "Description"):
+                if name in values:
+                    validate(update_contact.members[name], values[name], name)
+        except ConnectError as refused:
+            raise Branch("NoMatchingError", f"nothing set: {refused.message}") from None
+        for name, (low, high) in VOICE_ID_RANGES.items():
+            if name in values:
+                number = values[name].strip()
+                if not number.isdigit() or not low <= int(number) <= high:
+                    raise Branch(
+                        "NoMatchingError",
+                        f"nothing set: {name} {values[name]!r} is not a whole number from "
+                        f"{low} to {high}",
+                    )
+        if "Name" in values:
+            target.name = values["Name"]
+        if "Description" in values:
+            target.description = values["Description"]
+        if "LanguageCode" in values:
+            target.language_code = values["LanguageCode"]
+        if "CustomerId" in values:
+            target.customer_id = values["CustomerId"]
+        target.references = {**target.references, **references}
+        target.last_update_timestamp = utcnow()
+        shown = [f"{name}={values[name]}" for name in CONTACT_DATA_SHOWN if name in values]
+        shown += [f"References.{key}={value}" for key, value in references.items()]
+        return f"set {', '.join(shown) or 'nothing'}", "NextAction", next_action(action)
+
+    def update_contact_routing_behavior(self, run: FlowRun, action: dict[str, Any]) -> Outcome:
+        """[doc: Flow language, UpdateContactRoutingBehavior] "Updates the contact's routing
+        details. This can move the contact forward or backward in queue, or specify a queue
+        priority": ``QueuePriority`` ("lower priorities are routed preferentially") or
+        ``QueueTimeAdjustmentSeconds``, both static, as DescribeContact shows them. "Errors:
+        None."; the mock routes by neither (an agent takes a chat with ``connect_agent``)."""
+        parameters = action["Parameters"]
+        contact = run.contact
+        shown = []
+        if "QueuePriority" in parameters:
+            contact.queue_priority = int(parameters["QueuePriority"])
+            shown.append(f"queue priority {contact.queue_priority}")
+        if "QueueTimeAdjustmentSeconds" in parameters:
+            contact.queue_time_adjustment_seconds = int(parameters["QueueTimeAdjustmentSeconds"])
+            shown.append(f"queue time adjusted by {contact.queue_time_adjustment_seconds} s")
+        contact.last_update_timestamp = utcnow()
+        return ", ".join(shown) or "nothing to change", "NextAction", next_action(action)
+
+    def distribute_by_percentage(self, run: FlowRun, action: dict[str, Any]) -> Outcome:
+        """[doc: Flow language, DistributeByPercentage] "Returns a random number between 1 and
+        100 (inclusive) as its result, allowing comparisons against it"; its conditions are a
+        chain of NumberLessThan comparisons, the first that holds taken; "NoMatchingCondition
+        if no Condition matches". The number is drawn from moto's random source
+        (``mock_random``), which moto's seed (``/moto-api/seed``) makes repeatable."""
+        drawn = mock_random.randint(1, 100)
+        for index, condition in enumerate(action["Transitions"].get("Conditions", [])):
+            test = condition["Condition"]
+            operand = test["Operands"][0]
+            if evaluate(test["Operator"], str(drawn), operand):
+                branch = f"Condition[{index}] {test['Operator']} {operand!r}"
+                return f"drew {drawn}", branch, condition["NextAction"]
+        raise Branch("NoMatchingCondition", f"drew {drawn}: no condition matched")
+
+
+#: UpdateContactData's string parameters the engine reads, and those its log shows.
+CONTACT_DATA_TEXTS = (
+    "Name",
+    "Description",
+    "LanguageCode",
+    "CustomerId",
+    "VoiceAuthenticationThreshold",
+    "VoiceAuthenticationResponseTime",
+    "FraudDetectionThreshold",
+)
+CONTACT_DATA_SHOWN = ("Name", "Description", "LanguageCode", "CustomerId")
+#: [doc: Flow language, UpdateContactData] the thresholds "must be between 0 and 100"; the
+#: response time "must be between 5 and 10".
+VOICE_ID_RANGES: dict[str, tuple[int, int]] = {
+    "VoiceAuthenticationThreshold": (0, 100),
+    "VoiceAuthenticationResponseTime": (5, 10),
+    "FraudDetectionThreshold": (0, 100),
+}
+
+
+def check_contact_tags(tags: dict[str, str], field_name: str) -> None:
+    """Raise InvalidParameterException, naming ``field_name``, for tags the TagContact API's
+    model refuses: at most 6, each key 1 to 128 characters of ``ContactTagKey``'s pattern
+    (never ``aws:``, a system tag), each value up to 256."""
+    model = service_model("connect")
+    if tags:
+        validate(model.shape_for("ContactTagMap"), tags, field_name)
+    pattern = model.shape_for("ContactTagKey").metadata["pattern"]
+    for key in tags:
+        if re.search(pattern, key) is None:
+            raise InvalidParameterException(
+                f"{field_name} key {key!r} must match {pattern} (a user-defined tag key)."
+            )
+
 
 #: The largest LoopCount [doc: Flow language, Loop: "must be between 0 and 100 (inclusive)"].
 LOOP_LIMIT = 100
@@ -1079,6 +1406,11 @@ def _redacts_chat(value: Any) -> bool:
             return True
         return any(_redacts_chat(member) for member in value.values())
     return False
+
+
+def _in_queue(contact: Contact) -> bool:
+    """Whether ``contact`` still waits in its queue: not ended, no agent has accepted it."""
+    return not contact.ended and contact.agent_id is None
 
 
 def _wait_over(core: ChatCore, waiting: Waiting, due: datetime) -> None:
@@ -1164,6 +1496,11 @@ STEPS: dict[str, Step] = {
     "InvokeLambdaFunction": FlowEngine.invoke_lambda_function,
     "Loop": FlowEngine.loop,
     "UpdateFlowAttributes": FlowEngine.update_flow_attributes,
+    "TagContact": FlowEngine.tag_contact,
+    "UnTagContact": FlowEngine.untag_contact,
+    "UpdateContactData": FlowEngine.update_contact_data,
+    "UpdateContactRoutingBehavior": FlowEngine.update_contact_routing_behavior,
+    "DistributeByPercentage": FlowEngine.distribute_by_percentage,
     **{name: FlowEngine.no_op for name in NO_OPS},
     **{name: FlowEngine.error_on_chat for name in ERROR_ON_CHAT},
 }

@@ -103,21 +103,24 @@ def contact_data(contact: Contact, queue_id: str | None) -> dict[str, Any]:
         "ContactId": contact.id,
         "CustomerEndpoint": None,
         "CustomerId": contact.customer_id,
-        "Description": None,
+        "Description": contact.description,
         "InitialContactId": contact.session.segments[0].id,
         "InitiationMethod": contact.initiation_method,
         "InstanceARN": instance_arn,
-        "LanguageCode": None,
+        "LanguageCode": contact.language_code,
         "MediaStreams": {"Customer": {"Audio": None}},
-        "Name": None,
+        "Name": contact.name,
         # A first segment names itself, as in the documented example.
         "PreviousContactId": contact.previous_contact_id or contact.id,
         "Queue": queue,
-        "References": {},
+        # A flow's UpdateContactData References, each a STRING reference (docs/fidelity.md).
+        "References": {
+            name: {"Type": "STRING", "Value": value} for name, value in contact.references.items()
+        },
         "RelatedContactId": contact.related_contact_id,
         "SegmentAttributes": dict(contact.segment_attributes),
         "SystemEndpoint": None,
-        "Tags": {},
+        "Tags": dict(contact.tags),
     }
 
 

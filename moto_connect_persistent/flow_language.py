@@ -309,7 +309,15 @@ _ROWS = (
     ActionType("CheckMetricData", "flow control", "Check queue status / Check staffing", None),
     ActionType("CheckOutboundCallStatus", "flow control", "Check call progress", None, chat="No"),
     ActionType("CheckVoiceId", "flow control", "Check Voice ID", None, chat="No"),
-    ActionType("DistributeByPercentage", "flow control", "Distribute by percentage", None),
+    ActionType(
+        "DistributeByPercentage",
+        "flow control",
+        "Distribute by percentage",
+        {},
+        # "they must be a chain of NumericLessThan comparisons" (the operator is NumberLessThan)
+        operators=("NumberLessThan",),
+        runs=True,
+    ),
     ActionType("GetMetricData", "flow control", "Get queue metrics", None),
     ActionType("Loop", "flow control", "Loop", None, runs=True),
     ActionType(
@@ -438,12 +446,50 @@ _ROWS = (
     ActionType("InvokeFlowModule", "contact", "Invoke module", None),
     ActionType("ResumeContact", "contact", "Resume contact", None),
     ActionType("StartOutboundChatContact", "contact", "Start outbound chat", None),
-    ActionType("TagContact", "contact", "Contact tags", None),
+    ActionType(
+        "TagContact",
+        "contact",
+        "Contact tags",
+        {"Tags": Parameter(STRING_MAP, required=True)},
+        runs=True,
+    ),
     ActionType("TransferContactToAgent", "contact", "Transfer to agent", None),
-    ActionType("UnTagContact", "contact", "Contact tags", None),
+    ActionType(
+        "UnTagContact",
+        "contact",
+        "Contact tags",
+        {"TagKeys": Parameter(STRING_LIST, required=True)},
+        runs=True,
+    ),
     ActionType("UpdateCase", "contact", "Cases", None),
     ActionType("UpdateContactCallbackNumber", "contact", "Set callback number", None, chat="No"),
-    ActionType("UpdateContactData", "contact", "Set contact data", None),
+    ActionType(
+        "UpdateContactData",
+        "contact",
+        "Set contact data",
+        {
+            "Name": Parameter(TEXT),
+            "Description": Parameter(TEXT),
+            "LanguageCode": Parameter(TEXT),
+            "CustomerId": Parameter(TEXT),
+            "References": Parameter(STRING_MAP),
+            **{
+                switch: Parameter(STATIC, values=("TRUE", "FALSE"))
+                for switch in (
+                    "IsVoiceIdStreamingEnabled",
+                    "IsVoiceAuthenticationEnabled",
+                    "IsFraudDetectionEnabled",
+                )
+            },
+            "VoiceAuthenticationThreshold": Parameter(TEXT),
+            "VoiceAuthenticationResponseTime": Parameter(TEXT),
+            "FraudDetectionThreshold": Parameter(TEXT),
+            "WatchlistId": Parameter(TEXT),
+            "WisdomSessionArn": Parameter(TEXT),
+            "TargetContact": Parameter(STATIC, values=("Current", "Related")),
+        },
+        runs=True,
+    ),
     ActionType("UpdateContactMediaProcessing", "contact", "Set media processing", None),
     ActionType(
         "UpdateContactMediaStreamingBehavior",
@@ -453,7 +499,19 @@ _ROWS = (
         chat="No: the Error branch on chat",
         runs=True,
     ),
-    ActionType("UpdateContactRoutingBehavior", "contact", "Change routing priority / age", None),
+    ActionType(
+        "UpdateContactRoutingBehavior",
+        "contact",
+        "Change routing priority / age",
+        {
+            # "Range of valid values: 1 (highest) - 9223372036854775807 (lowest)" [doc: block]
+            "QueuePriority": Parameter(INTEGER, minimum=1, maximum=9223372036854775807),
+            "QueueTimeAdjustmentSeconds": Parameter(INTEGER),
+        },
+        exclusive=(("QueuePriority", "QueueTimeAdjustmentSeconds"),),
+        no_errors=True,
+        runs=True,
+    ),
     ActionType("UpdateContactTextToSpeechVoice", "contact", "Set voice", None, runs=True),
     ActionType("UpdatePreviousContactParticipantState", "contact", "Previous contact state", None),
 )
@@ -692,7 +750,7 @@ def _check_integer(parameter: Parameter, value: Any, where: str, found: _Problem
     number: int | None = None
     if isinstance(value, int) and not isinstance(value, bool):
         number = value
-    elif isinstance(value, str) and re.fullmatch(r"[0-9]{1,12}", value):
+    elif isinstance(value, str) and re.fullmatch(r"-?[0-9]{1,19}", value):
         number = int(value)
     elif isinstance(value, str) and parameter.dynamic and _is_reference(value):
         return

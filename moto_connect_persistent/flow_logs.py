@@ -154,6 +154,11 @@ MODULES: dict[str, tuple[ModuleType, Parameters]] = {
     "StartVoiceIdStream": ("SetVoiceId", _resolved),
     "CompleteOutboundCall": ("Dial", _resolved),
     "UpdateContactMediaStreamingBehavior": (_media_streaming, _resolved),
+    "TagContact": ("TagContact", _resolved),
+    "UnTagContact": ("TagContact", _resolved),
+    "UpdateContactData": ("SetContactData", _resolved),
+    "UpdateContactRoutingBehavior": ("ChangeRoutingPriority", _resolved),
+    "DistributeByPercentage": ("DistributeByPercentage", _resolved),
 }
 
 

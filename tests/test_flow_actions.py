@@ -6,10 +6,11 @@ Flows here are written for these tests in the console's export shape; none is co
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
-from support import action, expect_error
+from support import ACCOUNT, REGION, action, expect_error
 from test_flow_engine import condition, deploy, log, on_error, start
 
 from moto_connect_persistent.flow_engine import ERROR_ON_CHAT, NO_OPS
@@ -261,3 +262,384 @@ def test_actions_documented_to_fail_on_chat_take_the_error_branch(
         ("bye", "end"),
     ]
     assert log(contact_id)[0].detail.startswith("the Error branch on chat: ")
+
+
+# ---------------------------------------------------------------------- contact tags
+
+
+def describe(connect: Any, iid: str, contact_id: str) -> dict[str, Any]:
+    contact: dict[str, Any] = connect.describe_contact(InstanceId=iid, ContactId=contact_id)[
+        "Contact"
+    ]
+    return contact
+
+
+def test_tag_contact_sets_the_tags_describe_contact_shows(connect: Any, iid: str) -> None:
+    """[doc: Flow language, TagContact] "Sets a collection of tag to the current contact";
+    "Both the key and value may be defined statically or dynamically"; "The TagContact action
+    parameters correspond to user-defined tags that are applied on a contact": DescribeContact
+    shows them as the contact's ``Tags`` ("Tags associated with the contact"), and later blocks
+    read them as ``$.Tags.<key>``. [doc: UnTagContact] "Removes a collection of tags on the
+    current contact"."""
+    document = flow(
+        "tag",
+        action(
+            "tag",
+            "TagContact",
+            {"Tags": {"tier": "$.Attributes.tier", "Department": "billing"}},
+            NextAction="check",
+            Errors=on_error("bad"),
+        ),
+        action(
+            "check",
+            "Compare",
+            {"ComparisonValue": "$.Tags.tier"},
+            Conditions=[condition("untag", "Equals", "gold")],
+            Errors=on_error("bad", "NoMatchingCondition"),
+        ),
+        action(
+            "untag",
+            "UnTagContact",
+            {"TagKeys": ["Department"]},
+            NextAction="bye",
+            Errors=on_error("bad"),
+        ),
+        BAD,
+        BYE,
+    )
+    started = start(connect, iid, deploy(connect, iid, document), Attributes={"tier": "gold"})
+    contact_id = started["ContactId"]
+    assert path(contact_id)[:3] == [
+        ("tag", "NextAction"),
+        ("check", "Condition[0] Equals 'gold'"),
+        ("untag", "NextAction"),
+    ]
+    assert log(contact_id)[0].detail == "tagged tier=gold, Department=billing"
+    assert describe(connect, iid, contact_id)["Tags"] == {"tier": "gold"}
+
+
+@pytest.mark.parametrize(
+    ("tags", "attributes", "why"),
+    [
+        ({"$.Attributes.key": "x"}, {"key": "aws:system"}, "must match"),
+        ({"note": "$.Attributes.long"}, {"long": "v" * 257}, "at most 256"),
+        ({f"k{n}": "v" for n in range(5)}, {}, "at most 6"),
+    ],
+)
+def test_a_tag_the_api_would_refuse_sets_none(
+    connect: Any, iid: str, tags: dict[str, str], attributes: dict[str, str], why: str
+) -> None:
+    """[doc: Flow language, TagContact] "With this type of operation, either all tags are set
+    or none are set"; "A system tag is prefixed with aws:. You cannot change it." [doc:
+    TagContact API] a key of "Minimum length of 1. Maximum length of 128", pattern
+    ``^(?!aws:)...``, a value of "Maximum length of 256", "Maximum number of 6 items": a block
+    whose tags break these (a system key, a value too long, a seventh tag on the contact) sets
+    none of them and takes the Error branch."""
+    document = flow(
+        "first",
+        action(
+            "first",
+            "TagContact",
+            {"Tags": {"a": "1", "b": "2"}},
+            NextAction="more",
+            Errors=on_error("bad"),
+        ),
+        action("more", "TagContact", {"Tags": tags}, NextAction="ok", Errors=on_error("bad")),
+        say("ok", "tagged", "bye"),
+        BAD,
+        BYE,
+    )
+    started = start(connect, iid, deploy(connect, iid, document), Attributes=attributes)
+    contact_id = started["ContactId"]
+    assert path(contact_id)[1] == ("more", "Error NoMatchingError")
+    assert why in log(contact_id)[1].detail
+    assert describe(connect, iid, contact_id)["Tags"] == {"a": "1", "b": "2"}
+
+
+def test_untagging_a_tag_the_contact_lacks_removes_none(connect: Any, iid: str) -> None:
+    """[doc: Flow language, UnTagContact] "either all tags are set or none are set. You cannot
+    remove system-defined tags. You can only remove already existing user-defined tags from a
+    contact"; Errors: "NoMatchingError - if no other Error matches". A key list naming a tag
+    the contact does not have (or a system ``aws:`` tag) removes nothing."""
+    document = flow(
+        "tag",
+        action("tag", "TagContact", {"Tags": {"a": "1", "b": "2"}}, NextAction="untag"),
+        action(
+            "untag",
+            "UnTagContact",
+            {"TagKeys": ["a", "aws:connect:instanceId"]},
+            NextAction="bye",
+            Errors=on_error("bad"),
+        ),
+        BAD,
+        BYE,
+    )
+    contact_id = start(connect, iid, deploy(connect, iid, document))["ContactId"]
+    assert path(contact_id)[1] == ("untag", "Error NoMatchingError")
+    assert "aws:connect:instanceId" in log(contact_id)[1].detail
+    assert describe(connect, iid, contact_id)["Tags"] == {"a": "1", "b": "2"}
+
+
+# ---------------------------------------------------------------------- contact data
+
+
+def test_update_contact_data_sets_what_describe_contact_and_lambdas_read(
+    connect: Any, iid: str
+) -> None:
+    """[doc: Flow language, UpdateContactData] "Sets a collection of connect defined
+    attributes on specified contact": ``Name`` ("May be set statically or dynamically") and
+    ``Description`` are DescribeContact's Name ("The name of the contact") and Description;
+    ``CustomerId`` its CustomerId; ``LanguageCode``, ``References`` and the contact's tags are
+    what a Lambda function's ``Details.ContactData`` holds [doc: Invoke Lambda functions,
+    "Name", "Description", "LanguageCode", "References", "Tags"], and ``$.Name`` reads the
+    name back in the flow."""
+    from moto_connect_persistent import register_lambda
+
+    function = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:see-contact"
+    seen: list[dict[str, Any]] = []
+    register_lambda(function, lambda event, context: seen.append(event) or {})
+    document = flow(
+        "data",
+        action(
+            "data",
+            "UpdateContactData",
+            {
+                "Name": "Order $.Attributes.order",
+                "Description": "Late delivery",
+                "LanguageCode": "fr-FR",
+                "CustomerId": "cust-7",
+                "References": {"order": "$.Attributes.order"},
+                "TargetContact": "Current",
+            },
+            NextAction="tag",
+            Errors=on_error("bad"),
+        ),
+        action("tag", "TagContact", {"Tags": {"tier": "gold"}}, NextAction="call"),
+        action(
+            "call",
+            "InvokeLambdaFunction",
+            {"LambdaFunctionARN": function},
+            NextAction="name",
+            Errors=on_error("bad"),
+        ),
+        say("name", "About $.Name", "bye"),
+        BAD,
+        BYE,
+    )
+    started = start(connect, iid, deploy(connect, iid, document), Attributes={"order": "42"})
+    contact_id = started["ContactId"]
+    assert path(contact_id)[0] == ("data", "NextAction")
+    assert log(contact_id)[3].detail == "sent 'About Order 42'"
+    described = describe(connect, iid, contact_id)
+    assert (described["Name"], described["Description"], described["CustomerId"]) == (
+        "Order 42",
+        "Late delivery",
+        "cust-7",
+    )
+    data = seen[0]["Details"]["ContactData"]
+    assert data["LanguageCode"] == "fr-FR"
+    assert data["References"] == {"order": {"Type": "STRING", "Value": "42"}}
+    assert data["Tags"] == {"tier": "gold"}
+    assert (data["Name"], data["Description"]) == ("Order 42", "Late delivery")
+
+
+@pytest.mark.parametrize(
+    ("parameters", "why"),
+    [
+        ({"Name": "$.Attributes.long"}, "Name must be at most 1024"),
+        ({"Name": "kept?", "VoiceAuthenticationResponseTime": "11"}, "from 5 to 10"),
+        ({"Name": "kept?", "FraudDetectionThreshold": "$.Attributes.tier"}, "from 0 to 100"),
+        ({"Name": "kept?", "TargetContact": "Related"}, "no related contact"),
+    ],
+)
+def test_contact_data_that_cannot_be_set_sets_none(
+    connect: Any, iid: str, parameters: dict[str, str], why: str
+) -> None:
+    """[doc: Flow language, UpdateContactData] "either all attributes are set or none are
+    set"; ``VoiceAuthenticationResponseTime`` "must be between 5 and 10", the thresholds
+    "between 0 and 100"; Errors: "NoMatchingError". [doc: UpdateContact] Name: "Maximum
+    length of 1024". A block with one value out of bounds (or a Related contact the chat
+    does not have) sets none of them: the Error branch, DescribeContact unchanged."""
+    document = flow(
+        "data",
+        action("data", "UpdateContactData", parameters, NextAction="bye", Errors=on_error("bad")),
+        BAD,
+        BYE,
+    )
+    attributes = {"long": "n" * 1025, "tier": "gold"}
+    started = start(connect, iid, deploy(connect, iid, document), Attributes=attributes)
+    contact_id = started["ContactId"]
+    assert path(contact_id)[0] == ("data", "Error NoMatchingError")
+    assert why in log(contact_id)[0].detail
+    assert "Name" not in describe(connect, iid, contact_id)
+
+
+@pytest.mark.parametrize(
+    ("kind", "parameters", "words"),
+    [
+        ("UpdateContactData", {"IsVoiceIdStreamingEnabled": "yes"}, "TRUE, FALSE"),
+        ("UpdateContactData", {"Nickname": "Bo"}, "Nickname is not a parameter"),
+        ("UpdateContactRoutingBehavior", {"QueuePriority": "0"}, "at least 1"),
+        ("UpdateContactRoutingBehavior", {"QueuePriority": "$.Attributes.p"}, "whole number"),
+        (
+            "UpdateContactRoutingBehavior",
+            {"QueuePriority": "1", "QueueTimeAdjustmentSeconds": "8"},
+            "may not be specified",
+        ),
+        ("TagContact", {"Tags": {"tier": 1}}, "must be a string"),
+        ("UnTagContact", {"TagKeys": "tier"}, "a list of strings"),
+    ],
+)
+def test_a_flow_with_bad_parameters_is_refused_when_published(
+    connect: Any, iid: str, kind: str, parameters: dict[str, Any], words: str
+) -> None:
+    """[doc: Flow language] IsVoiceIdStreamingEnabled: '"TRUE" and "FALSE" are the only valid
+    values'; QueuePriority "Must be statically defined, must be larger than zero, and a valid
+    integer value", "Cannot be specified if QueueTimeAdjustmentSeconds is specified"; Tags
+    "an Object that holds the tags", TagKeys a list of keys: CreateContactFlow refuses what
+    breaks them with InvalidContactFlowException, naming the parameter."""
+    document = flow("block", action("block", kind, parameters, NextAction="bye"), BYE)
+    with pytest.raises(connect.exceptions.InvalidContactFlowException) as refused:
+        deploy(connect, iid, document)
+    problems = " ".join(p["message"] for p in refused.value.response["problems"])
+    assert words in problems, problems
+
+
+# ---------------------------------------------------------------------- routing behavior
+
+
+@pytest.mark.parametrize(
+    ("parameters", "shown"),
+    [
+        ({"QueuePriority": "1"}, {"QueuePriority": 1}),
+        ({"QueueTimeAdjustmentSeconds": 8}, {"QueueTimeAdjustmentSeconds": 8}),
+        ({"QueueTimeAdjustmentSeconds": "-30"}, {"QueueTimeAdjustmentSeconds": -30}),
+    ],
+)
+def test_routing_priority_and_age_show_on_the_contact(
+    connect: Any, iid: str, parameters: dict[str, Any], shown: dict[str, int]
+) -> None:
+    """[doc: Flow language, UpdateContactRoutingBehavior] "Updates the contact's routing
+    details. This can move the contact forward or backward in queue, or specify a queue
+    priority": QueuePriority ("lower priorities are routed preferentially") or
+    QueueTimeAdjustmentSeconds ("longer / larger queue times are routed preferentially"), as
+    DescribeContact's fields of the same names show them; the chat then waits in its queue."""
+    document = flow(
+        "route",
+        action("route", "UpdateContactRoutingBehavior", parameters, NextAction="queue"),
+        action("queue", "UpdateContactTargetQueue", {"QueueId": "support"}, NextAction="go"),
+        action("go", "TransferContactToQueue", {}, Errors=on_error("bad")),
+        BAD,
+        BYE,
+    )
+    contact_id = start(connect, iid, deploy(connect, iid, document))["ContactId"]
+    assert path(contact_id) == [("route", "NextAction"), ("queue", "NextAction"), ("go", "end")]
+    described = describe(connect, iid, contact_id)
+    assert {key: described[key] for key in shown} == shown
+    other = ({"QueuePriority", "QueueTimeAdjustmentSeconds"} - set(shown)).pop()
+    assert other not in described
+    assert described["QueueInfo"]["Id"] == "support"
+
+
+def test_routing_behavior_takes_no_error_transitions(connect: Any, iid: str) -> None:
+    """[doc: Flow language, UpdateContactRoutingBehavior] "Errors: None.": an Errors
+    transition on it is refused when the flow is published."""
+    document = flow(
+        "route",
+        action(
+            "route",
+            "UpdateContactRoutingBehavior",
+            {"QueuePriority": "2"},
+            NextAction="bye",
+            Errors=on_error("bye"),
+        ),
+        BYE,
+    )
+    with pytest.raises(connect.exceptions.InvalidContactFlowException) as refused:
+        deploy(connect, iid, document)
+    assert "it has none" in refused.value.response["problems"][0]["message"]
+
+
+# ---------------------------------------------------------------------- distribute by percentage
+
+
+def split(*bounds: tuple[str, str]) -> Any:
+    """A Distribute by percentage block: NumberLessThan each bound -> its target, else
+    ``rest``."""
+    return action(
+        "split",
+        "DistributeByPercentage",
+        {},
+        Conditions=[condition(target, "NumberLessThan", bound) for target, bound in bounds],
+        Errors=on_error("rest", "NoMatchingCondition"),
+    )
+
+
+def drawn(contact_id: str) -> tuple[int, str | None]:
+    step = log(contact_id)[0]
+    number = re.match(r"drew (\d+)", step.detail)
+    assert number is not None, step.detail
+    return int(number.group(1)), step.next_action
+
+
+def test_distribution_takes_every_branch_by_its_share(connect: Any, iid: str) -> None:
+    """[doc: Flow language, DistributeByPercentage] "Returns a random number between 1 and 100
+    (inclusive) as its result"; its conditions "must be a chain of NumericLessThan
+    comparisons, with each subsequent comparison checking the previous value, plus the
+    percentage"; "NoMatchingCondition if no Condition matches". [doc: block "Distribute by
+    percentage"] 20% = A, 40% = B, 40% remaining = Default: "If the number is between 0-20
+    [...] A", "21-60 [...] B", "greater than 60 [...] Default". Over many chats each branch is
+    taken, and each by the number the block drew."""
+    from moto.moto_api._internal import mock_random
+
+    mock_random.seed(20261202)
+    document = flow(
+        "split",
+        split(("a", "21"), ("b", "61")),
+        say("a", "A", "bye"),
+        say("b", "B", "bye"),
+        say("rest", "Default", "bye"),
+        BYE,
+    )
+    flow_id = deploy(connect, iid, document)
+    taken: set[str | None] = set()
+    for _ in range(60):
+        number, target = drawn(start(connect, iid, flow_id)["ContactId"])
+        assert 1 <= number <= 100
+        assert target == ("a" if number < 21 else "b" if number < 61 else "rest"), number
+        taken.add(target)
+    assert taken == {"a", "b", "rest"}
+
+
+def test_a_zero_percent_branch_is_never_taken(connect: Any, iid: str) -> None:
+    """[doc: Flow language, DistributeByPercentage] the number is "between 1 and 100,
+    inclusive": a branch of 0% (NumberLessThan 1) is never taken; the rest go down the
+    default (NoMatchingCondition) branch."""
+    document = flow(
+        "split",
+        split(("never", "1")),
+        say("never", "never", "bye"),
+        say("rest", "always", "bye"),
+        BYE,
+    )
+    flow_id = deploy(connect, iid, document)
+    targets = {drawn(start(connect, iid, flow_id)["ContactId"])[1] for _ in range(40)}
+    assert targets == {"rest"}
+
+
+def test_moto_s_seed_makes_the_distribution_repeatable(connect: Any, iid: str) -> None:
+    """moto's seed (``POST /moto-api/seed?a=<seed>``, which seeds moto's random source) makes
+    a Distribute by percentage block draw the same numbers again (docs/fidelity.md: AWS's
+    draw is random; a test suite wants it repeatable)."""
+    import requests
+
+    document = flow("split", split(("a", "51")), say("a", "A", "bye"), say("rest", "B", "bye"), BYE)
+    flow_id = deploy(connect, iid, document)
+
+    def run_ten() -> list[int]:
+        requests.post("http://motoapi.amazonaws.com/moto-api/seed?a=7", timeout=10)
+        return [drawn(start(connect, iid, flow_id)["ContactId"])[0] for _ in range(10)]
+
+    first = run_ten()
+    assert run_ten() == first
+    assert len(set(first)) > 1

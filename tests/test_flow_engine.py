@@ -288,14 +288,14 @@ def test_a_flow_with_actions_the_engine_does_not_run_is_refused_by_name(
     chat is started."""
     flow = greeting_flow()
     flow["Actions"][0] = action("greet", "CheckHoursOfOperation", {}, NextAction="tier")
-    flow["Actions"].append(action("split", "DistributeByPercentage", {}, NextAction="bye"))
+    flow["Actions"].append(action("metrics", "GetMetricData", {}, NextAction="bye"))
     flow_id = deploy(connect, iid, flow)
     before = set(connect_persistent_backends[ACCOUNT][REGION].contacts)
     expect_error(
         lambda: start(connect, iid, flow_id),
         "InvalidRequestException",
         400,
-        "CheckHoursOfOperation, DistributeByPercentage",
+        "CheckHoursOfOperation, GetMetricData",
     )
     assert set(connect_persistent_backends[ACCOUNT][REGION].contacts) == before
 

@@ -719,3 +719,39 @@ def test_a_loop_block_logs_its_count_as_it_ran(connect: Any, instance: str, logs
     assert [(e["ContactFlowModuleType"], e["Parameters"]) for e in noted] == [
         ("SetFlowAttributes", {"Key": "greeting", "Value": "Hi Bo"})
     ]
+
+
+def test_contact_tag_and_routing_blocks_log_what_they_set(
+    connect: Any, instance: str, logs: Any
+) -> None:
+    """[doc: Admin Guide, flow logs] entries hold "details about the block associated with the
+    log entry": a Contact tags block (``TagContact``) logs the tags it set, references
+    resolved; a Change routing priority / age block (``ChangeRoutingPriority``) its priority;
+    a Set contact data block (``SetContactData``) the data."""
+    enable_flow_logs(connect, instance)
+    flow = flow_of(
+        logging_block("on", "Enabled", "tag"),
+        action("tag", "TagContact", {"Tags": {"tier": "$.Attributes.tier"}}, NextAction="route"),
+        action("route", "UpdateContactRoutingBehavior", {"QueuePriority": "2"}, NextAction="data"),
+        action("data", "UpdateContactData", {"Name": "Order $.Attributes.order"}, NextAction="bye"),
+        action("bye", "DisconnectParticipant", {}),
+    )
+    contact_id = start(
+        connect,
+        instance,
+        deploy(connect, instance, flow),
+        Attributes={"tier": "gold", "order": "7"},
+    )
+    by_block = {e["Identifier"]: e for e in entries(logs, contact_id)}
+    assert (by_block["tag"]["ContactFlowModuleType"], by_block["tag"]["Parameters"]) == (
+        "TagContact",
+        {"Tags": {"tier": "gold"}},
+    )
+    assert (by_block["route"]["ContactFlowModuleType"], by_block["route"]["Parameters"]) == (
+        "ChangeRoutingPriority",
+        {"QueuePriority": "2"},
+    )
+    assert (by_block["data"]["ContactFlowModuleType"], by_block["data"]["Parameters"]) == (
+        "SetContactData",
+        {"Name": "Order 7"},
+    )

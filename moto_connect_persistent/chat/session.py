@@ -50,6 +50,13 @@ class Contact:
         "disconnect_on_customer_exit",
         "participant_configuration",
         "contact_flow_id",
+        "name",
+        "description",
+        "language_code",
+        "references",
+        "tags",
+        "queue_priority",
+        "queue_time_adjustment_seconds",
     )
 
     def __init__(
@@ -102,6 +109,17 @@ class Contact:
         self.participant_configuration: dict[str, Any] | None = None
         #: The ContactFlowId the segment was started with (StartChatContact), as given.
         self.contact_flow_id: str | None = None
+        #: Contact data a flow sets (UpdateContactData): DescribeContact's Name and
+        #: Description; the language and references its Lambda functions see.
+        self.name: str | None = None
+        self.description: str | None = None
+        self.language_code: str | None = None
+        self.references: dict[str, str] = {}
+        #: The contact's user-defined tags (a flow's TagContact / UnTagContact).
+        self.tags: dict[str, str] = {}
+        #: Its routing priority and age adjustment (UpdateContactRoutingBehavior).
+        self.queue_priority: int | None = None
+        self.queue_time_adjustment_seconds: int | None = None
 
     @property
     def arn(self) -> str:
@@ -138,6 +156,10 @@ class Contact:
             "RelatedContactId": self.related_contact_id,
             "CustomerId": self.customer_id,
             "DisconnectReason": self.disconnect_reason,
+            "Name": self.name,
+            "Description": self.description,
+            "QueuePriority": self.queue_priority,
+            "QueueTimeAdjustmentSeconds": self.queue_time_adjustment_seconds,
         }
         out.update({k: v for k, v in optional.items() if v is not None})
         if self.disconnect_timestamp is not None:
@@ -152,6 +174,8 @@ class Contact:
             out["QueueInfo"] = _with_moment(
                 {"Id": self.queue_id}, "EnqueueTimestamp", self.enqueue_timestamp
             )
+        if self.tags:
+            out["Tags"] = dict(self.tags)
         if self.session.attributes:
             out["Attributes"] = dict(self.session.attributes)
         if self.segment_attributes:
