@@ -722,7 +722,7 @@ class FlowEngine:
             "InitialContactId": contact.session.segments[0].id,
             "PreviousContactId": contact.previous_contact_id,
             "Channel": contact.channel,
-            "InstanceARN": contact.arn.split("/contact/")[0],
+            "InstanceARN": contact.instance_arn,
             "InitiationMethod": contact.initiation_method,
             "CustomerId": contact.customer_id,
             "Name": contact.name,
