@@ -71,11 +71,6 @@ ATTRIBUTES_PROPERTY = "Attributes"
 QUEUE_TYPE = "STANDARD"
 
 
-def instance_arn(contact: Contact) -> str:
-    """The instance's ARN: the contact's ARN less its ``/contact/<id>``."""
-    return contact.arn.rsplit("/contact/", 1)[0]
-
-
 def moment(at: datetime | None) -> str | None:
     return iso8601(at) if at is not None else None
 
@@ -83,7 +78,7 @@ def moment(at: datetime | None) -> str | None:
 def contact_detail(event_type: str, contact: Contact) -> dict[str, Any]:
     """The event's ``detail``: the contact as it is when the event happens, in the camelCase
     members of Connect's contact events; members without a value are left out."""
-    arn = instance_arn(contact)
+    arn = contact.instance_arn
     started = iso8601(contact.initiation_timestamp)
     detail: dict[str, Any] = {
         "eventType": event_type,
@@ -177,7 +172,7 @@ class ContactEvents:
             "account": origin.account_id,
             "time": utcnow().timestamp() if moment is None else moment,
             "region": origin.region_name,
-            "resources": [contact.arn, instance_arn(contact)],
+            "resources": [contact.arn, contact.instance_arn],
         }
         kinds = EVENT_TYPES[type(happening)]
         events = [

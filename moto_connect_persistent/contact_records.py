@@ -120,7 +120,7 @@ def contact_record(
         "Recordings": None,
         "References": [],
         "RelatedContactId": contact.related_contact_id,
-        "SegmentAttributes": json.loads(json.dumps(contact.segment_attributes)) or None,
+        "SegmentAttributes": json.loads(json.dumps(dict(contact.segment_attributes))) or None,
         "SystemEndpoint": None,
         "Tags": {},
         "TransferCompletedTimestamp": None,

@@ -663,7 +663,8 @@ class ConnectPersistentBackend(BaseBackend):
         contact.customer_id = request.customer_id
         contact.chat_duration_minutes = request.chat_duration_minutes
         contact.supported_content_types = declared
-        contact.segment_attributes = dict(request.segment_attributes or {})
+        if request.segment_attributes:
+            contact.segment_attributes = dict(request.segment_attributes)
         contact.disconnect_on_customer_exit = request.disconnect_on_customer_exit
         contact.participant_configuration = request.participant_configuration
         contact.contact_flow_id = request.contact_flow_id

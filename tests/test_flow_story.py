@@ -12,69 +12,42 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import boto3
 import pytest
 from support import REGION, action, client_at, make_instance
 from test_contact_events import Rule, make_rule
-from test_flow_waits import BYE, QUEUE, deploy, errors, flow, say, wait
+from test_flow_waits import BYE, QUEUE, SURVEY_QUESTION, deploy, deploy_survey, errors, flow, say
 from test_streaming import Subscriber, subscribe
-from test_timers import kind, timers
+from test_timers import Mock, kind, timers
 from websocket_client import ChatSocket
 
 from moto_connect_persistent import advance_clock, chat_session, mock_connect_persistent
 
-SURVEY_QUESTION = "Before you go: how did we do, 1 to 5?"
-
-
-@dataclass
-class Mock:
-    """The clients of one mode (in-process or a server) and how it moves the clock."""
-
-    connect: Any
-    participant: Any
-    sns: Any
-    sqs: Any
-    events: Any
-    endpoint_url: str | None = None
-
-    def advance(self, seconds: float) -> None:
-        advance_clock(seconds, endpoint_url=self.endpoint_url)
+SERVICES = ("connect", "connectparticipant", "sns", "sqs", "events")
 
 
 @pytest.fixture(params=["in_process", "over_http"])
 def mock(request: pytest.FixtureRequest) -> Iterator[Mock]:
     if request.param == "over_http":
         url = request.getfixturevalue("connect_server_url")
-        services = ("connect", "connectparticipant", "sns", "sqs", "events")
-        yield Mock(*(client_at(url, service=service) for service in services), url)
+        connect, participant, sns, sqs, events = (client_at(url, service=s) for s in SERVICES)
+        moved = partial(advance_clock, endpoint_url=url)
+        yield Mock(connect, participant, sns, sqs, moved, url, events=events)
         return
     with mock_connect_persistent():
-        services = ("connect", "connectparticipant", "sns", "sqs", "events")
-        yield Mock(*(boto3.client(service, region_name=REGION) for service in services))
+        connect, participant, sns, sqs, events = (
+            boto3.client(service, region_name=REGION) for service in SERVICES
+        )
+        yield Mock(connect, participant, sns, sqs, advance_clock, events=events)
 
 
 def deploy_flows(connect: Any, iid: str) -> str:
     """An inbound chat flow (greet, an attribute, the survey as disconnect flow, queue) and
     its survey (ask, wait for the answer, thank, disconnect); returns the inbound flow's id."""
-    survey = deploy(
-        connect,
-        iid,
-        flow(
-            "ask",
-            say("ask", SURVEY_QUESTION, "wait"),
-            wait(
-                "wait",
-                {"Events": ["CustomerReturned"], "TimeoutSeconds": "300"},
-                CustomerReturned="thanks",
-                WaitCompleted="bye",
-            ),
-            say("thanks", "Thank you for your answer!", "bye"),
-            BYE,
-        ),
-        name="Survey",
-    )
+    survey = deploy_survey(connect, iid)
     return deploy(
         connect,
         iid,

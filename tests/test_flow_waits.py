@@ -351,14 +351,17 @@ def test_get_participant_input_takes_the_error_branch_on_chat(connect: Any, iid:
     assert chat.log()[0].branch == "Error NoMatchingError"
 
 
-def disconnect_flow_setup(connect: Any, iid: str) -> tuple[Chat, str]:
-    """An inbound flow that sets a disconnect flow (a survey) and queues the chat."""
-    survey = deploy(
+SURVEY_QUESTION = "Before you go: how did we do, 1 to 5?"
+
+
+def deploy_survey(connect: Any, iid: str) -> str:
+    """A disconnect flow: ask, wait five minutes for the answer, thank, disconnect."""
+    return deploy(
         connect,
         iid,
         flow(
             "ask",
-            say("ask", "Before you go: how did we do, 1 to 5?", "wait"),
+            say("ask", SURVEY_QUESTION, "wait"),
             wait(
                 "wait",
                 {"Events": ["CustomerReturned"], "TimeoutSeconds": "300"},
@@ -370,6 +373,11 @@ def disconnect_flow_setup(connect: Any, iid: str) -> tuple[Chat, str]:
         ),
         name="Survey",
     )
+
+
+def disconnect_flow_setup(connect: Any, iid: str) -> tuple[Chat, str]:
+    """An inbound flow that sets a disconnect flow (a survey) and queues the chat."""
+    survey = deploy_survey(connect, iid)
     survey_arn = connect.describe_contact_flow(InstanceId=iid, ContactFlowId=survey)["ContactFlow"][
         "Arn"
     ]
@@ -429,7 +437,7 @@ def test_the_disconnect_flow_runs_when_the_agent_disconnects_itself(connect: Any
     chat.participant.disconnect_participant(ConnectionToken=agent)
     c3 = session.current_contact_id
     assert chat.describe(c3)["InitiationMethod"] == "DISCONNECT"
-    assert chat.messages()[-1] == ("SYSTEM", "Before you go: how did we do, 1 to 5?")
+    assert chat.messages()[-1] == ("SYSTEM", SURVEY_QUESTION)
     assert chat.describe().get("DisconnectReason") != "AGENT_DISCONNECT"
 
 

@@ -224,6 +224,7 @@ def snapshot() -> tuple[Any, ...]:
         contacts,
         tuple(backend.replies.calls),
         tuple((key, len(items)) for key, items in core.transcripts.segments.items()),
+        tuple((key, len(items)) for key, items in core.transcripts.sessions.items()),
         len(core.participant_tokens),
         len(core.participants),
         len(core.connections),

@@ -261,16 +261,15 @@ def test_pages_match_the_reference_model(chat: dict[str, Any], request: dict[str
         )["ConnectionCredentials"]["ConnectionToken"]
 
         backend = connect_persistent_backends[ACCOUNT][REGION]
-        stored = backend.core.transcripts.segments
+        stored = backend.core.transcripts
         reference = Reference(
             segments={
-                cid: list(stored.get((iid, cid), []))
-                for cid in backend.session_contact_ids(iid, root)
+                cid: list(stored.log(iid, cid)) for cid in backend.session_contact_ids(iid, root)
             },
             past=[
                 item
                 for cid in backend.visible_past(iid, root)
-                for item in reversed(stored.get((iid, cid), []))
+                for item in reversed(stored.log(iid, cid))
             ],
         )
         wire = {k: v for k, v in request.items() if not k.startswith("_")}

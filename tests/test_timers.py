@@ -54,6 +54,8 @@ class Mock:
     sqs: Any
     advance: Callable[[float], str]
     endpoint_url: str | None = None
+    #: An EventBridge client, where a test reads contact events.
+    events: Any = None
 
 
 @pytest.fixture

@@ -66,10 +66,18 @@ EXPIRED = "EXPIRED"
 
 class TranscriptIndex:
     """The logs GetTranscript pages, kept up to date as a listener of :class:`ItemWritten`:
-    stored items by segment, by chat session and by id."""
+    stored items by segment, by chat session and by id.
+
+    A session's first segment has no log of its own while every item of the session is its
+    own: its log is the session's (most chats never have a second segment, and a log per
+    chat is a tenth of a running chat's memory, benchmarks/README.md). The first item of a
+    later segment makes the first segment's log, a copy of the session's up to then; a
+    segment, once the next began, gets no more items, so the copy is its whole log.
+    """
 
     def __init__(self) -> None:
-        #: items by (instance id, contact id) of their segment, oldest first.
+        #: items by (instance id, contact id) of their segment, oldest first; a session's
+        #: first segment is here once a later segment wrote an item.
         self.segments: dict[tuple[str, str], ItemLog] = {}
         #: items by (instance id, root contact id) of their chat session, oldest first.
         self.sessions: dict[tuple[str, str], ItemLog] = {}
@@ -81,13 +89,25 @@ class TranscriptIndex:
         if not item.stored:
             return
         instance_id = contact.instance_id
-        self.segments.setdefault((instance_id, contact.id), ItemLog()).append(item)
         root_key = (instance_id, contact.session.root.id)
-        self.sessions.setdefault(root_key, ItemLog()).append(item)
+        session_log = self.sessions.get(root_key)
+        if session_log is None:
+            session_log = self.sessions[root_key] = ItemLog()
+        key = (instance_id, contact.id)
+        if key != root_key:
+            if root_key not in self.segments:
+                self.segments[root_key] = session_log.copy()
+            self.segments.setdefault(key, ItemLog()).append(item)
+        session_log.append(item)
         self.by_id[(instance_id, item.id)] = item
 
+    def log(self, instance_id: str, contact_id: str) -> ItemLog:
+        """The items of segment ``contact_id`` (empty if it wrote none)."""
+        key = (instance_id, contact_id)
+        return self.segments.get(key) or self.sessions.get(key) or ItemLog()
+
     def segment_log(self, contact: Contact) -> ItemLog:
-        return self.segments.get((contact.instance_id, contact.id)) or ItemLog()
+        return self.log(contact.instance_id, contact.id)
 
     def session_log(self, session: ChatSession) -> ItemLog:
         root = session.root
@@ -100,8 +120,9 @@ class ChatCore:
     def __init__(self, origin: Origin, new_id: Callable[[], str], partition: str = "aws") -> None:
         self.origin = origin
         self.new_id = new_id
-        #: The ARN partition of the contacts' ARNs.
+        #: The ARN partition of the contacts' ARNs, and each instance's ARN, made once.
         self.partition = partition
+        self.instance_arns: dict[str, str] = {}
         # Server mode serves requests on many threads; every multi-step change holds this.
         self.lock = threading.RLock()
         self.listeners = Listeners()
@@ -265,12 +286,15 @@ class ChatCore:
         """Append a segment to ``session`` (a new one's first: its root); a given
         ``contact_id`` must already be checked as free in the instance."""
         new_id = contact_id or self.new_id()
+        instance_arn = self.instance_arns.get(instance_id)
+        if instance_arn is None:
+            instance_arn = self.instance_arns[instance_id] = (
+                f"arn:{self.partition}:connect:{self.origin.region_name}:"
+                f"{self.origin.account_id}:instance/{instance_id}"
+            )
         contact = Contact(
             contact_id=new_id,
-            arn=(
-                f"arn:{self.partition}:connect:{self.origin.region_name}:"
-                f"{self.origin.account_id}:instance/{instance_id}/contact/{new_id}"
-            ),
+            instance_arn=instance_arn,
             instance_id=instance_id,
             channel=channel,
             initiation_method=initiation_method,

@@ -56,6 +56,13 @@ class ItemLog(list[TranscriptItem]):
             self.times_ordered = False
         super().append(item)
 
+    def copy(self) -> ItemLog:
+        """A log of the same items, as ordered in time as this one."""
+        copied = ItemLog(self)
+        if not self.times_ordered:
+            copied.times_ordered = False
+        return copied
+
     def count_before(self, seq: int) -> int:
         """How many items have a ``seq`` below ``seq`` (the end of a BACKWARD page)."""
         return bisect_left(self, seq, key=_seq)

@@ -24,7 +24,7 @@ class Contact:
 
     __slots__ = (
         "id",
-        "arn",
+        "instance_arn",
         "instance_id",
         "channel",
         "initiation_method",
@@ -63,7 +63,7 @@ class Contact:
         self,
         *,
         contact_id: str,
-        arn: str,
+        instance_arn: str,
         instance_id: str,
         channel: str,
         initiation_method: str,
@@ -74,7 +74,8 @@ class Contact:
     ) -> None:
         now = utcnow()
         self.id = contact_id
-        self.arn = arn
+        #: The instance's ARN: one string shared by its contacts (``arn`` is made from it).
+        self.instance_arn = instance_arn
         self.instance_id = instance_id
         self.channel = channel
         self.initiation_method = initiation_method
@@ -97,8 +98,9 @@ class Contact:
         self.participant_token: str | None = None
         self.display_name: str | None = None
         self.chat_duration_minutes: int | None = None
-        #: SegmentAttributes given for this segment (StartChatContact), as sent.
-        self.segment_attributes: dict[str, Any] = {}
+        #: SegmentAttributes given for this segment (StartChatContact), as sent; a shared
+        #: empty mapping when none were (most segments: a dict each would cost memory).
+        self.segment_attributes: Mapping[str, Any] = NO_SEGMENT_ATTRIBUTES
         #: SupportedMessagingContentTypes the chat declared; None: not declared, any type goes.
         self.supported_content_types: tuple[str, ...] | None = None
         #: Stored as given; the mock has no agents to disconnect (docs/transcripts.md: Not
@@ -118,6 +120,12 @@ class Contact:
         #: Its routing priority and age adjustment (UpdateContactRoutingBehavior).
         self.queue_priority: int | None = None
         self.queue_time_adjustment_seconds: int | None = None
+
+    @property
+    def arn(self) -> str:
+        """The contact's ARN, made when read: kept per contact it was a tenth of a running
+        chat's memory (benchmarks/README.md)."""
+        return f"{self.instance_arn}/contact/{self.id}"
 
     @property
     def ended(self) -> bool:
@@ -251,6 +259,7 @@ class Stream:
 
 EMPTY_TIMERS: Mapping[tuple[str, str], int] = MappingProxyType({})
 EMPTY_HOOKS: Mapping[str, str] = MappingProxyType({})
+NO_SEGMENT_ATTRIBUTES: Mapping[str, Any] = MappingProxyType({})
 
 
 @dataclass(eq=False)

@@ -308,9 +308,9 @@ class ParticipantBackend(BaseBackend):
     def _log(self, root: Contact, contact_id: str | None) -> ItemLog:
         """The current-session items a page reads: the whole session, or one segment."""
         transcripts = self.core.transcripts
-        key = (root.instance_id, root.id if contact_id is None else contact_id)
-        logs = transcripts.sessions if contact_id is None else transcripts.segments
-        return logs.get(key) or ItemLog()
+        if contact_id is None:
+            return transcripts.session_log(root.session)
+        return transcripts.log(root.instance_id, contact_id)
 
     def _segment_log(self, segment: Contact) -> ItemLog:
         """A past segment's items; none, under the strict setting, without its stored file."""
