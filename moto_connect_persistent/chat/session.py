@@ -114,7 +114,8 @@ class Contact:
         self.name: str | None = None
         self.description: str | None = None
         self.language_code: str | None = None
-        self.references: dict[str, str] = {}
+        #: References by name, each ``{"Type": ..., "Value": ...}`` (UpdateContact's shape).
+        self.references: dict[str, dict[str, str]] = {}
         #: The contact's user-defined tags (a flow's TagContact / UnTagContact).
         self.tags: dict[str, str] = {}
         #: Its routing priority and age adjustment (UpdateContactRoutingBehavior).
