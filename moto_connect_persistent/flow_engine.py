@@ -71,9 +71,9 @@ from .chat.happenings import (
 )
 from .chat.scheduler import Timer
 from .chat.session import Contact
-from .contact_attributes import check_attribute_keys, check_attribute_size
+from .contact_attributes import check_attribute_keys, check_attribute_size, check_contact_tags
 from .contact_flows import ContactFlows, StoredFlow
-from .exceptions import ConnectError, InvalidParameterException, InvalidRequestException
+from .exceptions import ConnectError, InvalidRequestException
 from .flow_handlers import LAMBDA, LEX_BOT, Handler
 from .flow_lambda import (
     AnswerRefused,
@@ -1385,21 +1385,6 @@ VOICE_ID_RANGES: dict[str, tuple[int, int]] = {
     "VoiceAuthenticationResponseTime": (5, 10),
     "FraudDetectionThreshold": (0, 100),
 }
-
-
-def check_contact_tags(tags: dict[str, str], field_name: str) -> None:
-    """Raise InvalidParameterException, naming ``field_name``, for tags the TagContact API's
-    model refuses: at most 6, each key 1 to 128 characters of ``ContactTagKey``'s pattern
-    (never ``aws:``, a system tag), each value up to 256."""
-    model = service_model("connect")
-    if tags:
-        validate(model.shape_for("ContactTagMap"), tags, field_name)
-    pattern = model.shape_for("ContactTagKey").metadata["pattern"]
-    for key in tags:
-        if re.search(pattern, key) is None:
-            raise InvalidParameterException(
-                f"{field_name} key {key!r} must match {pattern} (a user-defined tag key)."
-            )
 
 
 #: The largest LoopCount [doc: Flow language, Loop: "must be between 0 and 100 (inclusive)"].
