@@ -1,12 +1,14 @@
 """The rules of a contact's user-defined attributes, for every way they are set: the
 UpdateContactAttributes operation, StartChatContact's ``Attributes``, a flow's
-UpdateContactAttributes action."""
+UpdateContactAttributes action; and of its user-defined tags, set by the TagContact operation
+or a flow's TagContact action."""
 
 from __future__ import annotations
 
 import re
 
 from .exceptions import ConnectError, InvalidParameterException
+from .validation import service_model, validate
 
 #: "Attribute keys can include only alphanumeric, dash, and underscore characters" [doc].
 ATTRIBUTE_KEY = re.compile(r"[A-Za-z0-9_-]+\Z")
@@ -35,3 +37,18 @@ def check_attribute_size(
             f"{what}: {size} UTF-8 bytes across all attributes of the contact; at most "
             f"{MAX_ATTRIBUTE_BYTES} are allowed."
         )
+
+
+def check_contact_tags(tags: dict[str, str], field_name: str) -> None:
+    """Raise InvalidParameterException, naming ``field_name``, for tags the TagContact API's
+    model refuses (``ContactTagMap``): at most 6, each key 1 to 128 characters of
+    ``ContactTagKey``'s pattern (never ``aws:``: a system tag), each value up to 256."""
+    model = service_model("connect")
+    if tags:
+        validate(model.shape_for("ContactTagMap"), tags, field_name)
+    pattern = model.shape_for("ContactTagKey").metadata["pattern"]
+    for key in tags:
+        if re.search(pattern, key) is None:
+            raise InvalidParameterException(
+                f"{field_name} key {key!r} must match {pattern} (a user-defined tag key)."
+            )

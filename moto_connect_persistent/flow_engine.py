@@ -71,9 +71,9 @@ from .chat.happenings import (
 )
 from .chat.scheduler import Timer
 from .chat.session import Contact
-from .contact_attributes import check_attribute_keys, check_attribute_size
+from .contact_attributes import check_attribute_keys, check_attribute_size, check_contact_tags
 from .contact_flows import ContactFlows, StoredFlow
-from .exceptions import ConnectError, InvalidParameterException, InvalidRequestException
+from .exceptions import ConnectError, InvalidRequestException
 from .flow_handlers import LAMBDA, LEX_BOT, Handler
 from .flow_lambda import (
     AnswerRefused,
@@ -129,6 +129,15 @@ NOT_IN_CUSTOMER_QUEUE_FLOWS: dict[str, str] = {
     "UpdateContactTargetQueue": (
         '"It is not supported in whisper flows, hold flows, or customer queue flows" [doc: '
         "Flow language, UpdateContactTargetQueue]"
+    ),
+}
+#: The actions that name a queue: by QueueId, or an agent's queue by AgentId.
+QUEUE_NAMING_ACTIONS = frozenset({"UpdateContactTargetQueue", "DequeueContactAndTransferToQueue"})
+#: Actions only a customer queue flow may hold, with the reference's sentence saying so.
+ONLY_IN_CUSTOMER_QUEUE_FLOWS: dict[str, str] = {
+    "DequeueContactAndTransferToQueue": (
+        '"This action is only supported in the customer queue flow" [doc: Flow language, '
+        "DequeueContactAndTransferToQueue]"
     ),
 }
 #: A JSONPath reference inside a text ("Hello $.Attributes.name").
@@ -345,6 +354,10 @@ class FlowEngine:
         if flow is None:
             return
         missing = self.unsupported(instance_id, flow, set())
+        missing |= {
+            f"{kind} outside a customer queue flow ({ONLY_IN_CUSTOMER_QUEUE_FLOWS[kind]})"
+            for kind in self._kinds_in(instance_id, flow, ONLY_IN_CUSTOMER_QUEUE_FLOWS, set())
+        }
         if missing:
             raise InvalidRequestException(
                 f"ContactFlowId '{contact_flow_id}' names flow '{flow.name}', which holds what "
@@ -362,8 +375,8 @@ class FlowEngine:
             kind, parameters = action["Type"], action["Parameters"]
             if not flow_language.ACTIONS[kind].runs:
                 missing.add(kind)
-            elif kind == "UpdateContactTargetQueue" and "AgentId" in parameters:
-                missing.add("UpdateContactTargetQueue with AgentId (agent queues)")
+            elif kind in QUEUE_NAMING_ACTIONS and "AgentId" in parameters:
+                missing.add(f"{kind} with AgentId (agent queues)")
             elif (
                 kind == "InvokeLambdaFunction"
                 and parameters.get("InvocationType") == "ASYNCHRONOUS"
@@ -415,26 +428,27 @@ class FlowEngine:
         problems |= self.unsupported(instance_id, flow, seen)
         problems |= {
             f"{kind}, which a customer queue flow cannot hold ({NOT_IN_CUSTOMER_QUEUE_FLOWS[kind]})"
-            for kind in self._not_in_queue_flows(instance_id, flow, set())
+            for kind in self._kinds_in(instance_id, flow, NOT_IN_CUSTOMER_QUEUE_FLOWS, set())
         }
         return problems
 
-    def _not_in_queue_flows(self, instance_id: str, flow: StoredFlow, seen: set[str]) -> set[str]:
-        """The action types of ``flow`` (and of the flows it transfers to statically) that a
-        customer queue flow cannot hold."""
+    def _kinds_in(
+        self, instance_id: str, flow: StoredFlow, kinds: Mapping[str, str], seen: set[str]
+    ) -> set[str]:
+        """Which of ``kinds`` ``flow`` (or a flow it transfers to statically) holds."""
         seen.add(flow.flow_id)
         assert flow.published is not None
         found: set[str] = set()
         for action in map(normalized, json.loads(flow.published)["Actions"]):
             kind, parameters = action["Type"], action["Parameters"]
-            if kind in NOT_IN_CUSTOMER_QUEUE_FLOWS:
+            if kind in kinds:
                 found.add(kind)
             elif kind == "TransferToFlow" and not flow_language.JSONPATH.fullmatch(
                 parameters["ContactFlowId"]
             ):
                 target = self.runnable_flow(instance_id, parameters["ContactFlowId"])
                 if target is not None and target.flow_id not in seen:
-                    found |= self._not_in_queue_flows(instance_id, target, seen)
+                    found |= self._kinds_in(instance_id, target, kinds, seen)
         return found
 
     def segment_started(self, happening: SegmentStarted) -> None:
@@ -848,6 +862,30 @@ class FlowEngine:
         self.core.enqueue(contact, run.target_queue)
         return f"queued in {run.target_queue}", "end", None
 
+    def dequeue_contact_and_transfer_to_queue(
+        self, run: FlowRun, action: dict[str, Any]
+    ) -> Outcome:
+        """[doc: Flow language, DequeueContactAndTransferToQueue] "a contact in a queue is
+        removed from the queue, a new contact segment is created with the existing contact as
+        its previous contact, and the new contact is placed into the specified queue (referred
+        to as "Queue-to-queue transfer"). If this contact has not been queued, is actively
+        being joined to an agent, or has been routed to an agent, this action fails." The new
+        segment's InitiationMethod is QUEUE_TRANSFER; queued, it runs the customer queue flow
+        from its start (:meth:`contact_queued`), and this run ends."""
+        if run.hook != CUSTOMER_QUEUE:
+            why = ONLY_IN_CUSTOMER_QUEUE_FLOWS[action["Type"]]
+            raise Branch("NoMatchingError", f"not in a customer queue flow: {why}")
+        contact = run.contact
+        if not _in_queue(contact) or contact.queue_id is None:
+            raise Branch("NoMatchingError", "the contact is not waiting in a queue")
+        queue = self.value(run, action["Parameters"].get("QueueId", ""))
+        if not queue:
+            raise Branch("NoMatchingError", "no queue: QueueId names none")
+        queue_id = queue.rsplit("/queue/", 1)[-1]
+        left = contact.queue_id
+        new = self.core.continue_session(contact.session, "QUEUE_TRANSFER", queue_id=queue_id)
+        return f"moved from queue {left} to {queue_id}: contact {new.id}", "end", None
+
     def update_flow_logging_behavior(
         self, run: FlowRun, action: dict[str, Any]
     ) -> tuple[str, str, str | None]:
@@ -871,10 +909,11 @@ class FlowEngine:
                 f"flow '{target.name}' holds what the engine does not run yet: "
                 + ", ".join(sorted(missing)),
             )
-        misplaced = (
-            self._not_in_queue_flows(contact.instance_id, target, set())
-            if run.hook == CUSTOMER_QUEUE
-            else set()
+        misplaced = self._kinds_in(
+            contact.instance_id,
+            target,
+            NOT_IN_CUSTOMER_QUEUE_FLOWS if run.hook == CUSTOMER_QUEUE else {},
+            set(),
         )
         if misplaced:
             raise Branch(
@@ -1351,21 +1390,6 @@ VOICE_ID_RANGES: dict[str, tuple[int, int]] = {
 }
 
 
-def check_contact_tags(tags: dict[str, str], field_name: str) -> None:
-    """Raise InvalidParameterException, naming ``field_name``, for tags the TagContact API's
-    model refuses: at most 6, each key 1 to 128 characters of ``ContactTagKey``'s pattern
-    (never ``aws:``, a system tag), each value up to 256."""
-    model = service_model("connect")
-    if tags:
-        validate(model.shape_for("ContactTagMap"), tags, field_name)
-    pattern = model.shape_for("ContactTagKey").metadata["pattern"]
-    for key in tags:
-        if re.search(pattern, key) is None:
-            raise InvalidParameterException(
-                f"{field_name} key {key!r} must match {pattern} (a user-defined tag key)."
-            )
-
-
 #: The largest LoopCount [doc: Flow language, Loop: "must be between 0 and 100 (inclusive)"].
 LOOP_LIMIT = 100
 
@@ -1504,6 +1528,7 @@ STEPS: dict[str, Step] = {
     "UpdateContactData": FlowEngine.update_contact_data,
     "UpdateContactRoutingBehavior": FlowEngine.update_contact_routing_behavior,
     "DistributeByPercentage": FlowEngine.distribute_by_percentage,
+    "DequeueContactAndTransferToQueue": FlowEngine.dequeue_contact_and_transfer_to_queue,
     **{name: FlowEngine.no_op for name in NO_OPS},
     **{name: FlowEngine.error_on_chat for name in ERROR_ON_CHAT},
 }

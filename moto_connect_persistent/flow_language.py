@@ -457,7 +457,13 @@ _ROWS = (
     ActionType("CreateTask", "contact", "Create task", None),
     ActionType("CreateWisdomSession", "contact", "Amazon Q in Connect", None),
     ActionType(
-        "DequeueContactAndTransferToQueue", "contact", "Transfer to queue (queue flow)", None
+        "DequeueContactAndTransferToQueue",
+        "contact",
+        "Transfer to queue (queue flow)",
+        {"QueueId": Parameter(REFERENCE), "AgentId": Parameter(REFERENCE)},
+        errors=("QueueAtCapacity",),
+        exclusive=(("QueueId", "AgentId"),),
+        runs=True,
     ),
     ActionType("EndFlowModuleExecution", "contact", "Return (flow modules)", None),
     ActionType("GetCase", "contact", "Cases", None),

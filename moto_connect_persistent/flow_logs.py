@@ -136,6 +136,7 @@ MODULES: dict[str, tuple[ModuleType, Parameters]] = {
     "EndFlowExecution": ("EndFlowExecution", _resolved),
     "UpdateContactTargetQueue": ("SetQueue", _queue),
     "TransferContactToQueue": ("Transfer", _resolved),
+    "DequeueContactAndTransferToQueue": ("Transfer", _resolved),
     "TransferToFlow": ("TransferToFlow", _resolved),
     "UpdateFlowLoggingBehavior": ("SetLoggingBehavior", _logging),
     "InvokeLambdaFunction": ("InvokeExternalResource", _resolved),

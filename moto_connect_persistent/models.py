@@ -30,6 +30,7 @@ from .contact_attributes import (
     ATTRIBUTE_KEY,
     check_attribute_keys,
     check_attribute_size,
+    check_contact_tags,
 )
 from .contact_flows import ContactFlows
 from .contact_records import ContactRecords
@@ -781,6 +782,28 @@ class ConnectPersistentBackend(BaseBackend):
             contact.session.attributes = merged
             contact.last_update_timestamp = utcnow()
             self.core.record(AttributesUpdated, contact)
+
+    def tag_contact(self, instance_id: str, contact_id: str, tags: dict[str, str]) -> None:
+        """[doc: TagContact] "Adds the specified tags to the contact resource": the contact's
+        user-defined tags, the ones a flow's TagContact action sets and DescribeContact shows.
+        Checked as the model checks them (key pattern included), and the contact keeps 6 at
+        most (docs/fidelity.md); a refused call changes nothing."""
+        check_contact_tags(tags, "Tags")
+        with self.lock:
+            check_instance(self.origin, instance_id)
+            contact = self.get_contact(instance_id, contact_id, "ContactId")
+            merged = {**contact.tags, **tags}
+            check_contact_tags(merged, "Tags (merged with the contact's)")
+            contact.tags = merged
+
+    def untag_contact(self, instance_id: str, contact_id: str, tag_keys: list[str]) -> None:
+        """[doc: UntagContact] "Existing tags on the contact whose keys are members of this
+        list will be removed": a key the contact has no tag of is no error."""
+        with self.lock:
+            check_instance(self.origin, instance_id)
+            contact = self.get_contact(instance_id, contact_id, "ContactId")
+            removed = set(tag_keys)
+            contact.tags = {key: value for key, value in contact.tags.items() if key not in removed}
 
     # ------------------------------------------------------------------ message streaming
 

@@ -98,6 +98,14 @@ OPERATIONS: dict[str, dict[str, tuple[str, str]]] = {
             "POST",
             "/contact/stop-streaming",
         ),
+        "TagContact": (
+            "POST",
+            "/contact/tags",
+        ),
+        "UntagContact": (
+            "DELETE",
+            "/contact/tags/{InstanceId}/{ContactId}",
+        ),
         "UpdateContactAttributes": (
             "POST",
             "/contact/attributes",

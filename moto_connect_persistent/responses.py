@@ -205,6 +205,20 @@ class ConnectPersistentResponse(PluginResponse, ConnectResponse):
         )
         return self._json(None)
 
+    def tag_contact(self) -> str:
+        params = self._input()
+        self.persistent_backend.tag_contact(
+            params["InstanceId"], params["ContactId"], params["Tags"]
+        )
+        return self._json(None)
+
+    def untag_contact(self) -> str:
+        params = self._input()
+        self.persistent_backend.untag_contact(
+            params["InstanceId"], params["ContactId"], params["TagKeys"]
+        )
+        return self._json(None)
+
     def start_contact_streaming(self) -> str:
         params = self._input()
         return self._json(

@@ -140,6 +140,10 @@ def calls(client: Any, iid: str) -> dict[str, Callable[[], Any]]:
         "UpdateContactAttributes": lambda: client.update_contact_attributes(
             InstanceId=iid, InitialContactId="NEW", Attributes={"k": "v"}
         ),
+        "TagContact": lambda: client.tag_contact(InstanceId=iid, ContactId="NEW", Tags={"k": "v"}),
+        "UntagContact": lambda: client.untag_contact(
+            InstanceId=iid, ContactId="NEW", TagKeys=["k"]
+        ),
         "AssociateInstanceStorageConfig": associate,
         "DescribeInstanceStorageConfig": stored("describe_instance_storage_config"),
         "ListInstanceStorageConfigs": lambda: client.list_instance_storage_configs(

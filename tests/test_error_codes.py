@@ -88,6 +88,8 @@ def connect_inputs(iid: str) -> dict[str, dict[str, Any]]:
             "InitialContactId": "NEW",
             "Attributes": {"k": "v"},
         },
+        "TagContact": {"InstanceId": iid, "ContactId": "NEW", "Tags": {"k": "v"}},
+        "UntagContact": {"InstanceId": iid, "ContactId": "NEW", "TagKeys": ["k"]},
         "UpdateParticipantRoleConfig": {
             "InstanceId": iid,
             "ContactId": "NEW",

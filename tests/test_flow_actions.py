@@ -380,6 +380,92 @@ def test_untagging_a_tag_the_contact_lacks_removes_none(connect: Any, iid: str) 
     assert describe(connect, iid, contact_id)["Tags"] == {"a": "1", "b": "2"}
 
 
+def test_the_tag_contact_api_and_a_flow_share_the_contact_tags(connect: Any, iid: str) -> None:
+    """[doc: TagContact API] "Adds the specified tags to the contact resource"; [doc: Flow
+    language, TagContact] "The TagContact action parameters correspond to user-defined tags
+    that are applied on a contact": the operation and the block set the same tags. A flow
+    waiting for the customer reads, once they return, the tag TagContact added meanwhile
+    (``$.Tags.vip``); UntagContact ("Existing tags on the contact whose keys are members of
+    this list will be removed"; a key the contact lacks is no error) removes the flow's."""
+    import boto3
+
+    document = flow(
+        "tag",
+        action("tag", "TagContact", {"Tags": {"source": "flow"}}, NextAction="wait"),
+        action(
+            "wait",
+            "Wait",
+            {"TimeLimitSeconds": "300", "Events": ["CustomerReturned"]},
+            Conditions=[
+                condition("vip", "Equals", "CustomerReturned"),
+                condition("bye", "Equals", "WaitCompleted"),
+            ],
+        ),
+        action(
+            "vip",
+            "Compare",
+            {"ComparisonValue": "$.Tags.vip"},
+            Conditions=[condition("hello", "Equals", "yes")],
+            Errors=on_error("bad", "NoMatchingCondition"),
+        ),
+        say("hello", "Welcome back", "bye"),
+        BAD,
+        BYE,
+    )
+    started = start(connect, iid, deploy(connect, iid, document))
+    contact_id = started["ContactId"]
+    connect.tag_contact(InstanceId=iid, ContactId=contact_id, Tags={"vip": "yes"})
+    assert describe(connect, iid, contact_id)["Tags"] == {"source": "flow", "vip": "yes"}
+
+    participant = boto3.client("connectparticipant", region_name=REGION)
+    token = participant.create_participant_connection(
+        ParticipantToken=started["ParticipantToken"], Type=["CONNECTION_CREDENTIALS"]
+    )["ConnectionCredentials"]["ConnectionToken"]
+    participant.send_message(ConnectionToken=token, ContentType="text/plain", Content="hi")
+    assert path(contact_id)[-3:-1] == [
+        ("vip", "Condition[0] Equals 'yes'"),
+        ("hello", "NextAction"),
+    ]
+    connect.untag_contact(InstanceId=iid, ContactId=contact_id, TagKeys=["source", "absent"])
+    assert describe(connect, iid, contact_id)["Tags"] == {"vip": "yes"}
+
+
+@pytest.mark.parametrize(
+    ("tags", "words"),
+    [
+        ({"aws:connect:x": "1"}, ["Tags key", "aws:"]),
+        ({"note": "v" * 257}, ["Tags.note", "at most 256"]),
+        ({f"k{n}": "v" for n in range(5)}, ["merged with the contact's", "at most 6"]),
+    ],
+)
+def test_the_tag_contact_api_refuses_what_its_model_refuses(
+    connect: Any, iid: str, tags: dict[str, str], words: list[str]
+) -> None:
+    """[doc: TagContact API] Tags: "Maximum number of 6 items", keys "Maximum length of 128",
+    "Pattern: ^(?!aws:)[a-zA-Z+-=._:/]+$", values "Maximum length of 256": InvalidParameterException
+    naming the field, the contact's tags unchanged (sent with parameter validation off, as raw
+    HTTP callers can; the contact keeps 6 at most, docs/fidelity.md)."""
+    import boto3
+    from botocore.config import Config
+
+    raw = boto3.client("connect", region_name=REGION, config=Config(parameter_validation=False))
+    contact_id = start(connect, iid, "no-flow")["ContactId"]
+    connect.tag_contact(InstanceId=iid, ContactId=contact_id, Tags={"a": "1", "b": "2"})
+    expect_error(
+        lambda: raw.tag_contact(InstanceId=iid, ContactId=contact_id, Tags=tags),
+        "InvalidParameterException",
+        400,
+        *words,
+    )
+    assert describe(connect, iid, contact_id)["Tags"] == {"a": "1", "b": "2"}
+    expect_error(
+        lambda: connect.untag_contact(InstanceId=iid, ContactId="no-such", TagKeys=["a"]),
+        "ResourceNotFoundException",
+        404,
+        "no-such",
+    )
+
+
 # ---------------------------------------------------------------------- contact data
 
 

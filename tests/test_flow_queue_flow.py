@@ -367,3 +367,124 @@ def test_a_queue_flow_named_from_the_flow_data(connect: Any, iid: str) -> None:
         ("sorry", "sent 'We cannot queue you right now.'"),
         ("bye", "disconnected the customer: the chat ended"),
     ]
+
+
+def priority_queue_flow() -> dict[str, Any]:
+    """Once, after a minute in queue, move the chat to the priority queue (marked, so the
+    queue flow run again there only waits)."""
+    return flow(
+        "moved",
+        action(
+            "moved",
+            "Compare",
+            {"ComparisonValue": "$.Attributes.moved"},
+            Conditions=[when("rest", "yes")],
+            Errors=on_error("hello", "NoMatchingCondition"),
+        ),
+        say("hello", "Please hold on.", "wait"),
+        action(
+            "wait",
+            "Wait",
+            {"TimeoutSeconds": "60"},
+            Conditions=[when("mark", "WaitCompleted")],
+            Errors=on_error("rest"),
+        ),
+        action(
+            "mark",
+            "UpdateContactAttributes",
+            {"Attributes": {"moved": "yes"}},
+            NextAction="move",
+            Errors=on_error("rest"),
+        ),
+        action(
+            "move",
+            "DequeueContactAndTransferToQueue",
+            {"QueueId": f"arn:aws:connect:{REGION}:{ACCOUNT}:instance/i/queue/q-priority"},
+            Errors=on_error("rest"),
+        ),
+        action("rest", "EndFlowExecution", {}),
+    )
+
+
+def test_a_queue_flow_moves_the_chat_to_another_queue(connect: Any, iid: str) -> None:
+    """[doc: Flow language, DequeueContactAndTransferToQueue] "a contact in a queue is removed
+    from the queue, a new contact segment is created with the existing contact as its previous
+    contact, and the new contact is placed into the specified queue (referred to as
+    "Queue-to-queue transfer")"; [doc: block "Transfer to queue"] "When used in a Customer
+    Queue flow, this block transfers a contact already in a queue to another queue". The new
+    segment (QUEUE_TRANSFER) runs the queue flow from its start; the customer's connection
+    goes on."""
+    chat = queued_chat(connect, iid, priority_queue_flow())
+    first = chat.contact_id
+    advance_clock(60)
+    moved = chat.log()[-1]
+    assert (moved.action, moved.branch, moved.next_action) == ("move", "end", None)
+    second = chat.session.current_contact_id
+    assert second != first
+    assert moved.detail == f"moved from queue q-support to q-priority: contact {second}"
+
+    old = chat.describe()
+    assert old["DisconnectTimestamp"]
+    new = connect.describe_contact(InstanceId=iid, ContactId=second)["Contact"]
+    assert new["InitiationMethod"] == "QUEUE_TRANSFER"
+    assert new["PreviousContactId"] == first
+    assert new["QueueInfo"]["Id"] == "q-priority"
+    assert "DisconnectTimestamp" not in new
+    assert [(s.action, s.next_action) for s in log(second)] == [("moved", "rest"), ("rest", None)]
+
+    chat.send("Still here")
+    assert chat.messages()[-1] == ("CUSTOMER", "Still here")
+    chat.session.connect_agent("agent-1")
+    described = connect.describe_contact(InstanceId=iid, ContactId=second)["Contact"]
+    assert described["AgentInfo"]["Id"] == "agent-1"
+
+
+def test_dequeue_outside_a_queue_flow_is_refused_by_name(connect: Any, iid: str) -> None:
+    """[doc: Flow language, DequeueContactAndTransferToQueue] "This action is only supported
+    in the customer queue flow. It is not supported in any other type of flow": a chat whose
+    own flow holds it is refused when it would start; an agent's queue (AgentId) is not
+    emulated, refused by name as for UpdateContactTargetQueue."""
+    move = action(
+        "move", "DequeueContactAndTransferToQueue", {"QueueId": "q-x"}, Errors=on_error("bye")
+    )
+    inbound = deploy(connect, iid, flow("move", move, BYE))
+    expect_error(
+        lambda: Chat(connect, iid, inbound, join=False),
+        "InvalidRequestException",
+        400,
+        "DequeueContactAndTransferToQueue outside a customer queue flow",
+    )
+    to_agent = action(
+        "move", "DequeueContactAndTransferToQueue", {"AgentId": "agent-9"}, Errors=on_error("rest")
+    )
+    queue_flow = deploy_queue_flow(
+        connect, iid, flow("move", to_agent, action("rest", "EndFlowExecution", {})), "To agent"
+    )
+    expect_error(
+        lambda: Chat(connect, iid, deploy(connect, iid, inbound_flow(queue_flow), name="Q")),
+        "InvalidRequestException",
+        400,
+        "DequeueContactAndTransferToQueue with AgentId (agent queues)",
+    )
+
+
+def test_a_transfer_to_a_queue_runs_the_queue_flow_and_one_to_an_agent_stops_it(
+    connect: Any, iid: str
+) -> None:
+    """The hook is the chat session's, and the queue flow is invoked "when a customer is
+    transferred to a queue" [doc: block "Set customer queue flow"]: a transfer to another queue
+    (a TRANSFER segment) runs it there from its start; a transfer to an agent stops it, its
+    timer cancelled, as the agent accepting does."""
+    chat = queued_chat(connect, iid)
+    chat.session.transfer(queue_id="q-billing")
+    second = chat.session.current_contact_id
+    assert [(s.action, s.branch) for s in log(second)] == [
+        ("hello", "NextAction"),
+        ("wait", "waiting"),
+    ]
+    pending = SCHEDULER.pending
+    chat.session.transfer(agent_id="agent-2")
+    assert SCHEDULER.pending == pending - 1
+    advance_clock(120)
+    assert [s.action for s in log(second)] == ["hello", "wait"]
+    assert [text for _, text in chat.messages()].count(STILL) == 0
