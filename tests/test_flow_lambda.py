@@ -8,18 +8,21 @@ Flows here are written for these tests in the console's export shape; none is co
 from __future__ import annotations
 
 import threading
+import time
 from typing import Any
 
 import boto3
 import pytest
 from support import ACCOUNT, REGION, action, expect_error, make_instance
 from test_flow_engine import deploy, log, start
+from test_flow_waits import BYE, QUEUE, flow, say, wait
 
 from moto_connect_persistent import (
     connect_persistent_backends,
     mock_connect_persistent,
     register_lambda,
 )
+from moto_connect_persistent.chat import clock
 
 FUNCTION = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:lookup-customer"
 
@@ -398,3 +401,50 @@ def test_moto_reset_forgets_the_handlers() -> None:
         iid = make_instance(connect)
         started = start(connect, iid, deploy(connect, iid, lambda_flow()))
         assert "no handler is registered" in log(started["ContactId"])[0].detail
+
+
+def test_a_slow_lambda_a_timer_resumed_holds_no_other_chats_timer(connect: Any, iid: str) -> None:
+    """The scheduler's thread fires due timers one at a time, in due order; a flow that a
+    Wait's timer resumed into InvokeLambdaFunction waits for the function up to its
+    InvocationTimeLimitSeconds ("The number of seconds to wait for a response from the AWS
+    Lambda function" [doc: InvokeLambdaFunction]). That wait is the chat's alone: another
+    chat whose Wait falls due meanwhile goes on at once. Forced: the handler blocks until
+    the other chat's flow has gone on."""
+    release, called = threading.Event(), threading.Event()
+
+    def slow(event: dict[str, Any], context: Any) -> dict[str, str]:
+        called.set()
+        release.wait(20)
+        return {"tier": "gold", "greeting": "Hello"}
+
+    register_lambda(FUNCTION, slow)
+    first = lambda_flow()
+    waits_then_calls = flow(
+        "wait",
+        wait("wait", {"TimeoutSeconds": "60"}, WaitCompleted="lookup", error="bye"),
+        *first["Actions"],
+    )
+    waits_then_talks = flow(
+        "wait",
+        wait("wait", {"TimeoutSeconds": "61"}, WaitCompleted="talk", error="bye"),
+        say("talk", "Still here for you.", "end"),
+        *QUEUE,
+        BYE,
+    )
+    calling = start(connect, iid, deploy(connect, iid, waits_then_calls))["ContactId"]
+    talking = start(connect, iid, deploy(connect, iid, waits_then_talks, "Other"))["ContactId"]
+    clock.advance(62)  # the clock moves; the scheduler's thread fires both Waits
+    try:
+        assert called.wait(20), "the first chat's Wait did not fire"
+        deadline = time.monotonic() + 5
+        while "talk" not in [s.action for s in log(talking)] and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert "talk" in [s.action for s in log(talking)], "held behind the other chat's Lambda"
+        assert "lookup" not in [s.action for s in log(calling)]  # its handler still runs
+    finally:
+        release.set()
+    deadline = time.monotonic() + 20
+    while "lookup" not in [s.action for s in log(calling)] and time.monotonic() < deadline:
+        time.sleep(0.02)
+    steps = [(s.action, s.next_action) for s in log(calling)]
+    assert steps[steps.index(("lookup", "tier")) - 1] == ("wait", "lookup")

@@ -466,3 +466,25 @@ def test_dequeue_outside_a_queue_flow_is_refused_by_name(connect: Any, iid: str)
         400,
         "DequeueContactAndTransferToQueue with AgentId (agent queues)",
     )
+
+
+def test_a_transfer_to_a_queue_runs_the_queue_flow_and_one_to_an_agent_stops_it(
+    connect: Any, iid: str
+) -> None:
+    """The hook is the chat session's, and the queue flow is invoked "when a customer is
+    transferred to a queue" [doc: block "Set customer queue flow"]: a transfer to another queue
+    (a TRANSFER segment) runs it there from its start; a transfer to an agent stops it, its
+    timer cancelled, as the agent accepting does."""
+    chat = queued_chat(connect, iid)
+    chat.session.transfer(queue_id="q-billing")
+    second = chat.session.current_contact_id
+    assert [(s.action, s.branch) for s in log(second)] == [
+        ("hello", "NextAction"),
+        ("wait", "waiting"),
+    ]
+    pending = SCHEDULER.pending
+    chat.session.transfer(agent_id="agent-2")
+    assert SCHEDULER.pending == pending - 1
+    advance_clock(120)
+    assert [s.action for s in log(second)] == ["hello", "wait"]
+    assert [text for _, text in chat.messages()].count(STILL) == 0

@@ -452,15 +452,16 @@ def test_without_a_disconnect_flow_the_agent_leaving_ends_the_chat(connect: Any,
 
 
 def test_an_event_hook_the_engine_does_not_run_is_refused_by_name(connect: Any, iid: str) -> None:
-    """Only the disconnect flow's hook runs; a flow setting another (a customer queue flow)
-    is refused when the chat would start it, naming the hook, not run without it."""
-    other = deploy(connect, iid, flow("bye", BYE), name="Queue music")
+    """The engine runs the disconnect and customer queue flows' hooks; a flow setting
+    another (a hold flow: voice only) is refused when the chat would start it, naming the
+    hook, not run without it."""
+    other = deploy(connect, iid, flow("bye", BYE), name="Hold music")
     document = flow(
         "hooks",
         action(
             "hooks",
             "UpdateContactEventHooks",
-            {"EventHooks": {"CustomerQueue": other}},
+            {"EventHooks": {"CustomerHold": other}},
             NextAction="bye",
             Errors=errors(NoMatchingError="bye"),
         ),
@@ -473,7 +474,7 @@ def test_an_event_hook_the_engine_does_not_run_is_refused_by_name(connect: Any, 
         ),
         "InvalidRequestException",
         400,
-        "UpdateContactEventHooks with CustomerQueue",
+        "UpdateContactEventHooks with CustomerHold",
     )
 
 

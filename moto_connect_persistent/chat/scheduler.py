@@ -3,16 +3,18 @@ idle timers) happens by itself, in due order, on one thread, or at once when a t
 the clock.
 
 A chat core arms a :class:`Timer` (under its lock: arming only pushes onto a heap, it never
-starts a thread nor does I/O); the doors call :meth:`Scheduler.ensure_running` after their
-call returned, outside any lock, and that starts the one thread when a timer waits. The
+starts a thread nor does I/O); the doors call :func:`after_call` once their call left
+every lock, which starts the one thread (:meth:`Scheduler.ensure_running`) when a timer waits. The
 thread wakes at the next due moment, or every :data:`POLL_SECONDS` at the latest, since
 freezegun or time-machine may move the clock it reads without telling it. Firing takes the
 timer's core lock and runs its action, which goes through the core like any other happening
 (items written, listeners told).
 
 :func:`advance_clock` moves :func:`.clock.utcnow` ahead and fires every timer due by then
-on the caller's thread, oldest due first, before it returns. Timers fire one at a time
-(``_firing``), whoever fires them, so the order is the due order in every mode.
+on the caller's thread, oldest due first, before it returns, with the work each timer
+deferred (a flow it resumed) done. Timers fire one at a time (``_firing``), whoever fires
+them, so the order is the due order in every mode; on the thread, a timer's deferred work
+runs on a thread of its own (:func:`.deferred.hand_off`), so it never holds the next timer.
 
 Nothing outlives the mock: moto's reset forgets a core's timers (:meth:`Scheduler.forget`),
 and once none is left the thread is stopped and joined; a server's stop and the
@@ -32,7 +34,7 @@ from datetime import datetime
 from typing import Any
 
 from . import clock
-from .deferred import run_deferred
+from .deferred import hand_off, run_deferred
 
 log = logging.getLogger(__name__)
 
@@ -127,9 +129,15 @@ class Scheduler:
                 return heapq.heappop(self._heap)
             return None
 
-    def fire_due(self) -> int:
+    def fire_due(self, wait_for_work: bool = True) -> int:
         """Fire every timer due by now, oldest due first; returns how many fired. Call with
-        no core lock held."""
+        no core lock held.
+
+        What a timer asked for outside the lock (a flow resuming: its Lambda, its bot) is
+        done before the next timer fires, on this thread, when ``wait_for_work`` (who moved
+        the clock sees it done when advance_clock returns); else it is handed off to a
+        thread of its own (the scheduler's thread: a chat's slow Lambda must not hold the
+        next timer, another chat's, up to the Lambda's time limit)."""
         fired = 0
         with self._firing:
             while (timer := self._next_due(clock.utcnow())) is not None:
@@ -141,9 +149,10 @@ class Scheduler:
                         timer.action(timer.owner, timer.subject, timer.due)
                     except Exception:  # noqa: BLE001 - a timer's failure fails no call
                         log.exception("chat timer %r failed", timer.action)
-                # What the timer asked for outside the lock (a flow resuming) runs now,
-                # before the next timer fires.
-                run_deferred()
+                if wait_for_work:
+                    run_deferred()
+                else:
+                    hand_off()
                 fired += 1
         return fired
 
@@ -187,7 +196,7 @@ class Scheduler:
                         self._lock.wait(min(POLL_SECONDS, ahead))
                 if stop.is_set():
                     return
-            self.fire_due()
+            self.fire_due(wait_for_work=False)
 
     def stop(self) -> None:
         """Stop and join the thread (moto's reset with no timer left, a server's stop, exit)."""
