@@ -44,7 +44,6 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -141,7 +140,7 @@ ONLY_IN_CUSTOMER_QUEUE_FLOWS: dict[str, str] = {
     ),
 }
 #: A JSONPath reference inside a text ("Hello $.Attributes.name").
-REFERENCE_IN_TEXT = re.compile(r"\$\.(?:[A-Za-z_][\w-]*)(?:\.[A-Za-z_][\w-]*)*")
+REFERENCE_IN_TEXT = flow_language.JSONPATH
 
 
 @dataclass(frozen=True)
@@ -705,7 +704,7 @@ class FlowEngine:
     def resolve(self, run: FlowRun, reference: str) -> str | None:
         """The value of one JSONPath reference into the flow's data, or None if it has none."""
         contact = run.contact
-        parts = reference[2:].split(".") if reference.startswith("$.") else []
+        parts = flow_language.jsonpath_names(reference)
         if not parts:
             return None
         head, rest = parts[0], parts[1:]
@@ -728,6 +727,9 @@ class FlowEngine:
             "Name": contact.name,
             "Description": contact.description,
             "LanguageCode": contact.language_code,
+            # [doc: contact attributes] "AWS Region: When used, this returns the AWS Region
+            # where the contact is being handled" ($.AwsRegion or $['AwsRegion']).
+            "AwsRegion": contact.instance_arn.split(":")[3],
         }
         if head == "Tags" and len(rest) == 1:
             return contact.tags.get(rest[0])

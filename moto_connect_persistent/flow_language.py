@@ -65,9 +65,27 @@ OPERATORS = (
 #: "the following commonly supported errors: NoMatchingError [...] NoMatchingCondition" [doc].
 COMMON_ERRORS = ("NoMatchingError", "NoMatchingCondition")
 
+#: One step of a JSONPath identifier: ``.name``, ``['a key']`` or, as the Admin Guide writes a
+#: name with special characters, ``.['a key']`` ("place brackets and single quotations around
+#: the attribute name. For example: $.Attributes.['user attribute name']" [doc: How to
+#: reference contact attributes]); the name is its first group that matched.
+JSONPATH_STEP = re.compile(r"\.?\[(?:'([^']*)'|\"([^\"]*)\"|(\d+))\]|\.([A-Za-z_][\w-]*)")
 #: A single JSONPath identifier into the flow's data: ``$.Attributes.x``, ``$.External.y``,
-#: ``$.Lex.IntentName``, ``$.Attributes['a key']``.
-JSONPATH = re.compile(r"\$(?:\.[A-Za-z_][\w-]*|\[(?:'[^']*'|\"[^\"]*\"|\d+)\])+")
+#: ``$.Lex.IntentName``, ``$.Attributes['a key']``, ``$.Attributes.['a key']``,
+#: ``$['AwsRegion']``.
+JSONPATH = re.compile(r"\$(?:" + JSONPATH_STEP.pattern + ")+")
+
+
+def jsonpath_names(reference: str) -> list[str] | None:
+    """The names a JSONPath identifier steps through (``$.Attributes.['a b']``: Attributes,
+    a b), or None if ``reference`` is not one."""
+    if JSONPATH.fullmatch(reference) is None:
+        return None
+    return [
+        next(name for name in step.groups() if name is not None)
+        for step in JSONPATH_STEP.finditer(reference, 1)
+    ]
+
 
 # -- the shapes of a parameter -----------------------------------------------------------------
 
