@@ -6,6 +6,7 @@ or a flow's TagContact action."""
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 from .exceptions import ConnectError, InvalidParameterException
 from .validation import service_model, validate
@@ -59,7 +60,7 @@ def check_contact_tags(tags: dict[str, str], field_name: str) -> None:
 MAX_REFERENCE_BYTES = 4096
 
 
-def check_references_size(references: dict[str, dict[str, str]], field_name: str) -> None:
+def check_references_size(references: Mapping[str, Mapping[str, str]], field_name: str) -> None:
     """At most 4,096 UTF-8 bytes across all references of a contact (names and values)."""
     size = sum(
         len(name.encode()) + len(reference.get("Value", "").encode())

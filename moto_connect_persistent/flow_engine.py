@@ -1306,7 +1306,7 @@ class FlowEngine:
             for name in CONTACT_DATA_TEXTS
             if isinstance(parameters.get(name), str)
         }
-        references = {
+        references: dict[str, Mapping[str, str]] = {
             self.text(run, key): {"Type": "STRING", "Value": self.text(run, value)}
             for key, value in parameters.get("References", {}).items()
         }

@@ -271,6 +271,14 @@ _ROWS = (
         runs=True,
     ),
     ActionType("ShowView", "participant", "Show view", None),
+    ActionType(
+        "TransferParticipantToThirdParty",
+        "participant",
+        "Transfer to phone number",
+        None,
+        chat='No: "If this block is triggered during a chat conversation, the contact is routed '
+        'down the Error branch" [doc: block "Transfer to phone number"]',
+    ),
     # ---------------------------------------------------------------- flow control actions
     ActionType(
         "Compare",

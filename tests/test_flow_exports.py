@@ -219,3 +219,60 @@ def test_aws_region_resolves_to_the_region_handling_the_contact(connect: Any, ii
     ]
     assert len(calls) == 1
     assert transcript_texts(started)[-1:] == [f"Served from {REGION}."]
+
+
+def omnichannel_flow() -> dict[str, Any]:
+    """One inbound flow for every channel, as teams export them: voice goes on to a phone
+    number (the block *Transfer to phone number*), chat to a queue."""
+    return exported(
+        "By channel",
+        action(
+            "By channel",
+            "Compare",
+            {"ComparisonValue": "$.Channel"},
+            NextAction="Phone",
+            Conditions=[when("Chat queue", "CHAT")],
+            Errors=on_error("Phone", "NoMatchingCondition"),
+        ),
+        action(
+            "Phone",
+            "TransferParticipantToThirdParty",
+            {
+                "ThirdPartyPhoneNumber": "+15555550123",
+                "ThirdPartyConnectionTimeLimitSeconds": "30",
+                "ContinueFlowExecution": "True",
+            },
+            NextAction="Bye",
+            Errors=[
+                {"NextAction": "Bye", "ErrorType": "CallFailed"},
+                {"NextAction": "Bye", "ErrorType": "ConnectionTimeLimitExceeded"},
+                {"NextAction": "Bye", "ErrorType": "NoMatchingError"},
+            ],
+        ),
+        action(
+            "Chat queue",
+            "UpdateContactTargetQueue",
+            {"QueueId": "q-chat"},
+            NextAction="Queue it",
+            Errors=on_error("Bye"),
+        ),
+        action("Queue it", "TransferContactToQueue", {}, Errors=on_error("Bye")),
+        action("Bye", "DisconnectParticipant", {}),
+    )
+
+
+def test_a_flow_with_a_transfer_to_phone_number_block_is_published(connect: Any, iid: str) -> None:
+    """[doc: Flow language, TransferParticipantToThirdParty] "Transfers the participant to a
+    specified phone number or voice connector. Optionally continues flow running if the third
+    party disconnects while the participant is still connected." An action type of the
+    language, so CreateContactFlow publishes a flow holding it (it refused it as unknown
+    before). On chat its block "is routed down the Error branch" [doc: block "Transfer to
+    phone number"]; the engine does not run it yet, so a chat whose flow holds it is refused
+    by name, as for every action it does not run."""
+    flow_id = deploy(connect, iid, omnichannel_flow(), name="Omnichannel")
+    described = connect.describe_contact_flow(InstanceId=iid, ContactFlowId=flow_id)
+    assert described["ContactFlow"]["Status"] == "PUBLISHED"
+
+    with pytest.raises(connect.exceptions.InvalidRequestException) as refused:
+        start(connect, iid, flow_id)
+    assert "TransferParticipantToThirdParty" in refused.value.response["Error"]["Message"]
