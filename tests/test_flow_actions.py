@@ -9,10 +9,15 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import boto3
 import pytest
+import requests
+from botocore.config import Config
+from moto.moto_api._internal import mock_random
 from support import ACCOUNT, REGION, action, expect_error
 from test_flow_engine import condition, deploy, log, on_error, start
 
+from moto_connect_persistent import register_lambda
 from moto_connect_persistent.flow_engine import ERROR_ON_CHAT, NO_OPS
 
 
@@ -387,7 +392,6 @@ def test_the_tag_contact_api_and_a_flow_share_the_contact_tags(connect: Any, iid
     waiting for the customer reads, once they return, the tag TagContact added meanwhile
     (``$.Tags.vip``); UntagContact ("Existing tags on the contact whose keys are members of
     this list will be removed"; a key the contact lacks is no error) removes the flow's."""
-    import boto3
 
     document = flow(
         "tag",
@@ -445,8 +449,6 @@ def test_the_tag_contact_api_refuses_what_its_model_refuses(
     "Pattern: ^(?!aws:)[a-zA-Z+-=._:/]+$", values "Maximum length of 256": InvalidParameterException
     naming the field, the contact's tags unchanged (sent with parameter validation off, as raw
     HTTP callers can; the contact keeps 6 at most, docs/fidelity.md)."""
-    import boto3
-    from botocore.config import Config
 
     raw = boto3.client("connect", region_name=REGION, config=Config(parameter_validation=False))
     contact_id = start(connect, iid, "no-flow")["ContactId"]
@@ -479,7 +481,6 @@ def test_update_contact_data_sets_what_describe_contact_and_lambdas_read(
     what a Lambda function's ``Details.ContactData`` holds [doc: Invoke Lambda functions,
     "Name", "Description", "LanguageCode", "References", "Tags"], and ``$.Name`` reads the
     name back in the flow."""
-    from moto_connect_persistent import register_lambda
 
     function = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:see-contact"
     seen: list[dict[str, Any]] = []
@@ -676,7 +677,6 @@ def test_distribution_takes_every_branch_by_its_share(connect: Any, iid: str) ->
     percentage"] 20% = A, 40% = B, 40% remaining = Default: "If the number is between 0-20
     [...] A", "21-60 [...] B", "greater than 60 [...] Default". Over many chats each branch is
     taken, and each by the number the block drew."""
-    from moto.moto_api._internal import mock_random
 
     mock_random.seed(20261202)
     document = flow(
@@ -717,7 +717,6 @@ def test_moto_s_seed_makes_the_distribution_repeatable(connect: Any, iid: str) -
     """moto's seed (``POST /moto-api/seed?a=<seed>``, which seeds moto's random source) makes
     a Distribute by percentage block draw the same numbers again (docs/fidelity.md: AWS's
     draw is random; a test suite wants it repeatable)."""
-    import requests
 
     document = flow("split", split(("a", "51")), say("a", "A", "bye"), say("rest", "B", "bye"), BYE)
     flow_id = deploy(connect, iid, document)
@@ -741,9 +740,6 @@ def test_update_contact_sets_what_a_flow_reads(connect: Any, iid: str) -> None:
     the customer greets by the name set meanwhile (``$.Name``), and its Lambda function sees the
     references with their types; "You can add or update user-defined contact information for
     both ongoing and completed contacts"."""
-    import boto3
-
-    from moto_connect_persistent import register_lambda
 
     function = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:see-references"
     seen: list[dict[str, Any]] = []

@@ -12,14 +12,20 @@ from typing import Any
 
 import boto3
 import pytest
+from moto.logs.models import LogsBackend
 from support import ACCOUNT, REGION, action, expect_error
 
 from moto_connect_persistent import (
     FlowStep,
     SeedingError,
+    advance_clock,
+    chat_session,
     connect_persistent_backends,
     flow_log,
+    register_lambda,
 )
+from moto_connect_persistent.flow_language import ACTIONS
+from moto_connect_persistent.flow_logs import MODULES
 
 ALIAS = "acme-support"
 GROUP = f"/aws/connect/{ALIAS}"
@@ -368,7 +374,6 @@ def test_entries_are_written_outside_the_chat_lock(
     Kinesis, Firehose) on the calling thread: the chat's lock is never held while it runs
     (ARCHITECTURE.md: no I/O under a state lock). Checked inside the write itself: another
     thread can take the lock."""
-    from moto.logs.models import LogsBackend
 
     enable_flow_logs(connect, instance)
     lock = connect_persistent_backends[ACCOUNT][REGION].lock
@@ -454,7 +459,6 @@ def test_a_disconnect_segment_inherits_the_flow_logging(
     new segments in the chain": the disconnect flow (a survey with no Set logging behavior
     block) logs in the DISCONNECT segment the agent's leaving starts; the customer's answer
     resumes its Wait, and that call's entries are in CloudWatch when it answers."""
-    from moto_connect_persistent import chat_session
 
     enable_flow_logs(connect, instance)
     survey = deploy(
@@ -562,7 +566,6 @@ def test_a_slow_log_write_holds_up_no_other_call(
     entry: another chat's StartChatContact, meanwhile, runs its flow and answers with its own
     entries already in CloudWatch. Forced: the first chat's first write waits until the
     second chat's call has answered and been checked."""
-    from moto.logs.models import LogsBackend
 
     enable_flow_logs(connect, instance)
     flow_id = deploy(connect, instance, logged_flow())
@@ -604,7 +607,6 @@ def test_entries_past_cloudwatchs_window_are_refused_loudly(
     """Entries carry the mock's clock. CloudWatch (and moto's) refuses events more than 2
     hours ahead of its own clock, so after advance_clock(3 h) a Wait's end is refused: logged
     as a warning naming the group, never lost silently (docs/fidelity.md)."""
-    from moto_connect_persistent import advance_clock
 
     enable_flow_logs(connect, instance)
     flow = flow_of(
@@ -637,7 +639,6 @@ def test_a_lambda_block_logs_its_external_results(connect: Any, instance: str, l
     information about the interaction that is sent or received": the InvokeLambdaFunction
     block's entry (``InvokeExternalResource``) holds what the function answered, as
     ``ExternalResults``."""
-    from moto_connect_persistent import register_lambda
 
     function = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:lookup-customer"
     register_lambda(function, lambda event, context: {"tier": "gold"})
@@ -667,8 +668,6 @@ def test_every_action_the_engine_runs_has_a_flow_log_module() -> None:
     triggered": every action type the engine runs (its flow_language row says ``runs``) has
     its ``ContactFlowModuleType`` in ``flow_logs.MODULES``, so no block it runs goes
     unlogged; no entry is kept for a type it does not run."""
-    from moto_connect_persistent.flow_language import ACTIONS
-    from moto_connect_persistent.flow_logs import MODULES
 
     running = {name for name, row in ACTIONS.items() if row.runs}
     assert set(MODULES) == running, (running - set(MODULES), set(MODULES) - running)
