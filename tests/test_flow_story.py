@@ -17,14 +17,20 @@ from typing import Any
 
 import boto3
 import pytest
-from support import REGION, action, client_at, make_instance
+from support import ACCOUNT, REGION, action, client_at, make_instance
 from test_contact_events import Rule, make_rule
-from test_flow_waits import BYE, QUEUE, SURVEY_QUESTION, deploy, deploy_survey, errors, flow, say
+from test_flow_waits import BYE, QUEUE, deploy, errors, flow, say, when
 from test_streaming import Subscriber, subscribe
 from test_timers import Mock, kind, timers
 from websocket_client import ChatSocket
 
-from moto_connect_persistent import advance_clock, chat_session, mock_connect_persistent
+from moto_connect_persistent import (
+    advance_clock,
+    chat_session,
+    mock_connect_persistent,
+    register_lambda,
+    register_lex_bot,
+)
 
 SERVICES = ("connect", "connectparticipant", "sns", "sqs", "events")
 
@@ -44,20 +50,81 @@ def mock(request: pytest.FixtureRequest) -> Iterator[Mock]:
         yield Mock(connect, participant, sns, sqs, advance_clock, events=events)
 
 
+FUNCTION = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:plan-lookup"
+SURVEY_BOT = f"arn:aws:lex:{REGION}:{ACCOUNT}:bot-alias/SURVEYBOT1/TSTALIASID"
+SURVEY_QUESTION = "Before you go: how did we do, 1 to 5?"
+
+
+def plan_lookup(event: dict[str, Any], context: Any) -> dict[str, str]:
+    """The team's Lambda: the customer's plan."""
+    return {"plan": "gold"}
+
+
+def survey_bot(request: dict[str, Any]) -> dict[str, Any]:
+    """The team's Lex V2 survey bot: the customer's words are the rating; it thanks, closes."""
+    rating = request["text"]
+    return {
+        "messages": [{"contentType": "PlainText", "content": f"Thanks for rating us {rating}!"}],
+        "sessionState": {
+            "dialogAction": {"type": "Close"},
+            "intent": {
+                "name": "Rating",
+                "state": "Fulfilled",
+                "slots": {
+                    "rating": {"value": {"originalValue": rating, "interpretedValue": rating}}
+                },
+            },
+        },
+    }
+
+
 def deploy_flows(connect: Any, iid: str) -> str:
-    """An inbound chat flow (greet, an attribute, the survey as disconnect flow, queue) and
-    its survey (ask, wait for the answer, thank, disconnect); returns the inbound flow's id."""
-    survey = deploy_survey(connect, iid)
+    """An inbound chat flow (a Lambda, a greeting with its answer, attributes, the survey as
+    disconnect flow, queue) and its survey (a Lex bot asks, the rating is kept, disconnect);
+    returns the inbound flow's id."""
+    survey = deploy(
+        connect,
+        iid,
+        flow(
+            "ask",
+            action(
+                "ask",
+                "ConnectParticipantWithLexBot",
+                {"Text": SURVEY_QUESTION, "LexV2Bot": {"AliasArn": SURVEY_BOT}},
+                Conditions=[when("keep", "Rating")],
+                Errors=errors(NoMatchingCondition="bye", NoMatchingError="bye"),
+            ),
+            action(
+                "keep",
+                "UpdateContactAttributes",
+                {"Attributes": {"rating": "$.Lex.Slots.rating"}, "TargetContact": "Current"},
+                NextAction="bye",
+                Errors=errors(NoMatchingError="bye"),
+            ),
+            BYE,
+        ),
+        name="Survey",
+    )
     return deploy(
         connect,
         iid,
         flow(
-            "greet",
-            say("greet", "Hi! An agent will be with you shortly.", "topic"),
+            "lookup",
+            action(
+                "lookup",
+                "InvokeLambdaFunction",
+                {"LambdaFunctionARN": FUNCTION, "InvocationTimeLimitSeconds": "8"},
+                NextAction="greet",
+                Errors=errors(NoMatchingError="bye"),
+            ),
+            say("greet", "Hi! You are on our $.External.plan plan; an agent is coming.", "topic"),
             action(
                 "topic",
                 "UpdateContactAttributes",
-                {"Attributes": {"topic": "billing"}, "TargetContact": "Current"},
+                {
+                    "Attributes": {"topic": "billing", "plan": "$.External.plan"},
+                    "TargetContact": "Current",
+                },
                 NextAction="hooks",
                 Errors=errors(NoMatchingError="bye"),
             ),
@@ -113,6 +180,8 @@ class Watched:
 
 def watched_chat(mock: Mock) -> Watched:
     iid = make_instance(mock.connect)
+    register_lambda(FUNCTION, plan_lookup, endpoint_url=mock.endpoint_url)
+    register_lex_bot(SURVEY_BOT, survey_bot, endpoint_url=mock.endpoint_url)
     flow_id = deploy_flows(mock.connect, iid)
     topic = mock.sns.create_topic(Name="chat-stream")["TopicArn"]
     stream = subscribe(mock.sns, mock.sqs, topic, "bridge")
@@ -143,17 +212,18 @@ def story(items: list[dict[str, Any]]) -> list[tuple[str, str, str]]:
 
 
 def test_websocket_stream_and_events_tell_the_transcripts_story(mock: Mock) -> None:
-    """The flow greets, sets an attribute and a disconnect flow, queues; agent a1 accepts
-    and answers; a1 leaves and the survey (the disconnect flow [doc: block "Set disconnect
-    flow"]: "The agent hangs up and a disconnect flow is run") asks, the customer answers,
-    the chat ends. The customer's websocket pushes every item written after its connection
-    was made, the SNS stream carries every item of the chat from its start (StartChatContact:
-    ChatStreamingConfiguration, "The streaming configuration, such as the Amazon SNS
-    streaming endpoint"), EventBridge has each segment's contact events ("INITIATED",
-    "CONTACT_DATA_UPDATED" (the flow's attribute), "QUEUED", "CONNECTED_TO_AGENT",
-    "DISCONNECTED" [doc: contact events data model]): the
-    same items, the same ids, the same order as GetTranscript, and the same segments as
-    DescribeContact."""
+    """The flow calls the team's Lambda, greets with its answer, sets attributes and a
+    disconnect flow, queues; agent a1 accepts and answers; a1 leaves and the survey (the
+    disconnect flow [doc: block "Set disconnect flow"]: "The agent hangs up and a disconnect
+    flow is run") hands the customer to the team's Lex bot, which asks, hears the rating,
+    thanks; the flow keeps the rating ($.Lex.Slots), the chat ends. The customer's websocket
+    pushes every item written after its connection was made, the SNS stream carries every
+    item of the chat from its start (StartChatContact: ChatStreamingConfiguration, "The
+    streaming configuration, such as the Amazon SNS streaming endpoint"), EventBridge has
+    each segment's contact events ("INITIATED", "CONTACT_DATA_UPDATED" (the flows'
+    attributes), "QUEUED", "CONNECTED_TO_AGENT", "DISCONNECTED" [doc: contact events data
+    model]): the same items, the same ids, the same order as GetTranscript, and the same
+    segments as DescribeContact."""
     chat = watched_chat(mock)
     with chat.socket:
         session = chat_session(chat.iid, chat.contact_id, endpoint_url=mock.endpoint_url)
@@ -171,7 +241,7 @@ def test_websocket_stream_and_events_tell_the_transcripts_story(mock: Mock) -> N
     # The transcript while the survey waits, then the answer, the thanks and the end.
     assert story(while_running) == [
         ("CUSTOMER", "participant.joined", ""),
-        ("SYSTEM", "text/plain", "Hi! An agent will be with you shortly."),
+        ("SYSTEM", "text/plain", "Hi! You are on our gold plan; an agent is coming."),
         ("AGENT", "participant.joined", ""),
         ("CUSTOMER", "text/plain", "My bill is wrong."),
         ("AGENT", "text/plain", "Let me fix that for you."),
@@ -181,7 +251,7 @@ def test_websocket_stream_and_events_tell_the_transcripts_story(mock: Mock) -> N
     ending = story(pushed)[-3:]
     assert ending == [
         ("CUSTOMER", "text/plain", "5"),
-        ("SYSTEM", "text/plain", "Thank you for your answer!"),
+        ("SYSTEM", "text/plain", "Thanks for rating us 5!"),
         ("SYSTEM", "chat.ended", ""),
     ]
     # The websocket: everything after the greeting (written before its connection).
@@ -204,7 +274,7 @@ def test_websocket_stream_and_events_tell_the_transcripts_story(mock: Mock) -> N
     attributes = mock.connect.get_contact_attributes(
         InstanceId=chat.iid, InitialContactId=chat.contact_id
     )["Attributes"]
-    assert attributes["topic"] == "billing"
+    assert attributes == {"topic": "billing", "plan": "gold", "rating": "5"}
     assert chat.rule.seen() == [
         ("INITIATED", chat.contact_id),
         ("CONNECTED_TO_SYSTEM", chat.contact_id),
@@ -214,6 +284,7 @@ def test_websocket_stream_and_events_tell_the_transcripts_story(mock: Mock) -> N
         ("INITIATED", c3),
         ("CONNECTED_TO_SYSTEM", c3),
         ("DISCONNECTED", chat.contact_id),
+        ("CONTACT_DATA_UPDATED", c3),
         ("DISCONNECTED", c3),
     ]
 
@@ -247,7 +318,7 @@ def test_an_agent_auto_disconnected_leaves_the_customer_in_the_disconnect_flow(
         assert "DisconnectTimestamp" not in chat.describe(c3)
         chat.send("4")
         assert story(chat.socket.items(3))[1:] == [
-            ("SYSTEM", "text/plain", "Thank you for your answer!"),
+            ("SYSTEM", "text/plain", "Thanks for rating us 4!"),
             ("SYSTEM", "chat.ended", ""),
         ]
     assert chat.describe(c3)["DisconnectReason"] == "CONTACT_FLOW_DISCONNECT"
