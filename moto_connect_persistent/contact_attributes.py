@@ -6,6 +6,7 @@ or a flow's TagContact action."""
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 from .exceptions import ConnectError, InvalidParameterException
 from .validation import service_model, validate
@@ -52,3 +53,21 @@ def check_contact_tags(tags: dict[str, str], field_name: str) -> None:
             raise InvalidParameterException(
                 f"{field_name} key {key!r} must match {pattern} (a user-defined tag key)."
             )
+
+
+#: "You can have up to 4,096 UTF-8 bytes across all references for a contact" [doc:
+#: UpdateContact, References].
+MAX_REFERENCE_BYTES = 4096
+
+
+def check_references_size(references: Mapping[str, Mapping[str, str]], field_name: str) -> None:
+    """At most 4,096 UTF-8 bytes across all references of a contact (names and values)."""
+    size = sum(
+        len(name.encode()) + len(reference.get("Value", "").encode())
+        for name, reference in references.items()
+    )
+    if size > MAX_REFERENCE_BYTES:
+        raise InvalidParameterException(
+            f"{field_name}: {size} UTF-8 bytes across all references of the contact; at most "
+            f"{MAX_REFERENCE_BYTES} are allowed."
+        )

@@ -70,7 +70,12 @@ from .chat.happenings import (
 )
 from .chat.scheduler import Timer
 from .chat.session import Contact
-from .contact_attributes import check_attribute_keys, check_attribute_size, check_contact_tags
+from .contact_attributes import (
+    check_attribute_keys,
+    check_attribute_size,
+    check_contact_tags,
+    check_references_size,
+)
 from .contact_flows import ContactFlows, StoredFlow
 from .exceptions import ConnectError, InvalidRequestException
 from .flow_handlers import LAMBDA, LEX_BOT, Handler
@@ -1302,8 +1307,8 @@ class FlowEngine:
             for name in CONTACT_DATA_TEXTS
             if isinstance(parameters.get(name), str)
         }
-        references = {
-            self.text(run, key): self.text(run, value)
+        references: dict[str, Mapping[str, str]] = {
+            self.text(run, key): {"Type": "STRING", "Value": self.text(run, value)}
             for key, value in parameters.get("References", {}).items()
         }
         update_contact = service_model("connect").operation_model("UpdateContact").input_shape
@@ -1311,6 +1316,7 @@ class FlowEngine:
             for name in ("Name", "Description"):
                 if name in values:
                     validate(update_contact.members[name], values[name], name)
+            check_references_size({**target.references, **references}, "References")
         except ConnectError as refused:
             raise Branch("NoMatchingError", f"nothing set: {refused.message}") from None
         for name, (low, high) in VOICE_ID_RANGES.items():
@@ -1333,7 +1339,7 @@ class FlowEngine:
         target.references = {**target.references, **references}
         target.last_update_timestamp = utcnow()
         shown = [f"{name}={values[name]}" for name in CONTACT_DATA_SHOWN if name in values]
-        shown += [f"References.{key}={value}" for key, value in references.items()]
+        shown += [f"References.{key}={ref['Value']}" for key, ref in references.items()]
         return f"set {', '.join(shown) or 'nothing'}", "NextAction", next_action(action)
 
     def update_contact_routing_behavior(self, run: FlowRun, action: dict[str, Any]) -> Outcome:

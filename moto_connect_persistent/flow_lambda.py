@@ -113,10 +113,8 @@ def contact_data(contact: Contact, queue_id: str | None) -> dict[str, Any]:
         # A first segment names itself, as in the documented example.
         "PreviousContactId": contact.previous_contact_id or contact.id,
         "Queue": queue,
-        # A flow's UpdateContactData References, each a STRING reference (docs/fidelity.md).
-        "References": {
-            name: {"Type": "STRING", "Value": value} for name, value in contact.references.items()
-        },
+        # Set by UpdateContact or a flow's UpdateContactData (each a STRING reference).
+        "References": {name: dict(reference) for name, reference in contact.references.items()},
         "RelatedContactId": contact.related_contact_id,
         "SegmentAttributes": dict(contact.segment_attributes),
         "SystemEndpoint": None,

@@ -31,12 +31,14 @@ from .contact_attributes import (
     check_attribute_keys,
     check_attribute_size,
     check_contact_tags,
+    check_references_size,
 )
 from .contact_flows import ContactFlows
 from .contact_records import ContactRecords
 from .exceptions import (
     InvalidParameterException,
     InvalidRequestException,
+    ResourceConflictException,
     ResourceNotFoundException,
     UnknownRegion,
     ValidationException,
@@ -804,6 +806,84 @@ class ConnectPersistentBackend(BaseBackend):
             contact = self.get_contact(instance_id, contact_id, "ContactId")
             removed = set(tag_keys)
             contact.tags = {key: value for key, value in contact.tags.items() if key not in removed}
+
+    def update_contact(
+        self,
+        instance_id: str,
+        contact_id: str,
+        name: str | None,
+        description: str | None,
+        references: dict[str, dict[str, str]] | None,
+        unemulated: list[str],
+    ) -> None:
+        """[doc: UpdateContact] "Adds or updates user-defined contact information associated
+        with the specified contact. At least one field to be updated must be present in the
+        request"; "for both ongoing and completed contacts". Name and Description are
+        DescribeContact's; References merge by name (a flow's Lambda functions see them),
+        4,096 UTF-8 bytes at most across a contact's. Members the mock does not emulate
+        (routing, endpoints, email recipients, segment attributes) are refused by name."""
+        if unemulated:
+            raise InvalidRequestException(
+                f"UpdateContact: {', '.join(unemulated)} not emulated by the mock "
+                "(docs/fidelity.md); Name, Description and References are."
+            )
+        if name is None and description is None and not references:
+            raise InvalidParameterException(
+                "UpdateContact: at least one field to be updated must be present "
+                "(Name, Description or References)."
+            )
+        with self.lock:
+            check_instance(self.origin, instance_id)
+            contact = self.get_contact(instance_id, contact_id, "ContactId")
+            given = {
+                key: {"Type": ref["Type"], "Value": ref.get("Value", "")}
+                for key, ref in (references or {}).items()
+            }
+            merged = {**contact.references, **given}
+            check_references_size(merged, "References (merged with the contact's)")
+            if name is not None:
+                contact.name = name
+            if description is not None:
+                contact.description = description
+            contact.references = merged
+            contact.last_update_timestamp = utcnow()
+
+    def update_contact_routing_data(
+        self,
+        instance_id: str,
+        contact_id: str,
+        queue_priority: int | None,
+        queue_time_adjustment_seconds: int | None,
+        routing_criteria: bool,
+    ) -> None:
+        """[doc: UpdateContactRoutingData] "Updates routing priority and age on the contact
+        (QueuePriority and QueueTimeAdjustmentInSeconds). These properties can be used to
+        change a customer's position in the queue"; "Either QueuePriority or
+        QueueTimeAdjustmentInSeconds should be provided within the request body, but not
+        both." A contact not waiting in a queue (no queue, an agent connected, ended) is a
+        ResourceConflictException (docs/fidelity.md); RoutingCriteria is not emulated."""
+        if routing_criteria:
+            raise InvalidParameterException(
+                "RoutingCriteria is not emulated by the mock (docs/fidelity.md)."
+            )
+        given = [queue_priority is not None, queue_time_adjustment_seconds is not None]
+        if given.count(True) != 1:
+            raise InvalidParameterException(
+                "Either QueuePriority or QueueTimeAdjustmentSeconds must be provided, but not both."
+            )
+        with self.lock:
+            check_instance(self.origin, instance_id)
+            contact = self.get_contact(instance_id, contact_id, "ContactId")
+            if contact.ended or contact.queue_id is None or contact.agent_id is not None:
+                raise ResourceConflictException(
+                    f"ContactId '{contact_id}' is not waiting in a queue: its routing data "
+                    "cannot change."
+                )
+            if queue_priority is not None:
+                contact.queue_priority = queue_priority
+            if queue_time_adjustment_seconds is not None:
+                contact.queue_time_adjustment_seconds = queue_time_adjustment_seconds
+            contact.last_update_timestamp = utcnow()
 
     # ------------------------------------------------------------------ message streaming
 

@@ -106,6 +106,10 @@ OPERATIONS: dict[str, dict[str, tuple[str, str]]] = {
             "DELETE",
             "/contact/tags/{InstanceId}/{ContactId}",
         ),
+        "UpdateContact": (
+            "POST",
+            "/contacts/{InstanceId}/{ContactId}",
+        ),
         "UpdateContactAttributes": (
             "POST",
             "/contact/attributes",
@@ -121,6 +125,10 @@ OPERATIONS: dict[str, dict[str, tuple[str, str]]] = {
         "UpdateContactFlowName": (
             "POST",
             "/contact-flows/{InstanceId}/{ContactFlowId}/name",
+        ),
+        "UpdateContactRoutingData": (
+            "POST",
+            "/contacts/{InstanceId}/{ContactId}/routing-data",
         ),
         "UpdateInstanceAttribute": (
             "POST",

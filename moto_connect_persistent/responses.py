@@ -219,6 +219,30 @@ class ConnectPersistentResponse(PluginResponse, ConnectResponse):
         )
         return self._json(None)
 
+    def update_contact(self) -> str:
+        params = self._input()
+        handled = {"InstanceId", "ContactId", "Name", "Description", "References"}
+        self.persistent_backend.update_contact(
+            params["InstanceId"],
+            params["ContactId"],
+            params.get("Name"),
+            params.get("Description"),
+            params.get("References"),
+            sorted(name for name, value in params.items() if name not in handled and value),
+        )
+        return self._json(None)
+
+    def update_contact_routing_data(self) -> str:
+        params = self._input()
+        self.persistent_backend.update_contact_routing_data(
+            params["InstanceId"],
+            params["ContactId"],
+            params.get("QueuePriority"),
+            params.get("QueueTimeAdjustmentSeconds"),
+            bool(params.get("RoutingCriteria")),
+        )
+        return self._json(None)
+
     def start_contact_streaming(self) -> str:
         params = self._input()
         return self._json(

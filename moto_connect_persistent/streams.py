@@ -98,7 +98,7 @@ def start_stream(core: ChatCore, session: ChatSession, endpoint_arn: str) -> str
         account_id=endpoint_arn.split(":")[4],
         region_name=core.origin.region_name,
     )
-    session.streams.append(stream)
+    session.streams = (*session.streams, stream)
     return stream.streaming_id
 
 

@@ -41,7 +41,8 @@ def seed_chats(iid: str) -> None:
     bucket for storage configs. What ``calls`` acts on. Made in-process (no call to spend or
     fail)."""
     seed_chat_session(iid, contact_id="C1").end()
-    seed_chat_session(iid, contact_id="NEW")
+    # NEW waits in a queue (UpdateContactRoutingData needs one).
+    seed_chat_session(iid, contact_id="NEW").enqueue("support")
     for name in TOPICS:
         sns_backends[ACCOUNT][REGION].create_topic(name)
     backend = connect_persistent_backends[ACCOUNT][REGION]
@@ -130,6 +131,9 @@ def calls(client: Any, iid: str) -> dict[str, Callable[[], Any]]:
                 }
             },
         ),
+        "UpdateContactRoutingData": lambda: client.update_contact_routing_data(
+            InstanceId=iid, ContactId="NEW", QueuePriority=2
+        ),
         "StopContact": lambda: client.stop_contact(InstanceId=iid, ContactId="NEW"),
         "ListAssociatedContacts": lambda: client.list_associated_contacts(
             InstanceId=iid, ContactId="C1"
@@ -144,6 +148,7 @@ def calls(client: Any, iid: str) -> dict[str, Callable[[], Any]]:
         "UntagContact": lambda: client.untag_contact(
             InstanceId=iid, ContactId="NEW", TagKeys=["k"]
         ),
+        "UpdateContact": lambda: client.update_contact(InstanceId=iid, ContactId="NEW", Name="n"),
         "AssociateInstanceStorageConfig": associate,
         "DescribeInstanceStorageConfig": stored("describe_instance_storage_config"),
         "ListInstanceStorageConfigs": lambda: client.list_instance_storage_configs(

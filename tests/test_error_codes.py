@@ -89,6 +89,8 @@ def connect_inputs(iid: str) -> dict[str, dict[str, Any]]:
             "Attributes": {"k": "v"},
         },
         "TagContact": {"InstanceId": iid, "ContactId": "NEW", "Tags": {"k": "v"}},
+        "UpdateContact": {"InstanceId": iid, "ContactId": "NEW", "Name": "n"},
+        "UpdateContactRoutingData": {"InstanceId": iid, "ContactId": "NEW", "QueuePriority": 2},
         "UntagContact": {"InstanceId": iid, "ContactId": "NEW", "TagKeys": ["k"]},
         "UpdateParticipantRoleConfig": {
             "InstanceId": iid,

@@ -729,3 +729,162 @@ def test_moto_s_seed_makes_the_distribution_repeatable(connect: Any, iid: str) -
     first = run_ten()
     assert run_ten() == first
     assert len(set(first)) > 1
+
+
+# ---------------------------------------------------------------------- the API beside the blocks
+
+
+def test_update_contact_sets_what_a_flow_reads(connect: Any, iid: str) -> None:
+    """[doc: UpdateContact] "Adds or updates user-defined contact information associated with
+    the specified contact"; Name "The name of the contact", References "Well-formed data on
+    contact": the same contact data a flow's Set contact data block sets. A flow waiting for
+    the customer greets by the name set meanwhile (``$.Name``), and its Lambda function sees the
+    references with their types; "You can add or update user-defined contact information for
+    both ongoing and completed contacts"."""
+    import boto3
+
+    from moto_connect_persistent import register_lambda
+
+    function = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:see-references"
+    seen: list[dict[str, Any]] = []
+    register_lambda(function, lambda event, context: seen.append(event) or {})
+    document = flow(
+        "wait",
+        action(
+            "wait",
+            "Wait",
+            {"TimeLimitSeconds": "300", "Events": ["CustomerReturned"]},
+            Conditions=[
+                condition("call", "Equals", "CustomerReturned"),
+                condition("bye", "Equals", "WaitCompleted"),
+            ],
+        ),
+        action(
+            "call",
+            "InvokeLambdaFunction",
+            {"LambdaFunctionARN": function},
+            NextAction="hello",
+            Errors=on_error("bad"),
+        ),
+        say("hello", "About $.Name", "bye"),
+        BAD,
+        BYE,
+    )
+    started = start(connect, iid, deploy(connect, iid, document))
+    contact_id = started["ContactId"]
+    connect.update_contact(
+        InstanceId=iid,
+        ContactId=contact_id,
+        Name="Refund 9",
+        References={"ticket": {"Type": "URL", "Value": "https://tickets.example/9"}},
+    )
+    participant = boto3.client("connectparticipant", region_name=REGION)
+    token = participant.create_participant_connection(
+        ParticipantToken=started["ParticipantToken"], Type=["CONNECTION_CREDENTIALS"]
+    )["ConnectionCredentials"]["ConnectionToken"]
+    participant.send_message(ConnectionToken=token, ContentType="text/plain", Content="hi")
+    assert log(contact_id)[-2].detail == "sent 'About Refund 9'"
+    assert seen[0]["Details"]["ContactData"]["References"] == {
+        "ticket": {"Type": "URL", "Value": "https://tickets.example/9"}
+    }
+    # The chat has ended: its data can still be updated.
+    connect.update_contact(InstanceId=iid, ContactId=contact_id, Description="Refunded")
+    described = describe(connect, iid, contact_id)
+    assert (described["Name"], described["Description"]) == ("Refund 9", "Refunded")
+
+
+def test_update_contact_refuses_what_it_cannot_do(connect: Any, iid: str) -> None:
+    """[doc: UpdateContact] "At least one field to be updated must be present in the
+    request"; References: "up to 4,096 UTF-8 bytes across all references for a contact"; a
+    member the mock does not emulate (QueueInfo, endpoints, ...) is refused by name, never
+    ignored (docs/fidelity.md). Nothing changes."""
+    contact_id = start(connect, iid, "no-flow")["ContactId"]
+    expect_error(
+        lambda: connect.update_contact(InstanceId=iid, ContactId=contact_id),
+        "InvalidParameterException",
+        400,
+        "at least one field",
+    )
+    expect_error(
+        lambda: connect.update_contact(
+            InstanceId=iid, ContactId=contact_id, Name="n", QueueInfo={"Id": "support"}
+        ),
+        "InvalidRequestException",
+        400,
+        "QueueInfo",
+    )
+    big = {f"r{n}": {"Type": "STRING", "Value": "v" * 2000} for n in range(3)}
+    expect_error(
+        lambda: connect.update_contact(InstanceId=iid, ContactId=contact_id, References=big),
+        "InvalidParameterException",
+        400,
+        "4096",
+    )
+    assert "Name" not in describe(connect, iid, contact_id)
+
+
+def queued_chat(connect: Any, iid: str) -> str:
+    """A chat its flow put in the ``support`` queue."""
+    document = flow(
+        "queue",
+        action("queue", "UpdateContactTargetQueue", {"QueueId": "support"}, NextAction="go"),
+        action("go", "TransferContactToQueue", {}, Errors=on_error("bad")),
+        BAD,
+        BYE,
+    )
+    contact_id: str = start(connect, iid, deploy(connect, iid, document))["ContactId"]
+    return contact_id
+
+
+def test_update_contact_routing_data_changes_a_queued_chats_priority(
+    connect: Any, iid: str
+) -> None:
+    """[doc: UpdateContactRoutingData] "Updates routing priority and age on the contact
+    (QueuePriority and QueueTimeAdjustmentInSeconds)"; "These properties can also be updated
+    by using the Set routing priority / age flow block": DescribeContact shows what either
+    set, the later replacing the earlier."""
+    contact_id = queued_chat(connect, iid)
+    connect.update_contact_routing_data(InstanceId=iid, ContactId=contact_id, QueuePriority=3)
+    assert describe(connect, iid, contact_id)["QueuePriority"] == 3
+    connect.update_contact_routing_data(
+        InstanceId=iid, ContactId=contact_id, QueueTimeAdjustmentSeconds=120
+    )
+    described = describe(connect, iid, contact_id)
+    assert (described["QueuePriority"], described["QueueTimeAdjustmentSeconds"]) == (3, 120)
+
+
+def test_update_contact_routing_data_refusals(connect: Any, iid: str) -> None:
+    """[doc: UpdateContactRoutingData] "Either QueuePriority or QueueTimeAdjustmentInSeconds
+    should be provided within the request body, but not both" (InvalidParameterException);
+    "These properties can be used to change a customer's position in the queue": a chat in no
+    queue is a ResourceConflictException (docs/fidelity.md); RoutingCriteria is not emulated,
+    refused by name."""
+    queued = queued_chat(connect, iid)
+    expect_error(
+        lambda: connect.update_contact_routing_data(
+            InstanceId=iid, ContactId=queued, QueuePriority=1, QueueTimeAdjustmentSeconds=5
+        ),
+        "InvalidParameterException",
+        400,
+        "not both",
+    )
+    expect_error(
+        lambda: connect.update_contact_routing_data(
+            InstanceId=iid,
+            ContactId=queued,
+            RoutingCriteria={"Steps": [{"Expiry": {"DurationInSeconds": 5}}]},
+        ),
+        "InvalidParameterException",
+        400,
+        "RoutingCriteria",
+    )
+    running = start(connect, iid, "no-flow")["ContactId"]
+    expect_error(
+        lambda: connect.update_contact_routing_data(
+            InstanceId=iid, ContactId=running, QueuePriority=1
+        ),
+        "ResourceConflictException",
+        409,
+        "not waiting in a queue",
+    )
+    assert "QueuePriority" not in describe(connect, iid, queued)
