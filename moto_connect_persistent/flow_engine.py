@@ -465,6 +465,7 @@ class FlowEngine:
             return
         document = json.loads(flow.published)
         run = FlowRun(contact, flow.flow_id, document, document["StartAction"])
+        run.target_queue = _inherited_queue(contact)
         self.runs.setdefault(contact.id, []).append(run)
         defer(lambda: self.advance(run))
 
@@ -1438,6 +1439,19 @@ def _redacts_chat(value: Any) -> bool:
             return True
         return any(_redacts_chat(member) for member in value.values())
     return False
+
+
+def _inherited_queue(contact: Contact) -> str | None:
+    """The working queue a disconnect flow starts with: the queue of the contact the agent
+    left. [doc: Sample disconnect flow] "If the customer returns in 15 minutes, the customer
+    is transferred to a queue to chat with another agent", with a Transfer to queue block and
+    no Set working queue block of its own (docs/fidelity.md)."""
+    if contact.initiation_method != "DISCONNECT":
+        return None
+    for segment in contact.session.segments:
+        if segment.id == contact.previous_contact_id:
+            return segment.queue_id
+    return None
 
 
 def _in_queue(contact: Contact) -> bool:

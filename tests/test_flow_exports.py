@@ -17,7 +17,7 @@ import pytest
 from support import ACCOUNT, REGION, action
 from test_flow_engine import deploy, log, on_error, start
 
-from moto_connect_persistent import register_lambda
+from moto_connect_persistent import chat_session, register_lambda
 
 
 def when(target: str, operand: str) -> dict[str, Any]:
@@ -276,3 +276,77 @@ def test_a_flow_with_a_transfer_to_phone_number_block_is_published(connect: Any,
     with pytest.raises(connect.exceptions.InvalidRequestException) as refused:
         start(connect, iid, flow_id)
     assert "TransferParticipantToThirdParty" in refused.value.response["Error"]["Message"]
+
+
+def test_a_returning_customer_goes_back_to_the_queue_the_agent_left(connect: Any, iid: str) -> None:
+    """[doc: Sample disconnect flow] "A Wait block sets the timeout period for 15 minutes. If
+    the customer returns in 15 minutes, the customer is transferred to a queue to chat with
+    another agent." The console's sample does it with a Transfer to queue block and no Set
+    working queue block of its own, so the disconnect flow's working queue is the queue of the
+    contact the agent left (docs/fidelity.md); exported copies of it are deployed unchanged."""
+    after_agent = exported(
+        "Agent gone",
+        action(
+            "Agent gone",
+            "MessageParticipant",
+            {"Text": "Your agent left. Write again within 15 minutes to reach another one."},
+            NextAction="Await",
+        ),
+        action(
+            "Await",
+            "Wait",
+            {"Events": ["CustomerReturned"], "TimeLimitSeconds": "900"},
+            NextAction="Bye",
+            Conditions=[when("Requeue", "CustomerReturned"), when("Bye", "WaitCompleted")],
+            Errors=on_error("Bye"),
+        ),
+        action(
+            "Requeue",
+            "TransferContactToQueue",
+            {},
+            NextAction="Bye",
+            Errors=[
+                {"NextAction": "Bye", "ErrorType": "QueueAtCapacity"},
+                {"NextAction": "Bye", "ErrorType": "NoMatchingError"},
+            ],
+        ),
+        action("Bye", "DisconnectParticipant", {}),
+    )
+    disconnect_arn = connect.create_contact_flow(
+        InstanceId=iid, Name="After agent", Type="CONTACT_FLOW", Content=json.dumps(after_agent)
+    )["ContactFlowArn"]
+    inbound = exported(
+        "Hook",
+        action(
+            "Hook",
+            "UpdateContactEventHooks",
+            {"EventHooks": {"CustomerRemaining": disconnect_arn}},
+            NextAction="Desk",
+            Errors=on_error("Desk"),
+        ),
+        action("Desk", "UpdateContactTargetQueue", {"QueueId": "q-billing"}, NextAction="Queue"),
+        action("Queue", "TransferContactToQueue", {}, Errors=on_error("End")),
+        action("End", "DisconnectParticipant", {}),
+    )
+    started = start(connect, iid, deploy(connect, iid, inbound))
+    participant = boto3.client("connectparticipant", region_name=REGION)
+    token = participant.create_participant_connection(
+        ParticipantToken=started["ParticipantToken"], Type=["CONNECTION_CREDENTIALS"]
+    )["ConnectionCredentials"]["ConnectionToken"]
+    session = chat_session(iid, started["ContactId"])
+    session.connect_agent("agent-7")
+    session.disconnect_agent()
+
+    participant.send_message(ConnectionToken=token, ContentType="text/plain", Content="Hello?")
+
+    segment = chat_session(iid, started["ContactId"]).contact_ids[-1]
+    assert [(s.action, s.branch) for s in log(segment)] == [
+        ("Agent gone", "NextAction"),
+        ("Await", "waiting"),
+        ("Await", "Condition[0] Equals 'CustomerReturned'"),
+        ("Requeue", "end"),
+    ]
+    contact = connect.describe_contact(InstanceId=iid, ContactId=segment)["Contact"]
+    assert contact["InitiationMethod"] == "DISCONNECT"
+    assert contact["QueueInfo"]["Id"] == "q-billing"
+    assert "DisconnectReason" not in contact
