@@ -71,3 +71,23 @@ def check_references_size(references: Mapping[str, Mapping[str, str]], field_nam
             f"{field_name}: {size} UTF-8 bytes across all references of the contact; at most "
             f"{MAX_REFERENCE_BYTES} are allowed."
         )
+
+
+def merged_tags(current: Mapping[str, str], tags: dict[str, str]) -> dict[str, str]:
+    """The contact's tags with ``tags`` added, refused as a whole by the TagContact model
+    (:func:`check_contact_tags`): the one rule of the TagContact operation and of a flow's
+    TagContact block."""
+    merged = {**current, **tags}
+    check_contact_tags(merged, "Tags (merged with the contact's)")
+    return merged
+
+
+def merged_references(
+    current: Mapping[str, Mapping[str, str]], references: Mapping[str, Mapping[str, str]]
+) -> dict[str, Mapping[str, str]]:
+    """The contact's references with ``references`` added (by name), refused as a whole past
+    4,096 bytes (:func:`check_references_size`): the one rule of the UpdateContact operation
+    and of a flow's UpdateContactData block."""
+    merged = {**current, **references}
+    check_references_size(merged, "References (merged with the contact's)")
+    return merged

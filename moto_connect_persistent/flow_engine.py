@@ -74,7 +74,8 @@ from .contact_attributes import (
     check_attribute_keys,
     check_attribute_size,
     check_contact_tags,
-    check_references_size,
+    merged_references,
+    merged_tags,
 )
 from .contact_flows import ContactFlows, StoredFlow
 from .exceptions import ConnectError, InvalidRequestException
@@ -1263,10 +1264,9 @@ class FlowEngine:
         contact = run.contact
         given = action["Parameters"]["Tags"]
         tags = {self.text(run, key): self.text(run, value) for key, value in given.items()}
-        merged = {**contact.tags, **tags}
         try:
             check_contact_tags(tags, "Tags")
-            check_contact_tags(merged, "the contact's tags")
+            merged = merged_tags(contact.tags, tags)
         except ConnectError as refused:
             raise Branch("NoMatchingError", f"no tag set: {refused.message}") from None
         contact.tags = merged
@@ -1316,7 +1316,7 @@ class FlowEngine:
             for name in ("Name", "Description"):
                 if name in values:
                     validate(update_contact.members[name], values[name], name)
-            check_references_size({**target.references, **references}, "References")
+            merged = merged_references(target.references, references)
         except ConnectError as refused:
             raise Branch("NoMatchingError", f"nothing set: {refused.message}") from None
         for name, (low, high) in VOICE_ID_RANGES.items():
@@ -1336,7 +1336,7 @@ class FlowEngine:
             target.language_code = values["LanguageCode"]
         if "CustomerId" in values:
             target.customer_id = values["CustomerId"]
-        target.references = {**target.references, **references}
+        target.references = merged
         target.last_update_timestamp = utcnow()
         shown = [f"{name}={values[name]}" for name in CONTACT_DATA_SHOWN if name in values]
         shown += [f"References.{key}={ref['Value']}" for key, ref in references.items()]

@@ -31,7 +31,8 @@ from .contact_attributes import (
     check_attribute_keys,
     check_attribute_size,
     check_contact_tags,
-    check_references_size,
+    merged_references,
+    merged_tags,
 )
 from .contact_flows import ContactFlows
 from .contact_records import ContactRecords
@@ -794,9 +795,7 @@ class ConnectPersistentBackend(BaseBackend):
         with self.lock:
             check_instance(self.origin, instance_id)
             contact = self.get_contact(instance_id, contact_id, "ContactId")
-            merged = {**contact.tags, **tags}
-            check_contact_tags(merged, "Tags (merged with the contact's)")
-            contact.tags = merged
+            contact.tags = merged_tags(contact.tags, tags)
 
     def untag_contact(self, instance_id: str, contact_id: str, tag_keys: list[str]) -> None:
         """[doc: UntagContact] "Existing tags on the contact whose keys are members of this
@@ -839,8 +838,7 @@ class ConnectPersistentBackend(BaseBackend):
                 key: {"Type": ref["Type"], "Value": ref.get("Value", "")}
                 for key, ref in (references or {}).items()
             }
-            merged = {**contact.references, **given}
-            check_references_size(merged, "References (merged with the contact's)")
+            merged = merged_references(contact.references, given)
             if name is not None:
                 contact.name = name
             if description is not None:
